@@ -1,0 +1,117 @@
+//! Flags shared by every command, and what they set up.
+
+use anyhow::{Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use themescope::embed::{DeviceChoice, EmbedOptions, Embedder, Precision};
+use themescope::model::{self, ResolveOptions, ResolvedModel};
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Model: a local folder or a Hugging Face id `org/name[@revision]`. Looked up in the folder
+    /// itself, then $THEMESCOPE_MODELS/<org>--<name>/, then the Hugging Face cache, then
+    /// downloaded.
+    #[arg(long, global = true, env = "THEMESCOPE_MODEL", default_value = model::DEFAULT_MODEL)]
+    pub model: String,
+
+    /// Where the encoder runs: auto picks a GPU when this build supports one and it is present.
+    #[arg(long, global = true, env = "THEMESCOPE_DEVICE", value_enum, default_value_t = DeviceChoice::Auto)]
+    pub device: DeviceChoice,
+
+    /// Precision the encoder computes in (f16/bf16 are for GPUs; pooling is always f32).
+    #[arg(long, global = true, env = "THEMESCOPE_DTYPE", value_enum, default_value_t = Precision::F32)]
+    pub dtype: Precision,
+
+    /// Texts per forward pass. Larger batches are faster on GPUs and need more memory.
+    #[arg(long, global = true, env = "THEMESCOPE_BATCH_SIZE", default_value_t = 32,
+          value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub batch_size: u32,
+
+    /// CPU threads for the encoder and tokenizer [default: all cores].
+    #[arg(long, global = true, env = "THEMESCOPE_THREADS",
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+
+    /// Never download: use only local folders and caches (also HF_HUB_OFFLINE=1).
+    #[arg(long, global = true, env = "THEMESCOPE_OFFLINE")]
+    pub offline: bool,
+
+    /// No progress bars or informational messages on stderr (errors still print).
+    #[arg(long, short, global = true, env = "THEMESCOPE_QUIET")]
+    pub quiet: bool,
+
+    /// Print the command's result as JSON on stdout.
+    #[arg(long, global = true, env = "THEMESCOPE_JSON")]
+    pub json: bool,
+}
+
+impl GlobalArgs {
+    /// Logging and thread settings; runs before any work.
+    pub fn init(&self) -> Result<()> {
+        let default = if self.quiet { "error" } else { "warn" };
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .without_time()
+            .try_init();
+        if let Some(n) = self.threads {
+            // candle's kernels and the tokenizer both read this before their pools start.
+            std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+        }
+        Ok(())
+    }
+
+    pub fn resolve_options(&self) -> ResolveOptions {
+        let mut opts = ResolveOptions::from_env();
+        opts.offline |= self.offline;
+        opts.progress = !self.quiet;
+        opts
+    }
+
+    pub fn resolve_model(&self) -> Result<ResolvedModel> {
+        Ok(model::resolve(&self.model, &self.resolve_options())?)
+    }
+
+    pub fn embed_options(&self, max_length: Option<usize>) -> EmbedOptions {
+        EmbedOptions {
+            device: self.device,
+            precision: self.dtype,
+            batch_size: self.batch_size as usize,
+            max_length,
+        }
+    }
+
+    /// Resolves and loads the model.
+    pub fn load_embedder(&self, max_length: Option<usize>) -> Result<(ResolvedModel, Embedder)> {
+        let model = self.resolve_model()?;
+        let embedder = Embedder::load(&model, &self.embed_options(max_length))
+            .with_context(|| format!("model {}", model.dir.display()))?;
+        Ok((model, embedder))
+    }
+
+    /// A progress bar on stderr, hidden with --quiet or when stderr is not a terminal.
+    pub fn progress(&self, len: usize, what: &str) -> ProgressBar {
+        if self.quiet {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg:>10} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)",
+            )
+            .expect("static template")
+            .progress_chars("=> "),
+        );
+        bar.set_message(what.to_string());
+        bar
+    }
+
+    /// An informational line on stderr unless --quiet.
+    pub fn info(&self, line: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", line.as_ref());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The command line: argument parsing and dispatch. Every command is a thin layer over the
+//! library; one file per subcommand.
+
+mod common;
+mod embed;
+mod models;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+pub use common::GlobalArgs;
+
+/// themescope: the themes running through a corpus of articles, and the attitude each text takes
+/// toward the actors it names.
+///
+/// Examples:
+///   themescope embed examples/corpus --out emb.parquet
+///   themescope embed notes.jsonl --unit document --out emb.npy --device cpu
+///   themescope models verify
+#[derive(Debug, Parser)]
+#[command(name = "themescope", version, about, long_about, verbatim_doc_comment)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Embed paragraphs (or documents, or sentences) and write the vectors to a file.
+    Embed(embed::EmbedArgs),
+    /// List, fetch and verify the models themescope knows.
+    #[command(subcommand)]
+    Models(models::ModelsCommand),
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    cli.global.init()?;
+    match &cli.command {
+        Command::Embed(args) => embed::run(&cli.global, args),
+        Command::Models(cmd) => models::run(&cli.global, cmd),
+    }
+}
+
+/// The error and its causes on one line, without repeating a cause already in the message.
+pub fn one_line(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out.replace('\n', " ")
+}
+
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_flag_is_documented_and_has_an_env_var() {
+        let cmd = Cli::command();
+        let mut checked = 0;
+        for sub in cmd.get_subcommands().chain(std::iter::once(&cmd)) {
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") || arg.is_positional() {
+                    continue;
+                }
+                assert!(arg.get_help().is_some(), "--{id} has no help text");
+                assert!(
+                    arg.get_env().is_some(),
+                    "--{id} has no environment variable"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 8);
+    }
+}

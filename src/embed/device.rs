@@ -1,0 +1,100 @@
+//! Choosing where the encoder runs.
+
+use candle_core::Device;
+
+use super::EmbedError;
+
+/// `--device`: where the encoder runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DeviceChoice {
+    /// A GPU when this build supports one and it is present, else the CPU.
+    #[default]
+    Auto,
+    Cpu,
+    /// NVIDIA GPU 0 (needs a build with `--features cuda`).
+    Cuda,
+    /// Apple GPU (needs a build with `--features metal`).
+    Metal,
+}
+
+impl DeviceChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceChoice::Auto => "auto",
+            DeviceChoice::Cpu => "cpu",
+            DeviceChoice::Cuda => "cuda",
+            DeviceChoice::Metal => "metal",
+        }
+    }
+
+    /// Opens the device, or says why it cannot.
+    pub fn open(self) -> Result<Device, EmbedError> {
+        let fail = |reason: String| EmbedError::Device {
+            device: self.as_str().into(),
+            reason,
+        };
+        match self {
+            DeviceChoice::Cpu => Ok(Device::Cpu),
+            DeviceChoice::Auto => {
+                if candle_core::utils::cuda_is_available() {
+                    if let Ok(d) = Device::new_cuda(0) {
+                        return Ok(d);
+                    }
+                }
+                if candle_core::utils::metal_is_available() {
+                    if let Ok(d) = Device::new_metal(0) {
+                        return Ok(d);
+                    }
+                }
+                Ok(Device::Cpu)
+            }
+            DeviceChoice::Cuda if !candle_core::utils::cuda_is_available() => Err(fail(
+                "this themescope was built without CUDA; rebuild with `--features cuda` or use --device cpu".into(),
+            )),
+            DeviceChoice::Cuda => Device::new_cuda(0).map_err(|e| {
+                fail(format!("no usable NVIDIA GPU ({e}); use --device cpu"))
+            }),
+            DeviceChoice::Metal if !candle_core::utils::metal_is_available() => Err(fail(
+                "this themescope was built without Metal; rebuild with `--features metal` or use --device cpu".into(),
+            )),
+            DeviceChoice::Metal => Device::new_metal(0)
+                .map_err(|e| fail(format!("no usable Apple GPU ({e}); use --device cpu"))),
+        }
+    }
+}
+
+/// A short name for a device, for logs and run records.
+pub fn device_name(device: &Device) -> &'static str {
+    match device {
+        Device::Cpu => "cpu",
+        Device::Cuda(_) => "cuda",
+        Device::Metal(_) => "metal",
+    }
+}
+
+/// `--dtype`: the precision the encoder computes in. Pooling and normalisation are always f32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Precision {
+    #[default]
+    F32,
+    F16,
+    Bf16,
+}
+
+impl Precision {
+    pub fn dtype(self) -> candle_core::DType {
+        match self {
+            Precision::F32 => candle_core::DType::F32,
+            Precision::F16 => candle_core::DType::F16,
+            Precision::Bf16 => candle_core::DType::BF16,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::F32 => "f32",
+            Precision::F16 => "f16",
+            Precision::Bf16 => "bf16",
+        }
+    }
+}

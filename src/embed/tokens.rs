@@ -1,0 +1,88 @@
+//! Tokenisation settings and the padded tensors of one batch.
+
+use std::path::Path;
+
+use candle_core::{Device, Tensor};
+use ndarray::Array2;
+use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+
+use super::EmbedError;
+
+/// The vectors of one text's tokens, special tokens included, padding excluded.
+#[derive(Debug, Clone, Default)]
+pub struct TokenVectors {
+    pub tokens: Vec<String>,
+    pub ids: Vec<u32>,
+    /// Byte span of each token in the text; `(0, 0)` for special tokens.
+    pub offsets: Vec<(usize, usize)>,
+    /// One row per token.
+    pub vectors: Array2<f32>,
+}
+
+/// Loads `tokenizer.json`, turning its fixed padding off (batches are padded to their longest
+/// text) and truncating at the model's `max_seq_length` rather than the file's own setting.
+pub fn load_tokenizer(path: &Path, max_length: usize) -> Result<Tokenizer, EmbedError> {
+    let fail = |reason: String| EmbedError::Tokenizer {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut tokenizer = Tokenizer::from_file(path).map_err(|e| fail(e.to_string()))?;
+    tokenizer.with_padding(None);
+    tokenizer
+        .with_truncation(Some(TruncationParams {
+            max_length,
+            strategy: TruncationStrategy::LongestFirst,
+            stride: 0,
+            direction: TruncationDirection::Right,
+        }))
+        .map_err(|e| fail(e.to_string()))?;
+    Ok(tokenizer)
+}
+
+/// Ids, token types and attention mask (all batch × longest), padded with `pad_id`.
+pub fn batch_tensors(
+    batch: &[&Encoding],
+    pad_id: u32,
+    device: &Device,
+) -> Result<(Tensor, Tensor, Tensor), EmbedError> {
+    let width = batch.iter().map(|e| e.len()).max().unwrap_or(0);
+    let n = batch.len();
+    let mut ids = vec![pad_id; n * width];
+    let mut types = vec![0u32; n * width];
+    let mut mask = vec![0u32; n * width];
+    for (r, e) in batch.iter().enumerate() {
+        let at = r * width;
+        ids[at..at + e.len()].copy_from_slice(e.get_ids());
+        types[at..at + e.len()].copy_from_slice(e.get_type_ids());
+        mask[at..at + e.len()].fill(1);
+    }
+    let t = |v: Vec<u32>| Tensor::from_vec(v, (n, width), device);
+    Ok((t(ids)?, t(types)?, t(mask)?))
+}
+
+/// Row `k` of a batch's hidden states (on the CPU), cut to its real tokens.
+pub fn token_vectors(
+    hidden: &Tensor,
+    k: usize,
+    enc: &Encoding,
+) -> Result<TokenVectors, EmbedError> {
+    let len = enc.len();
+    let rows: Vec<Vec<f32>> = hidden.get(k)?.narrow(0, 0, len)?.to_vec2()?;
+    let dim = rows.first().map_or(0, Vec::len);
+    let flat: Vec<f32> = rows.into_iter().flatten().collect();
+    let vectors = Array2::from_shape_vec((len, dim), flat)
+        .map_err(|e| EmbedError::Tokenize(e.to_string()))?;
+    let special = enc.get_special_tokens_mask();
+    let offsets = enc
+        .get_offsets()
+        .iter()
+        .zip(special)
+        .map(|(&o, &s)| if s == 1 { (0, 0) } else { o })
+        .collect();
+    Ok(TokenVectors {
+        tokens: enc.get_tokens().to_vec(),
+        ids: enc.get_ids().to_vec(),
+        offsets,
+        vectors,
+    })
+}

@@ -1,0 +1,180 @@
+//! Shared test helpers: where the shared models and data are, running the binary, and a tiny
+//! random-weight BERT for fast loading tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// `$THEMESCOPE_SHARED`, else `../shared` beside the repository.
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("THEMESCOPE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
+/// The folder of `<org>--<name>` model folders: `$THEMESCOPE_MODELS` (set by `.ci/run`), else
+/// the shared models folder. Panics with a clear message when neither exists: these tests need
+/// the real model.
+pub fn models_dir() -> PathBuf {
+    let dir = std::env::var_os("THEMESCOPE_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| shared_dir().join("models"));
+    assert!(
+        dir.join("sentence-transformers--all-MiniLM-L6-v2/model.safetensors").is_file(),
+        "the real model is needed: set THEMESCOPE_MODELS to a folder holding sentence-transformers--all-MiniLM-L6-v2 (.ci/run does)"
+    );
+    dir
+}
+
+pub fn minilm_dir() -> PathBuf {
+    models_dir().join("sentence-transformers--all-MiniLM-L6-v2")
+}
+
+pub fn data(path: &str) -> PathBuf {
+    shared_dir().join("data").join(path)
+}
+
+/// The `themescope` binary with a clean environment for model lookup: no Hub access, an empty
+/// Hugging Face cache, and `THEMESCOPE_MODELS` unset unless the test sets it.
+pub fn themescope(cache: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_themescope"));
+    cmd.env_remove("THEMESCOPE_MODELS")
+        .env_remove("THEMESCOPE_MODEL")
+        .env("HF_HUB_CACHE", cache)
+        .env("HF_HUB_OFFLINE", "1")
+        .env("THEMESCOPE_THREADS", "2")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts a failed run: non-zero exit, and one line on stderr that contains every `needle`.
+pub fn assert_one_line_error(out: &Output, needles: &[&str]) {
+    let err = stderr(out);
+    assert!(
+        !out.status.success(),
+        "expected failure, got success; stderr: {err}"
+    );
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line on stderr, got: {err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    for needle in needles {
+        assert!(lines[0].contains(needle), "`{needle}` missing from: {err}");
+    }
+}
+
+/// Reads a `.npy` written by numpy or themescope.
+pub fn read_npy(path: &Path) -> ndarray::Array2<f32> {
+    themescope::store::read_npy_matrix(path).expect("readable npy")
+}
+
+pub fn cosine(a: ndarray::ArrayView1<f32>, b: ndarray::ArrayView1<f32>) -> f32 {
+    let dot = a.dot(&b);
+    dot / (a.dot(&a).sqrt() * b.dot(&b).sqrt())
+}
+
+/// Writes a tiny BERT (2 layers, hidden 32) with random weights and the real model's tokenizer
+/// into `dir`, optionally with the `bert.` prefix on tensor names.
+pub fn write_tiny_bert(dir: &Path, with_prefix: bool) {
+    use candle_core::{DType, Device, Tensor};
+    std::fs::create_dir_all(dir.join("1_Pooling")).unwrap();
+    let (vocab, hidden, inter, layers, positions) = (30522usize, 32usize, 64usize, 2usize, 64usize);
+    std::fs::write(
+        dir.join("config.json"),
+        format!(
+            r#"{{"model_type":"bert","vocab_size":{vocab},"hidden_size":{hidden},"num_hidden_layers":{layers},
+"num_attention_heads":4,"intermediate_size":{inter},"hidden_act":"gelu","max_position_embeddings":{positions},
+"type_vocab_size":2,"layer_norm_eps":1e-12,"pad_token_id":0}}"#
+        ),
+    )
+    .unwrap();
+    std::fs::copy(
+        minilm_dir().join("tokenizer.json"),
+        dir.join("tokenizer.json"),
+    )
+    .unwrap();
+    std::fs::copy(minilm_dir().join("modules.json"), dir.join("modules.json")).unwrap();
+    std::fs::copy(
+        minilm_dir().join("1_Pooling/config.json"),
+        dir.join("1_Pooling/config.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sentence_bert_config.json"),
+        r#"{"max_seq_length": 48}"#,
+    )
+    .unwrap();
+
+    let dev = Device::Cpu;
+    let p = if with_prefix { "bert." } else { "" };
+    let mut tensors: Vec<(String, Tensor)> = Vec::new();
+    let mut seed = 0u64;
+    let mut rand = |shape: &[usize], scale: f32| {
+        seed += 1;
+        let n: usize = shape.iter().product();
+        // A small deterministic generator: the test must not depend on a RNG crate's stream.
+        let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let v: Vec<f32> = (0..n)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                ((s >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0 * scale
+            })
+            .collect();
+        Tensor::from_vec(v, shape, &dev).unwrap()
+    };
+    let ones = |n: usize| Tensor::ones(n, DType::F32, &dev).unwrap();
+    let zeros = |n: usize| Tensor::zeros(n, DType::F32, &dev).unwrap();
+    tensors.push((
+        format!("{p}embeddings.word_embeddings.weight"),
+        rand(&[vocab, hidden], 0.5),
+    ));
+    tensors.push((
+        format!("{p}embeddings.position_embeddings.weight"),
+        rand(&[positions, hidden], 0.5),
+    ));
+    tensors.push((
+        format!("{p}embeddings.token_type_embeddings.weight"),
+        rand(&[2, hidden], 0.5),
+    ));
+    tensors.push((format!("{p}embeddings.LayerNorm.weight"), ones(hidden)));
+    tensors.push((format!("{p}embeddings.LayerNorm.bias"), zeros(hidden)));
+    for l in 0..layers {
+        let base = format!("{p}encoder.layer.{l}");
+        for name in [
+            "attention.self.query",
+            "attention.self.key",
+            "attention.self.value",
+            "attention.output.dense",
+        ] {
+            tensors.push((
+                format!("{base}.{name}.weight"),
+                rand(&[hidden, hidden], 0.3),
+            ));
+            tensors.push((format!("{base}.{name}.bias"), rand(&[hidden], 0.1)));
+        }
+        tensors.push((
+            format!("{base}.intermediate.dense.weight"),
+            rand(&[inter, hidden], 0.3),
+        ));
+        tensors.push((
+            format!("{base}.intermediate.dense.bias"),
+            rand(&[inter], 0.1),
+        ));
+        tensors.push((
+            format!("{base}.output.dense.weight"),
+            rand(&[hidden, inter], 0.3),
+        ));
+        tensors.push((format!("{base}.output.dense.bias"), rand(&[hidden], 0.1)));
+        for ln in ["attention.output.LayerNorm", "output.LayerNorm"] {
+            tensors.push((format!("{base}.{ln}.weight"), ones(hidden)));
+            tensors.push((format!("{base}.{ln}.bias"), zeros(hidden)));
+        }
+    }
+    let map: std::collections::HashMap<String, Tensor> = tensors.into_iter().collect();
+    candle_core::safetensors::save(&map, dir.join("model.safetensors")).unwrap();
+}

@@ -1,0 +1,143 @@
+//! The encoder against sentence-transformers' own output on the real all-MiniLM-L6-v2.
+
+mod common;
+
+use common::*;
+use themescope::embed::{DeviceChoice, EmbedOptions, Embedder};
+use themescope::model::{self, ResolveOptions};
+
+const REFERENCE_ROWS: usize = 162;
+
+fn reference_texts() -> Vec<String> {
+    std::fs::read_to_string(data("reference/minilm-paragraphs.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["text"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+/// Runs `themescope embed` on the reference records and compares every row with the vectors
+/// sentence-transformers computed.
+fn check_cli_against_reference(model: &str, models_env: Option<&std::path::Path>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("X.npy");
+    let mut cmd = themescope(tmp.path());
+    if let Some(dir) = models_env {
+        cmd.env("THEMESCOPE_MODELS", dir);
+    }
+    let result = cmd
+        .args([
+            "embed", "--quiet", "--unit", "document", "--model", model, "--out",
+        ])
+        .arg(&out)
+        .arg(data("reference/minilm-paragraphs.jsonl"))
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{}", stderr(&result));
+
+    let ours = read_npy(&out);
+    let reference = read_npy(&data("reference/minilm-paragraphs.npy"));
+    assert_eq!(ours.dim(), (REFERENCE_ROWS, 384));
+    assert_eq!(reference.dim(), ours.dim());
+    let texts = reference_texts();
+    let mut worst = (1.0f32, 0usize);
+    for i in 0..REFERENCE_ROWS {
+        let c = cosine(ours.row(i), reference.row(i));
+        if c < worst.0 {
+            worst = (c, i);
+        }
+    }
+    assert!(
+        worst.0 >= 0.9999,
+        "row {} has cosine {} to sentence-transformers: {:?}",
+        worst.1,
+        worst.0,
+        texts[worst.1].chars().take(80).collect::<String>()
+    );
+    // The hard rows are really in there: a long one (truncated at 256 tokens), CJK and emoji.
+    assert!(texts.iter().any(|t| t.split_whitespace().count() > 600));
+    assert!(texts
+        .iter()
+        .any(|t| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))));
+    assert!(texts.iter().any(|t| t.chars().any(|c| c as u32 >= 0x1F300)));
+    // The sidecar names every row.
+    let sidecar = std::fs::read_to_string(tmp.path().join("X.jsonl")).unwrap();
+    assert_eq!(sidecar.lines().count(), REFERENCE_ROWS);
+}
+
+#[test]
+fn embed_by_path_matches_sentence_transformers() {
+    check_cli_against_reference(minilm_dir().to_str().unwrap(), None);
+}
+
+#[test]
+fn embed_by_hub_id_from_themescope_models_matches_sentence_transformers() {
+    check_cli_against_reference(
+        "sentence-transformers/all-MiniLM-L6-v2",
+        Some(&models_dir()),
+    );
+}
+
+fn load(batch_size: usize) -> Embedder {
+    let m = model::resolve(minilm_dir().to_str().unwrap(), &ResolveOptions::default()).unwrap();
+    Embedder::load(
+        &m,
+        &EmbedOptions {
+            device: DeviceChoice::Cpu,
+            batch_size,
+            ..EmbedOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn batch_of_one_equals_batch_of_32() {
+    let texts = reference_texts();
+    // Mixed lengths, so the batch of 32 pads heavily.
+    let sample: Vec<&str> = texts.iter().step_by(4).map(String::as_str).collect();
+    let one = load(1).embed(&sample, &mut |_| {}).unwrap();
+    let many = load(32).embed(&sample, &mut |_| {}).unwrap();
+    let max_diff = (&one - &many).iter().fold(0f32, |m, d| m.max(d.abs()));
+    assert!(max_diff <= 1e-5, "batch 1 vs 32 differ by {max_diff}");
+}
+
+#[test]
+fn token_vectors_come_from_the_same_pass_with_byte_spans() {
+    let embedder = load(8);
+    let text = "Putin and Xi met in Beijing; 习近平 smiled 🙂 at the cameras.";
+    let (pooled, tokens) = embedder.embed_with_tokens(&[text], &mut |_| {}).unwrap();
+    let t = &tokens[0];
+    assert_eq!(t.vectors.nrows(), t.ids.len());
+    assert_eq!(t.tokens.first().map(String::as_str), Some("[CLS]"));
+    assert_eq!(t.offsets[0], (0, 0));
+    // Mean of the token vectors, normalised, is the pooled vector.
+    let mean = t.vectors.mean_axis(ndarray::Axis(0)).unwrap();
+    assert!(cosine(mean.view(), pooled.row(0)) > 0.99999);
+    // Spans point at the words they came from.
+    let putin = t.tokens.iter().position(|s| s == "putin").unwrap();
+    let (a, b) = t.offsets[putin];
+    assert_eq!(&text[a..b], "Putin");
+    let beijing = t.tokens.iter().position(|s| s == "beijing").unwrap();
+    let (a, b) = t.offsets[beijing];
+    assert_eq!(&text[a..b], "Beijing");
+    for &(a, b) in &t.offsets {
+        assert!(text.is_char_boundary(a) && text.is_char_boundary(b) && a <= b);
+    }
+}
+
+#[test]
+fn embedding_info_follows_the_model_folder() {
+    let e = load(4);
+    let info = e.info();
+    assert_eq!(info.dim, 384);
+    assert_eq!(
+        info.max_seq_length, 256,
+        "sentence_bert_config.json, not the tokenizer's 128"
+    );
+    assert_eq!(info.pooling.as_str(), "mean");
+    assert!(info.normalize);
+}

@@ -1,0 +1,178 @@
+//! The three embedding formats hold the same set, read numpy's own `.npy`, and (when
+//! `THEMESCOPE_PYTHON` names a Python with numpy, safetensors, pyarrow and pandas) load in Python.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ndarray::Array2;
+use themescope::store::{self, EmbeddingInfo, EmbeddingSet, RowMeta};
+
+const DIM: usize = 384;
+const ROWS: usize = 500;
+
+/// The shared data folder: `$THEMESCOPE_SHARED`, else `../shared` next to the repository.
+/// Returns `None` (test skipped) only when the default folder is absent; an explicit
+/// `THEMESCOPE_SHARED` that lacks the data is a failure.
+fn reference(name: &str) -> Option<PathBuf> {
+    let (dir, explicit) = match std::env::var_os("THEMESCOPE_SHARED") {
+        Some(d) => (PathBuf::from(d), true),
+        None => (
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+            false,
+        ),
+    };
+    let path = dir.join("data/reference").join(name);
+    if path.is_file() {
+        Some(path)
+    } else if explicit {
+        panic!("{} is missing (THEMESCOPE_SHARED is set)", path.display());
+    } else {
+        eprintln!(
+            "skipped: {} not found; set THEMESCOPE_SHARED",
+            path.display()
+        );
+        None
+    }
+}
+
+/// Real paragraphs (ids look like `000-003`: document 000, paragraph 3), cycled to `ROWS` rows
+/// with deterministic pseudo-random vectors.
+fn sample_set() -> Option<EmbeddingSet> {
+    let jsonl = std::fs::read_to_string(reference("minilm-paragraphs.jsonl")?).unwrap();
+    let paragraphs: Vec<(String, usize, String)> = jsonl
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let id = v["id"].as_str().unwrap();
+            let (doc, para) = id.rsplit_once('-').unwrap();
+            (
+                doc.to_string(),
+                para.parse().unwrap(),
+                v["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(!paragraphs.is_empty());
+    let rows = (0..ROWS)
+        .map(|i| {
+            let (doc, para, text) = &paragraphs[i % paragraphs.len()];
+            RowMeta {
+                doc_id: format!("{doc}#{}", i / paragraphs.len()),
+                para_index: *para,
+                text: text.clone(),
+            }
+        })
+        .collect();
+    // xorshift64*: fixed seed, values in [-1, 1).
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let vectors = Array2::from_shape_simple_fn((ROWS, DIM), || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let x = state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 40;
+        (x as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+    });
+    Some(EmbeddingSet {
+        info: EmbeddingInfo {
+            model_id: "sentence-transformers/all-MiniLM-L6-v2".into(),
+            revision: Some("c9745ed1d9f207416be6d2e6f8de32d1f16199bf".into()),
+            pooling: "mean".into(),
+            normalized: false,
+            max_seq_length: 256,
+            dim: DIM,
+            unit: "paragraph".into(),
+            themescope_version: env!("CARGO_PKG_VERSION").into(),
+        },
+        rows,
+        vectors,
+    })
+}
+
+fn assert_same(a: &EmbeddingSet, b: &EmbeddingSet, what: &Path) {
+    assert_eq!(a.info, b.info, "{}", what.display());
+    assert_eq!(a.rows, b.rows, "{}", what.display());
+    assert_eq!(a.vectors.dim(), b.vectors.dim(), "{}", what.display());
+    assert!(
+        a.vectors
+            .iter()
+            .zip(b.vectors.iter())
+            .all(|(x, y)| x.to_bits() == y.to_bits()),
+        "{}: vectors differ",
+        what.display()
+    );
+}
+
+fn write_all_formats(dir: &Path, set: &EmbeddingSet) -> Vec<PathBuf> {
+    ["emb.npy", "emb.safetensors", "emb.parquet"]
+        .iter()
+        .map(|name| {
+            let path = dir.join(name);
+            store::write(&path, set).unwrap();
+            path
+        })
+        .collect()
+}
+
+#[test]
+fn all_formats_load_back_equal() {
+    let Some(set) = sample_set() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for path in write_all_formats(dir.path(), &set) {
+        let back = store::read(&path).unwrap();
+        assert_same(&set, &back, &path);
+    }
+    // Nothing but the outputs and the .npy sidecars: no temporary files left behind.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "emb.jsonl",
+            "emb.meta.json",
+            "emb.npy",
+            "emb.parquet",
+            "emb.safetensors"
+        ]
+    );
+}
+
+#[test]
+fn reads_numpy_written_reference_matrix() {
+    let Some(path) = reference("minilm-paragraphs.npy") else {
+        return;
+    };
+    let m = store::read_npy_matrix(&path).unwrap();
+    assert_eq!(m.dim(), (162, 384));
+    for (i, row) in m.rows().into_iter().enumerate() {
+        let norm = row.dot(&row).sqrt();
+        assert!((norm - 1.0).abs() < 1e-4, "row {i} has norm {norm}");
+    }
+}
+
+#[test]
+fn python_reads_all_formats() {
+    let Some(python) = std::env::var_os("THEMESCOPE_PYTHON") else {
+        eprintln!("skipped: set THEMESCOPE_PYTHON to a Python with numpy, safetensors, pyarrow and pandas");
+        return;
+    };
+    let Some(set) = sample_set() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_all_formats(dir.path(), &set);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/read_embeddings.py");
+    let out = Command::new(&python)
+        .arg(&script)
+        .args(&files)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", Path::new(&python).display()));
+    assert!(
+        out.status.success(),
+        "{} failed:\n{}{}",
+        script.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
