@@ -74,7 +74,7 @@ fn empty_corpus() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("blank.txt"), "\n  \n\n").unwrap();
     let (out, left) = embed(tmp.path(), &dir, &[], None);
-    assert_one_line_error(&out, &["empty"]);
+    assert_one_line_error(&out, &["no text found", "empty"]);
     assert!(!left);
 }
 

@@ -35,7 +35,7 @@ fn reference(name: &str) -> Option<PathBuf> {
     }
 }
 
-/// Real paragraphs (ids look like `000-003`: document 000, paragraph 3), cycled to `ROWS` rows
+/// Real paragraphs (ids like `000-003`: document 000, paragraph 3; plus CJK/emoji edge cases), cycled to `ROWS` rows
 /// with deterministic pseudo-random vectors.
 fn sample_set() -> Option<EmbeddingSet> {
     let jsonl = std::fs::read_to_string(reference("minilm-paragraphs.jsonl")?).unwrap();
@@ -45,10 +45,14 @@ fn sample_set() -> Option<EmbeddingSet> {
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             let id = v["id"].as_str().unwrap();
-            let (doc, para) = id.rsplit_once('-').unwrap();
+            // Edge-case rows (`edge-cjk`) have no paragraph number: the id is the document.
+            let (doc, para) = match id.rsplit_once('-').map(|(d, p)| (d, p.parse())) {
+                Some((doc, Ok(para))) => (doc, para),
+                _ => (id, 0),
+            };
             (
                 doc.to_string(),
-                para.parse().unwrap(),
+                para,
                 v["text"].as_str().unwrap().to_string(),
             )
         })
@@ -74,19 +78,23 @@ fn sample_set() -> Option<EmbeddingSet> {
         (x as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
     });
     Some(EmbeddingSet {
-        info: EmbeddingInfo {
-            model_id: "sentence-transformers/all-MiniLM-L6-v2".into(),
-            revision: Some("c9745ed1d9f207416be6d2e6f8de32d1f16199bf".into()),
-            pooling: "mean".into(),
-            normalized: false,
-            max_seq_length: 256,
-            dim: DIM,
-            unit: "paragraph".into(),
-            themescope_version: env!("CARGO_PKG_VERSION").into(),
-        },
+        info: sample_info(),
         rows,
         vectors,
     })
+}
+
+fn sample_info() -> EmbeddingInfo {
+    EmbeddingInfo {
+        model_id: "sentence-transformers/all-MiniLM-L6-v2".into(),
+        revision: Some("c9745ed1d9f207416be6d2e6f8de32d1f16199bf".into()),
+        pooling: "mean".into(),
+        normalized: false,
+        max_seq_length: 256,
+        dim: DIM,
+        unit: "paragraph".into(),
+        themescope_version: env!("CARGO_PKG_VERSION").into(),
+    }
 }
 
 fn assert_same(a: &EmbeddingSet, b: &EmbeddingSet, what: &Path) {
@@ -151,6 +159,53 @@ fn reads_numpy_written_reference_matrix() {
         let norm = row.dot(&row).sqrt();
         assert!((norm - 1.0).abs() < 1e-4, "row {i} has norm {norm}");
     }
+    // Our writer produces numpy's bytes exactly (header, padding, data).
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("m.npy");
+    let mut info = sample_info();
+    info.dim = m.ncols();
+    let set = EmbeddingSet {
+        info,
+        rows: (0..m.nrows())
+            .map(|i| RowMeta {
+                doc_id: i.to_string(),
+                para_index: 0,
+                text: String::new(),
+            })
+            .collect(),
+        vectors: m,
+    };
+    store::write(&ours, &set).unwrap();
+    assert!(std::fs::read(&ours).unwrap() == std::fs::read(&path).unwrap());
+}
+
+/// A few rows whose texts and values stress escaping and bit patterns.
+fn edge_set(n: usize) -> EmbeddingSet {
+    let texts = [
+        "emoji 📈🤝 and CJK 中俄关系",
+        "line\nbreaks\r\nand\ttabs",
+        "quotes \" ' and \\ backslash",
+        "NUL \0 and U+2028 \u{2028} here",
+        "",
+    ];
+    let mut info = sample_info();
+    info.dim = 4;
+    info.revision = None;
+    EmbeddingSet {
+        info,
+        rows: (0..n)
+            .map(|i| RowMeta {
+                doc_id: format!("d{i}"),
+                para_index: i,
+                text: texts[i % texts.len()].into(),
+            })
+            .collect(),
+        vectors: Array2::from_shape_fn((n, 4), |(r, c)| match (r, c) {
+            (0, 0) => -0.0,
+            (0, 1) => f32::MIN_POSITIVE / 4.0,
+            _ => (r * 4 + c) as f32 / 3.0,
+        }),
+    }
 }
 
 #[test]
@@ -159,20 +214,40 @@ fn python_reads_all_formats() {
         eprintln!("skipped: set THEMESCOPE_PYTHON to a Python with numpy, safetensors, pyarrow and pandas");
         return;
     };
-    let Some(set) = sample_set() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let files = write_all_formats(dir.path(), &set);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/read_embeddings.py");
+    let mut sets = vec![("edge cases", edge_set(7)), ("empty", edge_set(0))];
+    sets.extend(sample_set().map(|s| ("reference paragraphs", s)));
+    for (what, set) in sets {
+        let dir = tempfile::tempdir().unwrap();
+        let files = write_all_formats(dir.path(), &set);
+        let out = Command::new(&python)
+            .arg(&script)
+            .args(&files)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", Path::new(&python).display()));
+        assert!(
+            out.status.success(),
+            "{} failed on the {what} set:\n{}{}",
+            script.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    // The checker is not vacuous: one flipped bit makes it fail.
+    let dir = tempfile::tempdir().unwrap();
+    let mut set = edge_set(3);
+    let a = dir.path().join("a.npy");
+    store::write(&a, &set).unwrap();
+    set.vectors[[2, 3]] = f32::from_bits(set.vectors[[2, 3]].to_bits() ^ 1);
+    let b = dir.path().join("b.parquet");
+    store::write(&b, &set).unwrap();
     let out = Command::new(&python)
         .arg(&script)
-        .args(&files)
+        .arg(&a)
+        .arg(&b)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", Path::new(&python).display()));
-    assert!(
-        out.status.success(),
-        "{} failed:\n{}{}",
-        script.display(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("different matrices"));
 }

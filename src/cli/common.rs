@@ -1,6 +1,8 @@
 //! Flags shared by every command, and what they set up.
 
-use anyhow::{Context, Result};
+use std::io::IsTerminal;
+
+use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use themescope::embed::{DeviceChoice, EmbedOptions, Embedder, Precision};
@@ -54,6 +56,7 @@ impl GlobalArgs {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
             .without_time()
             .try_init();
         if let Some(n) = self.threads {
@@ -86,8 +89,7 @@ impl GlobalArgs {
     /// Resolves and loads the model.
     pub fn load_embedder(&self, max_length: Option<usize>) -> Result<(ResolvedModel, Embedder)> {
         let model = self.resolve_model()?;
-        let embedder = Embedder::load(&model, &self.embed_options(max_length))
-            .with_context(|| format!("model {}", model.dir.display()))?;
+        let embedder = Embedder::load(&model, &self.embed_options(max_length))?;
         Ok((model, embedder))
     }
 

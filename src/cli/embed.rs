@@ -12,24 +12,23 @@ use themescope::store::{self, EmbeddingInfo, EmbeddingSet, Format, RowMeta};
 
 use super::GlobalArgs;
 
-/// Embed every paragraph of the inputs and write the vectors, with their document ids, indices
-/// and texts, to one file.
-///
-/// Inputs are files or folders (read recursively, sorted, hidden files skipped) or `-` for
-/// stdin. Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, field
-/// `text`), .csv (header row, column `text`).
-///
-/// The output format follows --out's extension:
-///   .npy          rows × dim float32, plus FILE.jsonl with one line per row (numpy.load)
-///   .safetensors  tensor `embeddings`, rows and model details in the metadata
-///   .parquet      columns doc_id, para_index, text, embedding (pandas, polars, DuckDB)
-///
-/// Examples:
-///   themescope embed examples/corpus --out emb.parquet
-///   themescope embed articles.jsonl --unit document --out emb.npy
-///   cat notes.txt | themescope embed - --out notes.safetensors
+/// Shown after `themescope embed --help`.
+pub const AFTER_HELP: &str = "\
+Inputs are files or folders (read recursively, sorted, hidden files skipped) or `-` for stdin.
+Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, field `text`),
+.csv (header row, column `text`); other files given by name are read as plain text.
+
+The output format follows --out's extension:
+  .npy          rows x dim float32, plus FILE.jsonl (one line per row) and FILE.meta.json
+  .safetensors  tensor `embeddings`; rows and model details in the metadata
+  .parquet      columns doc_id, para_index, text, embedding (pandas, polars, DuckDB)
+
+Examples:
+  themescope embed examples/corpus --out emb.parquet
+  themescope embed articles.jsonl --unit document --out emb.npy
+  cat notes.txt | themescope embed - --out notes.safetensors";
+
 #[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
 pub struct EmbedArgs {
     /// Files, folders, or `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]

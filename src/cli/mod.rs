@@ -31,6 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Embed paragraphs (or documents, or sentences) and write the vectors to a file.
+    #[command(after_help = embed::AFTER_HELP)]
     Embed(embed::EmbedArgs),
     /// List, fetch and verify the models themescope knows.
     #[command(subcommand)]

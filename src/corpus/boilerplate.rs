@@ -66,7 +66,9 @@ fn is_photo_credit(s: &str) -> bool {
         "picture:",
     ];
     let s = s.trim_start_matches('(');
-    starts_with_any(s, PREFIXES) || s.contains("getty images")
+    // Agency credits end the line ("X/AFP via Getty Images"); prose naming the agency does not.
+    let s = s.trim_end_matches([')', '.']);
+    starts_with_any(s, PREFIXES) || s.ends_with("getty images")
 }
 
 /// "Share this article", "Share on Facebook", "Click to share".
@@ -170,6 +172,7 @@ mod tests {
             "Follow-up talks are planned for March.",
             "The photo shows the two leaders shaking hands in Beijing.",
             "Shareholders were not consulted.",
+            "Getty Images sued the start-up over its training data.",
         ] {
             assert!(!is_boilerplate(line), "{line}");
         }
@@ -188,6 +191,7 @@ mod tests {
             "Photo: AP",
             "(Photo by Jane Doe/Getty Images)",
             "Pool photo by Evgenia Novozhenina/AFP via Getty Images",
+            "Jane Doe/AFP via Getty Images",
             "Image credit: NASA",
             "Leaders meet in Seoul © Reuters/Pool",
         ] {

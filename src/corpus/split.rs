@@ -121,9 +121,12 @@ fn sentence_break(p: &str, i: usize, c: char) -> Option<(usize, usize)> {
         // CJK text puts no space between sentences.
         return Some((end, start));
     }
+    // A bracket opens a sentence only before a capital: "(Later, ...)" does, a note "(2)" not.
+    let after_bracket = next_text[next.len_utf8()..].chars().next();
     let opens_sentence = next.is_uppercase()
         || next.is_ascii_digit()
-        || matches!(next, '"' | '\'' | '“' | '‘' | '(' | '[' | '«');
+        || matches!(next, '"' | '\'' | '“' | '‘' | '«')
+        || (matches!(next, '(' | '[') && after_bracket.is_some_and(char::is_uppercase));
     if start == end || !opens_sentence {
         return None;
     }
@@ -249,6 +252,17 @@ mod tests {
                 "Mr. Smith met Dr. Jones in St. Louis on Jan. 5 with J. R. Tolkien.",
                 "U.S. President Trump spoke, e.g. About trade.",
                 "It ended."
+            ]
+        );
+    }
+
+    #[test]
+    fn note_markers_stay_with_the_sentence_before() {
+        assert_eq!(
+            sentences("They were “capitalist roaders.” (2) (Later, he said more.) End."),
+            [
+                "They were “capitalist roaders.” (2) (Later, he said more.)",
+                "End."
             ]
         );
     }

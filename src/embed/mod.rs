@@ -69,6 +69,9 @@ pub struct EncoderInfo {
     pub precision: Precision,
 }
 
+/// Receives each row's input index, pooled vector and (when asked) token vectors.
+type RowSink<'a> = dyn FnMut(usize, &[f32], Option<TokenVectors>) + 'a;
+
 /// A loaded model ready to embed texts.
 pub struct Embedder {
     tokenizer: Tokenizer,
@@ -166,7 +169,7 @@ impl Embedder {
         texts: &[&str],
         with_tokens: bool,
         progress: &mut dyn FnMut(usize),
-        sink: &mut dyn FnMut(usize, &[f32], Option<TokenVectors>),
+        sink: &mut RowSink<'_>,
     ) -> Result<(), EmbedError> {
         let encodings = self
             .tokenizer

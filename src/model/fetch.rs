@@ -18,7 +18,12 @@ pub fn from_hub(
     revision: Option<&str>,
     progress: bool,
 ) -> Result<(PathBuf, String), String> {
-    let api = ApiBuilder::from_cache(Cache::new(cache.to_path_buf()))
+    let mut builder = ApiBuilder::from_cache(Cache::new(cache.to_path_buf()));
+    if let Ok(endpoint) = std::env::var("HF_ENDPOINT") {
+        // The same variable Python's huggingface_hub reads, for mirrors of the Hub.
+        builder = builder.with_endpoint(endpoint.trim_end_matches('/').to_string());
+    }
+    let api = builder
         .with_progress(progress)
         .with_retries(1)
         .build()

@@ -54,7 +54,7 @@ impl ModelSpec {
             || spec.starts_with('/')
             || spec.starts_with('~')
             || spec.contains('\\')
-            || id.matches('/').count() != 1;
+            || id.matches('/').count() > 1;
         let valid_part = |s: &str| {
             !s.is_empty()
                 && s.chars()

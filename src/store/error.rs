@@ -20,7 +20,7 @@ pub enum StoreError {
     },
 
     /// The file exists but is not what we expect (wrong dtype, bad header, truncated data...).
-    #[error("{} is not a valid {format} embedding file: {reason}; re-create it with `themescope embed`", path.display())]
+    #[error("{} is not a valid {format} file: {reason}; re-create it with `themescope embed`", path.display())]
     Malformed {
         path: PathBuf,
         format: &'static str,

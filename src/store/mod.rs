@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `.npy` | the `.npy` itself (`<f4`, C order, rows × dim) | sidecars `emb.jsonl` and `emb.meta.json` |
 //! | `.safetensors` | tensor `embeddings` (F32, rows × dim) | the `__metadata__` string map |
-//! | `.parquet` | column `embedding` (fixed-size list of f32) | columns `doc_id`, `para_index`, `text`; file key-value metadata |
+//! | `.parquet` | column `embedding` (fixed-size list of f32) | columns `doc_id`, `para_index`, `text`; key-value metadata `themescope` (JSON) plus one key per field |
 //!
 //! ## `.npy` sidecars
 //!
@@ -19,7 +19,7 @@
 //! - `emb.meta.json`: the [`EmbeddingInfo`] as one JSON object (`json.load`).
 //!
 //! Keeping provenance out of the `.jsonl` keeps every line a row; a third small file is the price.
-//! The `.npy` is written last, so it is the file that marks the set complete, and [`read`] checks
+//! The `.npy` is written last, so it is the file that marks the set complete, and [`read()`] checks
 //! that the three agree (row count, dimension).
 //!
 //! Every file is written through [`crate::fsutil::write_atomic`], so a failure never leaves a
@@ -112,7 +112,7 @@ pub fn write(path: &Path, set: &EmbeddingSet) -> Result<(), StoreError> {
     }
 }
 
-/// Reads an [`EmbeddingSet`] written by [`write`] (or by another tool following the same layout).
+/// Reads an [`EmbeddingSet`] written by [`write()`] (or by another tool following the same layout).
 pub fn read(path: &Path) -> Result<EmbeddingSet, StoreError> {
     match Format::from_path(path)? {
         Format::Npy => npy::read(path),

@@ -40,17 +40,6 @@ pub(crate) fn write(path: &Path, set: &EmbeddingSet) -> Result<(), StoreError> {
     // `check_set` already ensured 0 < dim <= i32::MAX.
     let dim = i32::try_from(set.info.dim).map_err(|e| invalid(e.to_string()))?;
     let item = Arc::new(Field::new("item", DataType::Float32, false));
-    let schema = Arc::new(Schema::new(vec![
-        Field::new("doc_id", DataType::Utf8, false),
-        Field::new("para_index", DataType::Int64, false),
-        Field::new("text", DataType::Utf8, false),
-        Field::new(
-            "embedding",
-            DataType::FixedSizeList(item.clone(), dim),
-            false,
-        ),
-    ]));
-
     let info_json = serde_json::to_string(&set.info).map_err(|e| invalid(e.to_string()))?;
     let info_value = serde_json::to_value(&set.info).map_err(|e| invalid(e.to_string()))?;
     let mut kv = vec![KeyValue::new(INFO_KEY.to_string(), info_json)];
@@ -64,6 +53,25 @@ pub(crate) fn write(path: &Path, set: &EmbeddingSet) -> Result<(), StoreError> {
             kv.push(KeyValue::new(k, v));
         }
     }
+    // The same keys also go in the Arrow schema: pyarrow shows only the embedded Arrow schema's
+    // metadata as `table.schema.metadata`, while DuckDB and others read the file key-values.
+    let schema_meta = kv
+        .iter()
+        .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
+        .collect();
+    let schema = Arc::new(Schema::new_with_metadata(
+        vec![
+            Field::new("doc_id", DataType::Utf8, false),
+            Field::new("para_index", DataType::Int64, false),
+            Field::new("text", DataType::Utf8, false),
+            Field::new(
+                "embedding",
+                DataType::FixedSizeList(item.clone(), dim),
+                false,
+            ),
+        ],
+        schema_meta,
+    ));
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_size(ROW_GROUP)

@@ -231,57 +231,56 @@ mod tests {
             let (_, m) = SafeTensors::read_metadata(&bytes).unwrap();
             m.metadata().clone().unwrap()
         };
-        let cases: Vec<(&str, Dtype, Vec<usize>, HashMap<String, String>, &str)> = vec![
-            (
-                "other",
-                Dtype::F32,
-                vec![2, 3],
-                good.clone(),
-                "no tensor 'embeddings'",
-            ),
-            (TENSOR, Dtype::F16, vec![2, 3], good.clone(), "dtype F16"),
-            (
-                TENSOR,
-                Dtype::F32,
-                vec![6],
-                good.clone(),
-                "expected [rows, dim]",
-            ),
-            (TENSOR, Dtype::F32, vec![2, 4], good.clone(), "dim is 3"),
-            (
-                TENSOR,
-                Dtype::F32,
-                vec![3, 3],
-                good.clone(),
-                "3 vectors but 2 row records",
-            ),
-            (
-                TENSOR,
-                Dtype::F32,
-                vec![2, 3],
-                HashMap::new(),
-                "lacks 'model_id'",
-            ),
-            (
-                TENSOR,
-                Dtype::F32,
-                vec![2, 3],
-                {
-                    let mut m = good.clone();
-                    m.insert("texts".into(), "[1, 2]".into());
-                    m
-                },
-                "'texts'",
-            ),
-        ];
-        for (name, dtype, shape, meta, want) in cases {
+        let check = |name: &str, dtype: Dtype, shape: Vec<usize>, meta, want: &str| {
             raw(&path, name, dtype, shape, meta);
             let msg = read(&path).unwrap_err().to_string();
             assert!(
                 msg.contains(want) && msg.contains("e.safetensors"),
                 "{want}: {msg}"
             );
-        }
+        };
+        check(
+            "other",
+            Dtype::F32,
+            vec![2, 3],
+            good.clone(),
+            "no tensor 'embeddings'",
+        );
+        check(TENSOR, Dtype::F16, vec![2, 3], good.clone(), "dtype F16");
+        check(
+            TENSOR,
+            Dtype::F32,
+            vec![6],
+            good.clone(),
+            "expected [rows, dim]",
+        );
+        check(TENSOR, Dtype::F32, vec![2, 4], good.clone(), "dim is 3");
+        check(
+            TENSOR,
+            Dtype::F32,
+            vec![3, 3],
+            good.clone(),
+            "3 vectors but 2 row records",
+        );
+        check(
+            TENSOR,
+            Dtype::F32,
+            vec![2, 3],
+            HashMap::new(),
+            "__metadata__ lacks",
+        );
+        let mut bad_texts = good.clone();
+        bad_texts.insert("texts".into(), "[1, 2]".into());
+        check(TENSOR, Dtype::F32, vec![2, 3], bad_texts, "'texts'");
+        let mut bad_dim = good;
+        bad_dim.insert("dim".into(), "three".into());
+        check(
+            TENSOR,
+            Dtype::F32,
+            vec![2, 3],
+            bad_dim,
+            "expected an integer",
+        );
         std::fs::write(&path, b"garbage").unwrap();
         let err = read(&path).unwrap_err();
         assert!(matches!(err, StoreError::Malformed { .. }), "{err}");

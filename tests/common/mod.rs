@@ -51,18 +51,29 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// Asserts a failed run: non-zero exit, and one line on stderr that contains every `needle`.
+/// Asserts a failed run: non-zero exit, and exactly one error line on stderr (after any
+/// progress information) that contains every `needle`.
 pub fn assert_one_line_error(out: &Output, needles: &[&str]) {
     let err = stderr(out);
     assert!(
         !out.status.success(),
         "expected failure, got success; stderr: {err}"
     );
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "expected one line on stderr, got: {err}");
-    assert!(lines[0].starts_with("error: "), "{err}");
+    let last = err
+        .lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    assert!(
+        last.starts_with("error: "),
+        "the last line is not the error: {err}"
+    );
+    assert_eq!(
+        err.matches("error").count(),
+        1,
+        "one error line expected: {err}"
+    );
     for needle in needles {
-        assert!(lines[0].contains(needle), "`{needle}` missing from: {err}");
+        assert!(last.contains(needle), "`{needle}` missing from: {err}");
     }
 }
 

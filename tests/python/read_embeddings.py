@@ -65,9 +65,11 @@ def load_safetensors(path):
 def load_parquet(path):
     import pyarrow.parquet as pq
     table = pq.read_table(path)
+    file_meta = pq.read_metadata(path).metadata or {}
     meta = table.schema.metadata or {}
-    if b"themescope" not in meta:
-        fail(f"{path}: parquet metadata lacks 'themescope'")
+    for where, m in (("file key-value metadata", file_meta), ("table.schema.metadata", meta)):
+        if b"themescope" not in m:
+            fail(f"{path}: {where} lacks 'themescope'")
     info = json.loads(meta[b"themescope"])
     for key in INFO_KEYS:
         if key.encode() not in meta:
