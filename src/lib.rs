@@ -11,8 +11,11 @@
 //! | paragraphs → vectors (and token vectors) | [`embed`] |
 //! | vectors ⇄ `.npy` / `.safetensors` / `.parquet` | [`store`] |
 
+pub mod actors;
 pub mod corpus;
 pub mod embed;
 pub mod fsutil;
 pub mod model;
+pub mod sentiment;
 pub mod store;
+pub mod themes;

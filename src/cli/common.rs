@@ -2,19 +2,22 @@
 
 use std::io::IsTerminal;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use themescope::corpus::{Corpus, ReadOptions, TextUnit, Unit};
 use themescope::embed::{DeviceChoice, EmbedOptions, Embedder, Precision};
 use themescope::model::{self, ResolveOptions, ResolvedModel};
+use themescope::store::{EmbeddingInfo, EmbeddingSet, RowMeta};
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Model: a local folder or a Hugging Face id `org/name[@revision]`. Looked up in the folder
     /// itself, then $THEMESCOPE_MODELS/<org>--<name>/, then the Hugging Face cache, then
-    /// downloaded.
-    #[arg(long, global = true, env = "THEMESCOPE_MODEL", default_value = model::DEFAULT_MODEL)]
-    pub model: String,
+    /// downloaded [default: sentence-transformers/all-MiniLM-L6-v2; for an embeddings file, the
+    /// model that made it].
+    #[arg(long, global = true, env = "THEMESCOPE_MODEL")]
+    pub model: Option<String>,
 
     /// Where the encoder runs: auto picks a GPU when this build supports one and it is present.
     #[arg(long, global = true, env = "THEMESCOPE_DEVICE", value_enum, default_value_t = DeviceChoice::Auto)]
@@ -73,8 +76,13 @@ impl GlobalArgs {
         opts
     }
 
-    pub fn resolve_model(&self) -> Result<ResolvedModel> {
-        Ok(model::resolve(&self.model, &self.resolve_options())?)
+    /// The model named by --model, or the default.
+    pub fn model_spec(&self) -> &str {
+        self.model.as_deref().unwrap_or(model::DEFAULT_MODEL)
+    }
+
+    pub fn resolve_model(&self, spec: &str) -> Result<ResolvedModel> {
+        Ok(model::resolve(spec, &self.resolve_options())?)
     }
 
     pub fn embed_options(&self, max_length: Option<usize>) -> EmbedOptions {
@@ -86,9 +94,13 @@ impl GlobalArgs {
         }
     }
 
-    /// Resolves and loads the model.
-    pub fn load_embedder(&self, max_length: Option<usize>) -> Result<(ResolvedModel, Embedder)> {
-        let model = self.resolve_model()?;
+    /// Resolves and loads the model named by `spec` (a folder or Hub id).
+    pub fn load_embedder(
+        &self,
+        spec: &str,
+        max_length: Option<usize>,
+    ) -> Result<(ResolvedModel, Embedder)> {
+        let model = self.resolve_model(spec)?;
         let embedder = Embedder::load(&model, &self.embed_options(max_length))?;
         Ok((model, embedder))
     }
@@ -116,4 +128,88 @@ impl GlobalArgs {
             eprintln!("{}", line.as_ref());
         }
     }
+}
+
+/// How inputs are read into rows; shared by every command that reads a corpus.
+#[derive(Debug, Args)]
+pub struct CorpusArgs {
+    /// What one row is: a paragraph, a whole document (a file or a jsonl/csv record), or a sentence.
+    #[arg(long, env = "THEMESCOPE_UNIT", value_enum, default_value_t = Unit::Paragraph)]
+    pub unit: Unit,
+
+    /// Field (jsonl) or column (csv) that holds the text.
+    #[arg(long, env = "THEMESCOPE_TEXT_FIELD", default_value = "text")]
+    pub text_field: String,
+
+    /// Keep boilerplate paragraphs (copyright lines, photo credits, "Follow the topics" footers).
+    #[arg(long, env = "THEMESCOPE_KEEP_BOILERPLATE")]
+    pub keep_boilerplate: bool,
+}
+
+impl CorpusArgs {
+    /// Reads the inputs and cuts them into rows.
+    pub fn read(
+        &self,
+        global: &GlobalArgs,
+        inputs: &[std::path::PathBuf],
+    ) -> Result<Vec<TextUnit>> {
+        let read = ReadOptions {
+            text_field: self.text_field.clone(),
+            strip_boilerplate: !self.keep_boilerplate,
+        };
+        let corpus = Corpus::read(inputs, &read)?;
+        let units = corpus.units(self.unit);
+        global.info(format!(
+            "read {} documents, {} {}s",
+            corpus.documents.len(),
+            units.len(),
+            unit_name(self.unit)
+        ));
+        Ok(units)
+    }
+}
+
+pub fn unit_name(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Paragraph => "paragraph",
+        Unit::Document => "document",
+        Unit::Sentence => "sentence",
+    }
+}
+
+/// Embeds the rows with a progress bar and packs them with their provenance.
+pub fn embed_units(
+    global: &GlobalArgs,
+    embedder: &Embedder,
+    units: Vec<TextUnit>,
+    unit: Unit,
+) -> Result<EmbeddingSet> {
+    let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+    let bar = global.progress(texts.len(), "embedding");
+    let vectors = embedder
+        .embed(&texts, &mut |n| bar.inc(n as u64))
+        .context("embedding failed")?;
+    bar.finish_and_clear();
+    let info = embedder.info();
+    Ok(EmbeddingSet {
+        info: EmbeddingInfo {
+            model_id: info.model_id.clone(),
+            revision: info.revision.clone(),
+            pooling: info.pooling.as_str().to_string(),
+            normalized: info.normalize,
+            max_seq_length: info.max_seq_length,
+            dim: info.dim,
+            unit: unit_name(unit).to_string(),
+            themescope_version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        rows: units
+            .into_iter()
+            .map(|u| RowMeta {
+                doc_id: u.doc_id,
+                para_index: u.index,
+                text: u.text,
+            })
+            .collect(),
+        vectors,
+    })
 }

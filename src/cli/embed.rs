@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
-use themescope::corpus::{Corpus, ReadOptions, Unit};
-use themescope::store::{self, EmbeddingInfo, EmbeddingSet, Format, RowMeta};
+use themescope::store::{self, Format};
 
+use super::common::{embed_units, unit_name, CorpusArgs};
 use super::GlobalArgs;
 
 /// Shown after `themescope embed --help`.
@@ -38,17 +38,8 @@ pub struct EmbedArgs {
     #[arg(long, short, env = "THEMESCOPE_OUT", value_name = "FILE")]
     pub out: PathBuf,
 
-    /// What one row is: a paragraph, a whole document (a file or a jsonl/csv record), or a sentence.
-    #[arg(long, env = "THEMESCOPE_UNIT", value_enum, default_value_t = Unit::Paragraph)]
-    pub unit: Unit,
-
-    /// Field (jsonl) or column (csv) that holds the text.
-    #[arg(long, env = "THEMESCOPE_TEXT_FIELD", default_value = "text")]
-    pub text_field: String,
-
-    /// Keep boilerplate paragraphs (copyright lines, photo credits, "Follow the topics" footers).
-    #[arg(long, env = "THEMESCOPE_KEEP_BOILERPLATE")]
-    pub keep_boilerplate: bool,
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
 
     /// Truncate texts at this many tokens instead of the model's max_seq_length.
     #[arg(long, env = "THEMESCOPE_MAX_LENGTH", value_parser = clap::value_parser!(u32).range(2..))]
@@ -58,21 +49,11 @@ pub struct EmbedArgs {
 pub fn run(global: &GlobalArgs, args: &EmbedArgs) -> Result<ExitCode> {
     // Cheap checks first: a bad --out or input fails before the model loads.
     let format = Format::from_path(&args.out)?;
-    let read = ReadOptions {
-        text_field: args.text_field.clone(),
-        strip_boilerplate: !args.keep_boilerplate,
-    };
-    let corpus = Corpus::read(&args.inputs, &read)?;
-    let units = corpus.units(args.unit);
-    global.info(format!(
-        "read {} documents, {} {}s",
-        corpus.documents.len(),
-        units.len(),
-        unit_name(args.unit)
-    ));
+    let units = args.corpus.read(global, &args.inputs)?;
 
     let started = Instant::now();
-    let (model, embedder) = global.load_embedder(args.max_length.map(|n| n as usize))?;
+    let (model, embedder) =
+        global.load_embedder(global.model_spec(), args.max_length.map(|n| n as usize))?;
     let info = embedder.info().clone();
     global.info(format!(
         "model {} ({}, {} on {})",
@@ -81,36 +62,9 @@ pub fn run(global: &GlobalArgs, args: &EmbedArgs) -> Result<ExitCode> {
         info.precision.as_str(),
         info.device
     ));
-    let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-    let bar = global.progress(texts.len(), "embedding");
     let embed_started = Instant::now();
-    let vectors = embedder
-        .embed(&texts, &mut |n| bar.inc(n as u64))
-        .context("embedding failed")?;
-    bar.finish_and_clear();
+    let set = embed_units(global, &embedder, units, args.corpus.unit)?;
     let embed_seconds = embed_started.elapsed().as_secs_f64();
-
-    let set = EmbeddingSet {
-        info: EmbeddingInfo {
-            model_id: info.model_id.clone(),
-            revision: info.revision.clone(),
-            pooling: info.pooling.as_str().to_string(),
-            normalized: info.normalize,
-            max_seq_length: info.max_seq_length,
-            dim: info.dim,
-            unit: unit_name(args.unit).to_string(),
-            themescope_version: env!("CARGO_PKG_VERSION").to_string(),
-        },
-        rows: units
-            .into_iter()
-            .map(|u| RowMeta {
-                doc_id: u.doc_id,
-                para_index: u.index,
-                text: u.text,
-            })
-            .collect(),
-        vectors,
-    };
     store::write(&args.out, &set)?;
     let rows = set.rows.len();
     let per_second = rows as f64 / embed_seconds.max(1e-9);
@@ -127,7 +81,7 @@ pub fn run(global: &GlobalArgs, args: &EmbedArgs) -> Result<ExitCode> {
             "out": args.out,
             "rows": rows,
             "dim": info.dim,
-            "unit": unit_name(args.unit),
+            "unit": unit_name(args.corpus.unit),
             "model": info.model_id,
             "revision": info.revision,
             "device": info.device,
@@ -138,12 +92,4 @@ pub fn run(global: &GlobalArgs, args: &EmbedArgs) -> Result<ExitCode> {
         writeln!(stdout, "{summary}")?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn unit_name(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Paragraph => "paragraph",
-        Unit::Document => "document",
-        Unit::Sentence => "sentence",
-    }
 }

@@ -1,9 +1,13 @@
 //! The command line: argument parsing and dispatch. Every command is a thin layer over the
 //! library; one file per subcommand.
 
+mod actors;
 mod common;
 mod embed;
+mod head;
 mod models;
+mod sentiment;
+mod themes;
 
 use std::process::ExitCode;
 
@@ -33,9 +37,21 @@ pub enum Command {
     /// Embed paragraphs (or documents, or sentences) and write the vectors to a file.
     #[command(after_help = embed::AFTER_HELP)]
     Embed(embed::EmbedArgs),
+    /// Find the themes of a corpus or an embeddings file and name them with key phrases.
+    #[command(after_help = themes::AFTER_HELP)]
+    Themes(themes::ThemesArgs),
     /// List, fetch and verify the models themescope knows.
     #[command(subcommand)]
     Models(models::ModelsCommand),
+    /// Train and evaluate the actor-sentiment head (NewsMTSC), beside the VADER baseline.
+    #[command(subcommand, after_help = head::AFTER_HELP)]
+    Head(head::HeadCommand),
+    /// Propose the actors a corpus names, as an actor file (TOML) to edit.
+    #[command(after_help = actors::AFTER_HELP)]
+    Actors(actors::ActorsArgs),
+    /// Score the attitude toward every actor the corpus names: a per-actor table and JSON.
+    #[command(after_help = sentiment::AFTER_HELP)]
+    Sentiment(sentiment::SentimentArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -44,7 +60,11 @@ pub fn run() -> Result<ExitCode> {
     cli.global.init()?;
     match &cli.command {
         Command::Embed(args) => embed::run(&cli.global, args),
+        Command::Themes(args) => themes::run(&cli.global, args),
         Command::Models(cmd) => models::run(&cli.global, cmd),
+        Command::Head(cmd) => head::run(&cli.global, cmd),
+        Command::Actors(args) => actors::run(&cli.global, args),
+        Command::Sentiment(args) => sentiment::run(&cli.global, args),
     }
 }
 

@@ -1,0 +1,900 @@
+//! Discovery: propose actors from a corpus without an actor file. Runs of capitalised words
+//! ("President Vladimir Putin", "Chinese President Xi Jinping") are trimmed of titles, function
+//! words and leading demonyms to a core name; a lone surname or given name ("Putin", "Xi") is
+//! merged into the longer name it belongs to; role phrases that the corpus uses ("the Russian
+//! leader") are attached to the person most often titled with that country. Countries come from
+//! the gazetteer. Counts are the mentions the final actor set finds.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use super::{Actor, ActorKind, ActorSet, MentionMatcher};
+use crate::corpus::Corpus;
+
+/// Discovery settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoverOptions {
+    /// Keep actors mentioned at least this often.
+    pub min_mentions: usize,
+    /// Keep at most this many discovered (non-gazetteer) actors, the most mentioned first.
+    pub max_actors: usize,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        DiscoverOptions {
+            min_mentions: 3,
+            max_actors: 100,
+        }
+    }
+}
+
+/// The proposed actors with their mention counts, most mentioned first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovered {
+    pub actors: Vec<(Actor, usize)>,
+}
+
+impl Discovered {
+    /// The actors to match: the discovered ones, then the rest of the gazetteer.
+    pub fn actor_set(&self) -> ActorSet {
+        ActorSet::with_gazetteer(self.actors.iter().map(|(a, _)| a.clone()).collect(), true)
+    }
+}
+
+/// Words that start a sentence or a run without naming anything.
+const STOP: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "against",
+    "all",
+    "also",
+    "although",
+    "an",
+    "and",
+    "any",
+    "as",
+    "at",
+    "because",
+    "before",
+    "both",
+    "but",
+    "by",
+    "despite",
+    "during",
+    "each",
+    "even",
+    "every",
+    "for",
+    "from",
+    "he",
+    "her",
+    "here",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "indeed",
+    "instead",
+    "into",
+    "it",
+    "its",
+    "last",
+    "many",
+    "meanwhile",
+    "more",
+    "moreover",
+    "most",
+    "my",
+    "neither",
+    "new",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "on",
+    "one",
+    "or",
+    "our",
+    "she",
+    "since",
+    "so",
+    "some",
+    "still",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "to",
+    "today",
+    "true",
+    "under",
+    "unlike",
+    "until",
+    "we",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "why",
+    "with",
+    "without",
+    "yet",
+    "you",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "later",
+    "earlier",
+    "yesterday",
+    "tomorrow",
+    "first",
+    "second",
+    "finally",
+    "thus",
+    "therefore",
+    "hence",
+    "perhaps",
+    "maybe",
+    "once",
+    "another",
+    "other",
+    "several",
+    "few",
+    "much",
+    "only",
+    "just",
+    "like",
+    "among",
+    "between",
+    "over",
+    "through",
+    "photo",
+    "image",
+    "images",
+    "feb",
+    "jan",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+/// Titles and the words that make them up; stripped from names, and the sign of a person.
+const TITLES: &[&str] = &[
+    "president",
+    "prime",
+    "minister",
+    "premier",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "general",
+    "gen",
+    "secretary",
+    "foreign",
+    "defense",
+    "defence",
+    "finance",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "leader",
+    "pope",
+    "sir",
+    "lord",
+    "lady",
+    "judge",
+    "justice",
+    "vice",
+    "deputy",
+    "former",
+    "commissioner",
+    "ambassador",
+    "mayor",
+    "ceo",
+    "director",
+    "commander",
+    "admiral",
+    "colonel",
+    "high",
+    "state",
+    "speaker",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "envoy",
+    "emperor",
+    "sheikh",
+    "crown",
+    "supreme",
+    "ayatollah",
+];
+
+/// Words that make a name an organisation.
+const ORG_WORDS: &[&str] = &[
+    "administration",
+    "agency",
+    "alliance",
+    "army",
+    "association",
+    "bank",
+    "bureau",
+    "center",
+    "centre",
+    "commission",
+    "committee",
+    "company",
+    "congress",
+    "corporation",
+    "council",
+    "court",
+    "department",
+    "federation",
+    "forces",
+    "foundation",
+    "fund",
+    "group",
+    "inc",
+    "institute",
+    "league",
+    "ltd",
+    "ministry",
+    "movement",
+    "navy",
+    "news",
+    "office",
+    "organisation",
+    "organization",
+    "parliament",
+    "party",
+    "post",
+    "press",
+    "senate",
+    "service",
+    "times",
+    "union",
+    "university",
+    "school",
+    "academy",
+    "daily",
+    "journal",
+    "review",
+    "magazine",
+    "network",
+    "programme",
+    "program",
+    "project",
+    "initiative",
+    "forum",
+    "society",
+    "club",
+    "studies",
+    "council",
+    "board",
+    "authority",
+    "embassy",
+    "institution",
+    "unbound",
+    "blog",
+];
+
+/// Words of place names, which are not actors ("South China Sea", "Pennsylvania Avenue").
+const PLACE_WORDS: &[&str] = &[
+    "airport",
+    "avenue",
+    "bay",
+    "canal",
+    "coast",
+    "desert",
+    "gulf",
+    "island",
+    "islands",
+    "lake",
+    "mountain",
+    "mountains",
+    "ocean",
+    "peninsula",
+    "province",
+    "region",
+    "river",
+    "road",
+    "sea",
+    "square",
+    "station",
+    "strait",
+    "street",
+    "valley",
+];
+
+/// Words that make a name a place or a people rather than a person.
+const NOT_PERSON_WORDS: &[&str] = &[
+    "africa",
+    "african",
+    "america",
+    "asia",
+    "asian",
+    "atlantic",
+    "central",
+    "east",
+    "eastern",
+    "euro",
+    "global",
+    "middle",
+    "north",
+    "northern",
+    "pacific",
+    "south",
+    "southeast",
+    "southern",
+    "west",
+    "western",
+];
+
+/// Lower-case words that may sit inside a name ("Bank of England", "Ursula von der Leyen").
+const CONNECTORS: &[&str] = &[
+    "of", "de", "del", "da", "du", "von", "van", "der", "al", "bin", "la",
+];
+
+#[derive(Debug, Clone, Copy)]
+struct Token<'a> {
+    text: &'a str,
+    /// Only whitespace separates it from the previous token (and that one was no possessive).
+    joined: bool,
+    /// Part of a hyphenated compound ("Indo-Pacific", "Trump-Xi", "Kremlin-friendly").
+    hyphenated: bool,
+    /// The first token of its sentence.
+    initial: bool,
+}
+
+fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '.' || c == '\'' || c == '’'
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '‐' | '‑')
+}
+
+/// Word tokens of a sentence: possessives and sentence-final dots removed, abbreviations with
+/// inner dots (U.S., D.C.) kept whole.
+fn tokens(sentence: &str) -> Vec<Token<'_>> {
+    let mut start: Option<usize> = None;
+    let mut gap = String::new();
+    let mut words: Vec<(usize, usize, String)> = Vec::new();
+    for (i, c) in sentence
+        .char_indices()
+        .chain(std::iter::once((sentence.len(), ' ')))
+    {
+        if i < sentence.len() && is_token_char(c) {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            words.push((s, i, std::mem::take(&mut gap)));
+        }
+        if i < sentence.len() {
+            gap.push(c);
+        }
+    }
+    let mut out = Vec::new();
+    let mut breaks_next = false;
+    for (k, (s, e, before)) in words.iter().enumerate() {
+        let raw = &sentence[*s..*e];
+        let mut t = raw.trim_start_matches(['.', '\'', '’']);
+        let inner_dots = t.trim_end_matches(['.', '\'', '’']).contains('.');
+        if !inner_dots {
+            t = t.trim_end_matches('.');
+        }
+        let mut possessive = false;
+        for suffix in ["'s", "’s"] {
+            if let Some(stripped) = t.strip_suffix(suffix) {
+                t = stripped;
+                possessive = true;
+            }
+        }
+        t = t.trim_end_matches(['\'', '’']);
+        if !inner_dots {
+            t = t.trim_end_matches('.');
+        }
+        let after = words.get(k + 1).map_or("", |w| w.2.as_str());
+        let hyphenated = before.chars().last().is_some_and(is_hyphen)
+            || after.chars().next().is_some_and(is_hyphen);
+        let joined = !before.is_empty() && before.chars().all(char::is_whitespace) && !breaks_next;
+        let ends_clause = !inner_dots && !possessive && raw.ends_with(['.', '\'', '’']);
+        if !t.is_empty() && t.chars().next().is_some_and(char::is_alphanumeric) {
+            out.push(Token {
+                text: t,
+                joined,
+                hyphenated,
+                initial: k == 0,
+            });
+        }
+        // "Putin's Russia" and "Seoul. Then" are two runs.
+        breaks_next = possessive || ends_clause;
+    }
+    out
+}
+
+fn capitalised(t: &str) -> bool {
+    t.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn in_list(list: &[&str], t: &str) -> bool {
+    let l = t.to_lowercase();
+    list.contains(&l.as_str())
+}
+
+/// What one trimmed run says.
+struct RunInfo {
+    core: Vec<String>,
+    /// The run as written, when it carried a title ("Chinese President Xi Jinping").
+    titled_form: Option<String>,
+    /// The gazetteer alias and title in front of the name ("Chinese", "President").
+    country_title: Option<(String, String)>,
+}
+
+struct Context<'a> {
+    /// Lower-case forms of words the corpus writes in lower case.
+    lowercase_words: HashSet<String>,
+    /// Words the corpus capitalises inside a sentence (not only at its start).
+    mid_caps: HashSet<&'a str>,
+    /// Gazetteer strings → actor index.
+    gazetteer: HashMap<&'a str, usize>,
+}
+
+impl Context<'_> {
+    fn common(&self, t: &str) -> bool {
+        in_list(STOP, t) || self.lowercase_words.contains(&t.to_lowercase())
+    }
+
+    /// A common word, or a capitalised word seen only at the start of sentences ("Let", "Step").
+    fn common_token(&self, t: &Token<'_>) -> bool {
+        self.common(t.text) || (t.initial && !self.mid_caps.contains(t.text))
+    }
+}
+
+fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
+    let texts: Vec<&str> = run.iter().map(|t| t.text).collect();
+    let mut i = 0;
+    let mut titled = false;
+    let mut country: Option<String> = None;
+    let mut title: Option<String> = None;
+    while i + 1 < texts.len() {
+        let t = texts[i];
+        if in_list(TITLES, t) {
+            titled = true;
+            title = Some(t.to_string());
+            i += 1;
+        } else if ctx.gazetteer.contains_key(t)
+            && texts.get(i + 1).is_some_and(|n| in_list(TITLES, n))
+        {
+            country = Some(t.to_string());
+            i += 1;
+        } else if i + 2 < texts.len()
+            && ctx
+                .gazetteer
+                .contains_key(format!("{} {}", t, texts[i + 1]).as_str())
+            && in_list(TITLES, texts[i + 2])
+        {
+            country = Some(format!("{} {}", t, texts[i + 1]));
+            i += 2;
+        } else if ctx.common_token(&run[i]) || CONNECTORS.contains(&t) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    // Trailing function words and country names go ("Putin China visit" names Putin), unless
+    // the country follows a connector ("Bank of China").
+    let mut j = texts.len();
+    let mut cut_tail = false;
+    while j > i + 1 {
+        let last = texts[j - 1];
+        let country_tail = ctx.gazetteer.contains_key(last) && !CONNECTORS.contains(&texts[j - 2]);
+        if ctx.common(last) || CONNECTORS.contains(&last) || country_tail {
+            j -= 1;
+            cut_tail = true;
+        } else {
+            break;
+        }
+    }
+    let core: Vec<String> = texts[i..j].iter().map(|s| s.to_string()).collect();
+    let joined = core.join(" ");
+    let single = core.len() == 1;
+    // A lone word left from a phrase ("Cold" of "Cold War") names nothing.
+    if core.is_empty()
+        || (single && (cut_tail || ctx.common_token(&run[i]) || in_list(TITLES, &core[0])))
+        || core.iter().any(|w| in_list(PLACE_WORDS, w))
+        || joined.chars().filter(|c| c.is_alphabetic()).count() < 2
+        || ctx.gazetteer.contains_key(joined.as_str())
+    {
+        return None;
+    }
+    Some(RunInfo {
+        titled_form: titled.then(|| texts[..j].join(" ")),
+        country_title: match (country, title) {
+            (Some(c), Some(t)) => Some((c, t.to_lowercase())),
+            _ => None,
+        },
+        core,
+    })
+}
+
+#[derive(Default)]
+struct Candidate {
+    runs: usize,
+    titled: bool,
+    forms: BTreeSet<String>,
+    roles: BTreeSet<(String, String)>,
+}
+
+/// Proposes actors for a corpus.
+pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
+    let gazetteer = ActorSet::gazetteer();
+    let mut gaz_map = HashMap::new();
+    for (i, a) in gazetteer.actors.iter().enumerate() {
+        for p in a.patterns() {
+            gaz_map.entry(p).or_insert(i);
+        }
+    }
+    let sentences: Vec<&str> = corpus
+        .documents
+        .iter()
+        .flat_map(|d| {
+            d.sentence_spans()
+                .map(|s| d.text.get(s.clone()).unwrap_or(""))
+        })
+        .collect();
+    let all_tokens: Vec<Vec<Token<'_>>> = sentences.iter().map(|s| tokens(s)).collect();
+    let lowercase_words: HashSet<String> = all_tokens
+        .iter()
+        .flatten()
+        .filter(|t| t.text.chars().next().is_some_and(char::is_lowercase))
+        .map(|t| t.text.to_lowercase())
+        .collect();
+    let mid_caps: HashSet<&str> = all_tokens
+        .iter()
+        .flatten()
+        .filter(|t| !t.initial && capitalised(t.text))
+        .map(|t| t.text)
+        .collect();
+    let ctx = Context {
+        lowercase_words,
+        mid_caps,
+        gazetteer: gaz_map,
+    };
+
+    // Runs of capitalised tokens joined by whitespace (connectors allowed inside).
+    let mut candidates: BTreeMap<String, Candidate> = BTreeMap::new();
+    for toks in &all_tokens {
+        let mut k = 0;
+        while k < toks.len() {
+            if !capitalised(toks[k].text) {
+                k += 1;
+                continue;
+            }
+            let mut m = k + 1;
+            while m < toks.len() && toks[m].joined {
+                let t = toks[m].text;
+                // Lower-case titles and connectors may sit between capitalised words
+                // ("US president Richard Nixon", "Bank of England").
+                let inner = (in_list(TITLES, t) || CONNECTORS.contains(&t))
+                    && toks
+                        .get(m + 1)
+                        .is_some_and(|n| n.joined && capitalised(n.text));
+                if capitalised(t) || inner {
+                    m += 1;
+                } else {
+                    break;
+                }
+            }
+            let run = &toks[k..m];
+            // Hyphenated compounds ("Trump-Xi", "Indo-Pacific") are not names.
+            let info = if run.iter().any(|t| t.hyphenated) {
+                None
+            } else {
+                trim_run(run, &ctx)
+            };
+            if let Some(info) = info {
+                let c = candidates.entry(info.core.join(" ")).or_default();
+                c.runs += 1;
+                if let Some(form) = info.titled_form {
+                    c.titled = true;
+                    c.forms.insert(form);
+                }
+                if let Some(role) = info.country_title {
+                    c.roles.insert(role);
+                }
+            }
+            k = m;
+        }
+    }
+
+    // Merge lone names into the longer names they belong to.
+    let is_org = |name: &str| name.split(' ').any(|w| in_list(ORG_WORDS, w));
+    let multi: Vec<String> = candidates
+        .iter()
+        .filter(|(n, _)| {
+            n.contains(' ')
+                && !is_org(n)
+                && !n
+                    .split(' ')
+                    .any(|w| in_list(NOT_PERSON_WORDS, w) || ctx.gazetteer.contains_key(w))
+        })
+        .map(|(n, _)| n.clone())
+        .collect();
+    let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
+    for (name, _) in candidates.iter().filter(|(n, _)| !n.contains(' ')) {
+        let parent = multi
+            .iter()
+            .filter(|m| {
+                let words: Vec<&str> = m.split(' ').collect();
+                words.first() == Some(&name.as_str()) || words.last() == Some(&name.as_str())
+            })
+            .max_by(|a, b| {
+                candidates[*a]
+                    .runs
+                    .cmp(&candidates[*b].runs)
+                    .then_with(|| b.cmp(a))
+            });
+        if let Some(p) = parent {
+            merged_into.insert(name.clone(), p.clone());
+        }
+    }
+    // A merged name's titled forms and roles ("President Xi") go to the longer name.
+    for (single, parent) in &merged_into {
+        if let Some(c) = candidates.remove(single) {
+            if let Some(p) = candidates.get_mut(parent) {
+                p.titled |= c.titled;
+                p.forms.extend(c.forms);
+                p.roles.extend(c.roles);
+            }
+        }
+    }
+    let mut actors: BTreeMap<String, (Actor, Candidate)> = BTreeMap::new();
+    for (name, cand) in candidates {
+        let words: Vec<&str> = name.split(' ').collect();
+        let name_like = (2..=4).contains(&words.len())
+            && words.iter().all(|w| {
+                capitalised(w)
+                    && w.chars().all(char::is_alphabetic)
+                    && !in_list(NOT_PERSON_WORDS, w)
+                    && !ctx.gazetteer.contains_key(w)
+                    && !ctx.common(w)
+            });
+        let kind = if is_org(&name) {
+            ActorKind::Organisation
+        } else if cand.titled || merged_into.values().any(|p| *p == name) || name_like {
+            ActorKind::Person
+        } else {
+            ActorKind::Group
+        };
+        let actor = Actor {
+            name: name.clone(),
+            kind,
+            aliases: Vec::new(),
+        };
+        actors.insert(name, (actor, cand));
+    }
+    for (single, parent) in &merged_into {
+        if let Some((a, _)) = actors.get_mut(parent) {
+            a.aliases.push(single.clone());
+        }
+    }
+    // Titled forms, and role phrases the corpus uses, given to the person most mentioned with
+    // that country's title.
+    let text_lower: Vec<String> = sentences.iter().map(|s| s.to_lowercase()).collect();
+    let mut role_owner: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for (name, (actor, cand)) in &actors {
+        if actor.kind != ActorKind::Person {
+            continue;
+        }
+        for (country, title) in &cand.roles {
+            for role_word in BTreeSet::from([title.as_str(), "leader"]) {
+                let phrase = format!("the {country} {role_word}");
+                let owner = role_owner
+                    .entry(phrase)
+                    .or_insert((cand.runs, name.clone()));
+                if cand.runs > owner.0 {
+                    *owner = (cand.runs, name.clone());
+                }
+            }
+        }
+    }
+    for (phrase, (_, owner)) in role_owner {
+        let lower = phrase.to_lowercase();
+        let mut used = false;
+        let mut appositive = false;
+        for (s, l) in sentences.iter().zip(&text_lower) {
+            for (at, _) in l.match_indices(&lower) {
+                used = true;
+                let after = s[at + lower.len()..].trim_start();
+                if after.chars().next().is_some_and(char::is_uppercase) {
+                    appositive = true;
+                }
+            }
+        }
+        if used && !appositive {
+            if let Some((a, _)) = actors.get_mut(&owner) {
+                a.aliases.push(phrase);
+            }
+        }
+    }
+    for (actor, cand) in actors.values_mut() {
+        for form in &cand.forms {
+            if *form != actor.name && !actor.aliases.contains(form) {
+                actor.aliases.push(form.clone());
+            }
+        }
+    }
+
+    // Count with the matcher, over discovered actors and the whole gazetteer.
+    let found: Vec<Actor> = actors.into_values().map(|(a, _)| a).collect();
+    let n_found = found.len();
+    let set = ActorSet::with_gazetteer(found, true);
+    let matcher = MentionMatcher::new(&set);
+    let mut counts = vec![0usize; set.len()];
+    for d in &corpus.documents {
+        for p in &d.paragraphs {
+            for m in matcher.find(d.paragraph_text(p)) {
+                counts[m.actor] += 1;
+            }
+        }
+    }
+    let mut discovered: Vec<(Actor, usize)> = Vec::new();
+    let mut gazetteer_found: Vec<(Actor, usize)> = Vec::new();
+    for (i, (actor, n)) in set.actors.into_iter().zip(counts).enumerate() {
+        if n < opts.min_mentions.max(1) {
+            continue;
+        }
+        if i < n_found {
+            discovered.push((actor, n));
+        } else {
+            gazetteer_found.push((actor, n));
+        }
+    }
+    let order = |a: &(Actor, usize), b: &(Actor, usize)| {
+        b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name))
+    };
+    discovered.sort_by(order);
+    discovered.truncate(opts.max_actors);
+    discovered.extend(gazetteer_found);
+    discovered.sort_by(order);
+    Discovered { actors: discovered }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Document, ReadOptions};
+
+    fn corpus(texts: &[&str]) -> Corpus {
+        Corpus::from_documents(
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Document::from_text(format!("d{i}"), *t, &ReadOptions::default()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn tokens_keep_abbreviations_and_drop_possessives() {
+        let t: Vec<(&str, bool)> =
+            tokens("The U.S. and Putin’s Russia met. Then “Xi” spoke of Trump’s. Indo-Pacific")
+                .iter()
+                .map(|t| (t.text, t.joined))
+                .collect();
+        assert_eq!(
+            t,
+            [
+                ("The", false),
+                ("U.S.", true),
+                ("and", true),
+                ("Putin", true),
+                ("Russia", false),
+                ("met", true),
+                ("Then", false),
+                ("Xi", false),
+                ("spoke", false),
+                ("of", true),
+                ("Trump", true),
+                ("Indo", false),
+                ("Pacific", false)
+            ]
+        );
+        let h: Vec<bool> = tokens("The Indo-Pacific way")
+            .iter()
+            .map(|t| t.hyphenated)
+            .collect();
+        assert_eq!(h, [false, true, true, false]);
+    }
+
+    #[test]
+    fn name_variants_merge_into_one_person() {
+        let c = corpus(&[
+            "Chinese President Xi Jinping met the press. Later, Xi spoke again.\n\n\
+             President Xi said the talks went well. The Chinese leader smiled. Xi Jinping left.",
+            "Russian President Vladimir Putin was angry. Putin said no.\n\n\
+             The Russian leader walked out. Moscow and Beijing were silent. The Kremlin said nothing.",
+        ]);
+        let d = discover(&c, &DiscoverOptions::default());
+        let get = |name: &str| d.actors.iter().find(|(a, _)| a.name == name).cloned();
+        let (xi, n) = get("Xi Jinping").expect("Xi Jinping found");
+        assert_eq!(xi.kind, ActorKind::Person);
+        for alias in [
+            "Xi",
+            "President Xi",
+            "Chinese President Xi Jinping",
+            "the Chinese leader",
+        ] {
+            assert!(
+                xi.aliases.iter().any(|a| a == alias),
+                "{alias} not in {xi:?}"
+            );
+        }
+        assert_eq!(n, 5, "{xi:?}");
+        let (putin, n) = get("Vladimir Putin").expect("Putin found");
+        assert!(
+            putin.aliases.iter().any(|a| a == "the Russian leader"),
+            "{putin:?}"
+        );
+        assert_eq!(n, 3);
+        // Countries come from the gazetteer: Chinese (in the titled form) is Xi's, Beijing China's.
+        let (_, n) = get("Russia").expect("Russia found");
+        assert_eq!(n, 2, "Moscow and the Kremlin");
+        assert!(get("Xi").is_none() && get("Putin").is_none() && get("President").is_none());
+        assert!(d
+            .actors
+            .iter()
+            .all(|(a, _)| a.name != "The" && a.name != "Later"));
+    }
+}

@@ -1,0 +1,32 @@
+//! The error type of the `actors` module.
+
+use std::path::PathBuf;
+
+/// Why an actor file could not be used. Every message names the file, the line when there is
+/// one, and what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum ActorError {
+    #[error("cannot read the actor file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The file is not valid TOML or not the actor-file layout.
+    #[error("{} line {line}, column {column}: {message}; fix the actor file (see `themescope actors --help` for its layout)", path.display())]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+
+    /// The file parses but says something impossible.
+    #[error("{} line {line}: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}

@@ -1,0 +1,227 @@
+//! The actor file: TOML with a list of `[[actor]]` tables (name, kind, aliases) and a switch for
+//! the built-in gazetteer. Errors name the line; [`to_toml`] writes the same layout.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::{Actor, ActorError, ActorSet};
+
+/// The parsed file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorFile {
+    /// Also match the built-in countries, regions and alliances the file does not list.
+    #[serde(default = "yes")]
+    pub gazetteer: bool,
+    #[serde(default, rename = "actor")]
+    pub actors: Vec<Actor>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ActorFile {
+    /// The actors to match: the file's, then the gazetteer's unless switched off.
+    pub fn actor_set(&self) -> ActorSet {
+        ActorSet::with_gazetteer(self.actors.clone(), self.gazetteer)
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The line of the `nth` (0-based) quoted occurrence of `s`, if any.
+fn line_of(text: &str, s: &str, nth: usize) -> usize {
+    let quoted = toml::Value::String(s.to_string()).to_string();
+    text.match_indices(&quoted)
+        .nth(nth)
+        .or_else(|| text.match_indices(&quoted).last())
+        .map_or(1, |(at, _)| line_col(text, at).0)
+}
+
+/// Parses an actor file's text; `path` only names the file in errors.
+pub fn parse_actor_file(path: &Path, text: &str) -> Result<ActorFile, ActorError> {
+    let file: ActorFile = toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        ActorError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().replace('\n', " "),
+        }
+    })?;
+    let invalid = |line: usize, message: String| ActorError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let mut owner: HashMap<&str, &str> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for actor in &file.actors {
+        if actor.name.trim().is_empty() {
+            return Err(invalid(
+                line_of(text, &actor.name, 0),
+                "an actor has an empty name: give every [[actor]] a name".to_string(),
+            ));
+        }
+        for p in actor.patterns() {
+            let count = seen.entry(p).or_insert(0);
+            *count += 1;
+            if !p.chars().next().is_some_and(char::is_alphanumeric) {
+                return Err(invalid(
+                    line_of(text, p, *count - 1),
+                    format!(
+                        "alias `{p}` of {} must start with a letter or digit",
+                        actor.name
+                    ),
+                ));
+            }
+            if let Some(first) = owner.insert(p, &actor.name) {
+                if first != actor.name {
+                    return Err(invalid(
+                        line_of(text, p, *count - 1),
+                        format!(
+                            "`{p}` is listed for both {first} and {}: keep it under one actor",
+                            actor.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(file)
+}
+
+/// Reads and checks an actor file.
+pub fn read_actor_file(path: &Path) -> Result<ActorFile, ActorError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ActorError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_actor_file(path, &text)
+}
+
+fn quote(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// An actor file for `actors`, each with an optional note written as a comment after its
+/// `[[actor]]` line (e.g. its mention count).
+pub fn to_toml(header: &str, gazetteer: bool, actors: &[(Actor, String)]) -> String {
+    let mut out = String::new();
+    for line in header.lines() {
+        out.push_str(&format!("# {line}\n").replace("# \n", "#\n"));
+    }
+    out.push_str(
+        "#\n\
+         # Each [[actor]] has a name, a kind (person, country, organisation or group) and aliases.\n\
+         # Aliases match on word boundaries, longest first. Words in capitals (US, NATO) match only\n\
+         # in capitals, capitalised words only capitalised (China, not china), lower-case words in\n\
+         # any case (the Russian leader, The Russian leader).\n\n",
+    );
+    out.push_str(
+        "# Also match the built-in countries (with demonyms and capitals) not listed below.\n",
+    );
+    out.push_str(&format!("gazetteer = {gazetteer}\n"));
+    for (actor, note) in actors {
+        out.push_str("\n[[actor]]");
+        if !note.is_empty() {
+            out.push_str(&format!("  # {note}"));
+        }
+        out.push('\n');
+        out.push_str(&format!("name = {}\n", quote(&actor.name)));
+        out.push_str(&format!("kind = {}\n", quote(actor.kind.as_str())));
+        let aliases: Vec<String> = actor.aliases.iter().map(|a| quote(a)).collect();
+        out.push_str(&format!("aliases = [{}]\n", aliases.join(", ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::ActorKind;
+    use super::*;
+
+    const GOOD: &str = r#"
+gazetteer = false
+
+[[actor]]
+name = "Vladimir Putin"
+kind = "person"
+aliases = ["Putin", "the Russian leader"]
+
+[[actor]]
+name = "NATO"
+kind = "organization"
+"#;
+
+    #[test]
+    fn reads_a_good_file() {
+        let f = parse_actor_file(Path::new("a.toml"), GOOD).unwrap();
+        assert!(!f.gazetteer);
+        assert_eq!(f.actors.len(), 2);
+        assert_eq!(f.actors[1].kind, ActorKind::Organisation);
+        assert!(f.actors[1].aliases.is_empty());
+        assert_eq!(f.actor_set().len(), 2);
+        let with = parse_actor_file(Path::new("a.toml"), "").unwrap();
+        assert!(with.gazetteer && with.actor_set().len() > 190);
+    }
+
+    #[test]
+    fn syntax_errors_name_the_line() {
+        let bad =
+            "[[actor]]\nname = \"Putin\"\nkind = \"person\"\naliases = [\"Vladimir Putin\",\n";
+        let err = parse_actor_file(Path::new("a.toml"), bad)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("a.toml line 4"), "{err}");
+        let unknown = "[[actor]]\nname = \"X\"\nkind = \"person\"\nalias = [\"Y\"]\n";
+        let err = parse_actor_file(Path::new("a.toml"), unknown)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("a.toml line 4"), "{err}");
+        assert!(err.contains("alias"), "{err}");
+        let kind = "[[actor]]\nname = \"X\"\nkind = \"planet\"\n";
+        let err = parse_actor_file(Path::new("a.toml"), kind)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("a.toml line 3"), "{err}");
+    }
+
+    #[test]
+    fn an_alias_belongs_to_one_actor() {
+        let twice = "[[actor]]\nname = \"A\"\nkind = \"person\"\naliases = [\"X\"]\n\n[[actor]]\nname = \"B\"\nkind = \"person\"\naliases = [\"X\"]\n";
+        let err = parse_actor_file(Path::new("a.toml"), twice)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "a.toml line 9: `X` is listed for both A and B: keep it under one actor"
+        );
+    }
+
+    #[test]
+    fn written_files_read_back() {
+        let actors = vec![(
+            Actor {
+                name: "Xi Jinping".into(),
+                kind: ActorKind::Person,
+                aliases: vec!["Xi".into(), "President \"Xi\"".into()],
+            },
+            "12 mentions".to_string(),
+        )];
+        let text = to_toml("Found in seeds/", true, &actors);
+        assert!(text.contains("[[actor]]  # 12 mentions"), "{text}");
+        let back = parse_actor_file(Path::new("x.toml"), &text).unwrap();
+        assert!(back.gazetteer);
+        assert_eq!(back.actors, vec![actors[0].0.clone()]);
+    }
+}

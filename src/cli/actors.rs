@@ -1,0 +1,102 @@
+//! `themescope actors`: the actors a corpus names, discovered from proper nouns and the built-in
+//! gazetteer, printed as an actor file (TOML) ready to edit and pass to `sentiment --actors`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use themescope::actors::{discover, to_toml, DiscoverOptions};
+use themescope::corpus::{Corpus, ReadOptions};
+
+use super::GlobalArgs;
+
+/// Shown after `themescope actors --help`.
+pub const AFTER_HELP: &str = "\
+The actor file lists [[actor]] tables with a name, a kind (person, country, organisation or
+group) and aliases; `gazetteer = true` also matches the built-in countries (with demonyms and
+capitals), Europe, NATO and the UN that the file does not list. Aliases match on word
+boundaries, longest first; words in capitals (US, NATO) match only in capitals, capitalised
+words only capitalised (China, not china), lower-case words in any case.
+
+Examples:
+  themescope actors ../shared/seeds > actors.toml
+  themescope sentiment ../shared/seeds --actors actors.toml";
+
+#[derive(Debug, Args)]
+pub struct ActorsArgs {
+    /// Files, folders, or `-` for stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// List actors mentioned at least this often.
+    #[arg(long, env = "THEMESCOPE_MIN_MENTIONS", default_value_t = 3)]
+    pub min_mentions: usize,
+
+    /// List at most this many discovered people, organisations and groups (countries aside).
+    #[arg(long, env = "THEMESCOPE_MAX_ACTORS", default_value_t = 100)]
+    pub max_actors: usize,
+
+    /// Field (jsonl) or column (csv) that holds the text.
+    #[arg(long, env = "THEMESCOPE_TEXT_FIELD", default_value = "text")]
+    pub text_field: String,
+
+    /// Keep boilerplate paragraphs (copyright lines, photo credits, "Follow the topics" footers).
+    #[arg(long, env = "THEMESCOPE_KEEP_BOILERPLATE")]
+    pub keep_boilerplate: bool,
+}
+
+pub fn run(global: &GlobalArgs, args: &ActorsArgs) -> Result<ExitCode> {
+    let corpus = Corpus::read(
+        &args.inputs,
+        &ReadOptions {
+            text_field: args.text_field.clone(),
+            strip_boilerplate: !args.keep_boilerplate,
+        },
+    )?;
+    let found = discover(
+        &corpus,
+        &DiscoverOptions {
+            min_mentions: args.min_mentions,
+            max_actors: args.max_actors,
+        },
+    );
+    global.info(format!(
+        "{} documents, {} paragraphs: {} actors mentioned at least {} times",
+        corpus.documents.len(),
+        corpus.paragraph_count(),
+        found.actors.len(),
+        args.min_mentions
+    ));
+    let mut stdout = std::io::stdout().lock();
+    if global.json {
+        let list: Vec<_> = found
+            .actors
+            .iter()
+            .map(|(a, n)| {
+                serde_json::json!({"name": a.name, "kind": a.kind, "aliases": a.aliases, "mentions": n})
+            })
+            .collect();
+        writeln!(stdout, "{}", serde_json::Value::Array(list))?;
+    } else {
+        let inputs: Vec<String> = args
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let header = format!(
+            "Actors found by `themescope actors` in {} ({} documents).\n\
+             Edit freely (merge, rename, add aliases, delete), then: themescope sentiment INPUT --actors FILE",
+            inputs.join(", "),
+            corpus.documents.len()
+        );
+        let listed: Vec<_> = found
+            .actors
+            .iter()
+            .map(|(a, n)| (a.clone(), format!("{n} mentions")))
+            .collect();
+        write!(stdout, "{}", to_toml(&header, true, &listed))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,283 @@
+//! `themescope head train|eval`: the actor-sentiment head, trained on NewsMTSC over the
+//! encoder's features, and its evaluation (beside the VADER baseline) on NewsMTSC or PerSenT.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use themescope::sentiment::data::{self, DataFormat};
+use themescope::sentiment::features::Recipe;
+use themescope::sentiment::train::{self, TrainEvent, TrainOptions, Tuning};
+use themescope::sentiment::{eval, Head, Method, DEFAULT_HEAD};
+
+use super::GlobalArgs;
+
+/// Shown after `themescope head --help`.
+pub const AFTER_HELP: &str = "\
+Examples:
+  themescope head eval --data ../shared/data/newsmtsc/dev-rw.jsonl --json
+  themescope head eval --data ../shared/data/newsmtsc/dev-rw.jsonl --method vader
+  themescope head eval --data ../shared/data/persent/dev.jsonl
+  themescope head train --data ../shared/data/newsmtsc/train.jsonl \\
+      --dev ../shared/data/newsmtsc/dev-rw.jsonl,../shared/data/newsmtsc/dev-mt.jsonl \\
+      --out models/heads/my-head.safetensors --cache .cache/features";
+
+#[derive(Debug, Subcommand)]
+pub enum HeadCommand {
+    /// Train a head on NewsMTSC targets and write it as a small .safetensors file.
+    Train(TrainArgs),
+    /// Score a head (or VADER) on NewsMTSC targets or PerSenT paragraphs.
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Training data: NewsMTSC .jsonl (one sentence per line with its targets).
+    #[arg(long, env = "THEMESCOPE_HEAD_DATA", value_name = "FILE")]
+    pub data: PathBuf,
+
+    /// Dev files (NewsMTSC), comma-separated: scored after training and stored in the head's
+    /// metadata; the first one tunes C with --tune dev.
+    #[arg(
+        long,
+        env = "THEMESCOPE_HEAD_DEV",
+        value_name = "FILE",
+        value_delimiter = ','
+    )]
+    pub dev: Vec<PathBuf>,
+
+    /// Where to write the head (.safetensors). Written atomically.
+    #[arg(long, short, env = "THEMESCOPE_HEAD_OUT", value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Seed for the cross-validation folds and --limit's sample: the same seed gives the same
+    /// head bytes.
+    #[arg(long, env = "THEMESCOPE_HEAD_SEED", default_value_t = 42)]
+    pub seed: u64,
+
+    /// Regularisation values to try (scikit-learn's C, comma-separated); the best by F1m wins.
+    #[arg(
+        long = "c",
+        env = "THEMESCOPE_HEAD_C",
+        value_delimiter = ',',
+        default_value = "0.0003,0.001,0.003,0.01,0.03"
+    )]
+    pub c: Vec<f64>,
+
+    /// How C is chosen: cross-validation on the training data, or F1m on the first --dev file.
+    #[arg(long, env = "THEMESCOPE_HEAD_TUNE", value_enum, default_value_t = TuneArg::Cv)]
+    pub tune: TuneArg,
+
+    /// Folds for --tune cv.
+    #[arg(long, env = "THEMESCOPE_HEAD_FOLDS", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(2..=50))]
+    pub folds: u32,
+
+    /// Feature blocks, `+`-separated, from: sentence, span, marked, marked_span, replaced,
+    /// replaced_span.
+    #[arg(
+        long,
+        env = "THEMESCOPE_HEAD_RECIPE",
+        default_value = "sentence+span+marked+marked_span+replaced+replaced_span"
+    )]
+    pub recipe: String,
+
+    /// Train on this many targets drawn with --seed (a quick run) instead of all.
+    #[arg(long, env = "THEMESCOPE_HEAD_LIMIT")]
+    pub limit: Option<usize>,
+
+    /// Folder that keeps computed features between runs (computing them is the slow part).
+    #[arg(long, env = "THEMESCOPE_HEAD_CACHE", value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TuneArg {
+    Cv,
+    Dev,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Labelled data: NewsMTSC .jsonl (targets in sentences) or PerSenT .jsonl (paragraphs).
+    #[arg(long, env = "THEMESCOPE_EVAL_DATA", value_name = "FILE")]
+    pub data: PathBuf,
+
+    /// The head: a built-in name or the path of a .safetensors head.
+    #[arg(long, env = "THEMESCOPE_HEAD", default_value = DEFAULT_HEAD, value_name = "NAME|PATH")]
+    pub head: String,
+
+    /// head: the trained head; vader: the VADER lexicon baseline on the sentence around the
+    /// target.
+    #[arg(long, env = "THEMESCOPE_METHOD", value_enum, default_value_t = Method::Head)]
+    pub method: Method,
+
+    /// Folder that keeps computed NewsMTSC features between runs.
+    #[arg(long, env = "THEMESCOPE_HEAD_CACHE", value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+}
+
+pub fn run(global: &GlobalArgs, cmd: &HeadCommand) -> Result<ExitCode> {
+    match cmd {
+        HeadCommand::Train(args) => train_head(global, args),
+        HeadCommand::Eval(args) => eval_head(global, args),
+    }
+}
+
+fn train_head(global: &GlobalArgs, args: &TrainArgs) -> Result<ExitCode> {
+    let recipe = Recipe::parse(&args.recipe).with_context(|| {
+        format!(
+            "--recipe `{}`: use `+`-separated blocks from sentence, span, marked, marked_span, replaced, replaced_span",
+            args.recipe
+        )
+    })?;
+    let train_data = data::read_newsmtsc(&args.data)?;
+    let dev: Vec<_> = args
+        .dev
+        .iter()
+        .map(|p| data::read_newsmtsc(p))
+        .collect::<Result<_, _>>()?;
+    global.info(format!(
+        "training data {}: {} targets in {} sentences",
+        args.data.display(),
+        train_data.targets.len(),
+        train_data.sentences
+    ));
+    let (_, embedder) = global.load_embedder(global.model_spec(), None)?;
+    let opts = TrainOptions {
+        seed: args.seed,
+        recipe,
+        c_grid: args.c.clone(),
+        tuning: match args.tune {
+            TuneArg::Cv => Tuning::CrossValidation(args.folds as usize),
+            TuneArg::Dev => Tuning::FirstDev,
+        },
+        limit: args.limit,
+        cache_dir: args.cache.clone(),
+        ..TrainOptions::default()
+    };
+    let started = Instant::now();
+    let mut bar: Option<(String, indicatif::ProgressBar)> = None;
+    let report = train::train(
+        &embedder,
+        &train_data,
+        &dev,
+        &opts,
+        &mut |event| match event {
+            TrainEvent::Features { what, done, total } => {
+                if bar.as_ref().is_none_or(|(w, _)| w != what) {
+                    if let Some((_, b)) = bar.take() {
+                        b.finish_and_clear();
+                    }
+                    bar = Some((what.to_string(), global.progress(total, "features")));
+                }
+                if let Some((_, b)) = &bar {
+                    b.set_position(done as u64);
+                }
+            }
+            TrainEvent::Fit { c } => {
+                if let Some((_, b)) = bar.take() {
+                    b.finish_and_clear();
+                }
+                global.info(format!("fitting with C = {c}"));
+            }
+        },
+    )?;
+    report.head.write(&args.out)?;
+    for (c, f1m) in &report.grid {
+        global.info(format!("C {c:<6} F1m {f1m:.4}"));
+    }
+    global.info(format!(
+        "wrote {} (C = {}, {} training targets) in {:.1} s",
+        args.out.display(),
+        report.head.meta.c,
+        report.n_train,
+        started.elapsed().as_secs_f64()
+    ));
+    let mut stdout = std::io::stdout().lock();
+    if global.json {
+        let dev: serde_json::Map<String, serde_json::Value> = report
+            .dev
+            .iter()
+            .map(|(n, e)| (n.clone(), serde_json::to_value(e).unwrap_or_default()))
+            .collect();
+        let summary = serde_json::json!({
+            "out": args.out,
+            "c": report.head.meta.c,
+            "grid": report.grid,
+            "n_train": report.n_train,
+            "seed": args.seed,
+            "recipe": report.head.meta.recipe.name(),
+            "dev": dev,
+        });
+        writeln!(stdout, "{summary}")?;
+    } else {
+        for (name, e) in &report.dev {
+            writeln!(
+                stdout,
+                "{name}: accuracy {:.3}  F1m {:.3}",
+                e.accuracy, e.f1m
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval_head(global: &GlobalArgs, args: &EvalArgs) -> Result<ExitCode> {
+    let format = data::detect_format(&args.data)?;
+    let started = Instant::now();
+    let evaluation = match args.method {
+        Method::Head => {
+            let head = Head::resolve(&args.head)?;
+            let (_, embedder) = global.load_embedder(global.model_spec(), None)?;
+            head.check_encoder(embedder.info())?;
+            let scorer = eval::HeadScorer::new(&head, &embedder);
+            run_eval(global, args, format, &scorer)?
+        }
+        Method::Vader => {
+            let vader = themescope::sentiment::vader::Vader::load_default()?;
+            run_eval(global, args, format, &vader)?
+        }
+    };
+    global.info(format!(
+        "evaluated {} in {:.1} s",
+        args.data.display(),
+        started.elapsed().as_secs_f64()
+    ));
+    let mut stdout = std::io::stdout().lock();
+    if global.json {
+        writeln!(stdout, "{}", serde_json::to_string(&evaluation)?)?;
+    } else {
+        write!(stdout, "{}", evaluation.to_text())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_eval(
+    global: &GlobalArgs,
+    args: &EvalArgs,
+    format: DataFormat,
+    scorer: &dyn eval::Scorer,
+) -> Result<eval::EvalReport> {
+    match format {
+        DataFormat::NewsMtsc => {
+            let d = data::read_newsmtsc(&args.data)?;
+            let bar = global.progress(d.targets.len(), "scoring");
+            let r = eval::eval_newsmtsc(scorer, &d, args.cache.as_deref(), &mut |n| {
+                bar.inc(n as u64)
+            })?;
+            bar.finish_and_clear();
+            Ok(r)
+        }
+        DataFormat::Persent => {
+            let paragraphs = data::read_persent(&args.data)?;
+            let bar = global.progress(paragraphs.len(), "paragraphs");
+            let r = eval::eval_persent(scorer, &paragraphs, &mut |n| bar.inc(n as u64))?;
+            bar.finish_and_clear();
+            Ok(r)
+        }
+    }
+}

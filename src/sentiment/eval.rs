@@ -1,0 +1,332 @@
+//! Scoring targets with a method (the head or VADER) and evaluating it on NewsMTSC targets or
+//! PerSenT paragraphs.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::data::{Dataset, PersentParagraph};
+use super::features::{self, TargetRef};
+use super::vader::Vader;
+use super::{train, Evaluation, Head, Label, Prediction, SentimentError};
+use crate::actors::{Actor, ActorKind, ActorSet, MentionMatcher};
+use crate::corpus::{Document, ReadOptions};
+use crate::embed::Embedder;
+
+/// How targets are scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// The trained head over the encoder's features.
+    Head,
+    /// The VADER lexicon on the sentence around the target.
+    Vader,
+}
+
+/// Scores targets (a sentence and the target's byte span in it).
+pub trait Scorer {
+    fn method(&self) -> Method;
+
+    /// One prediction per target; `progress` is told how many targets each step finished.
+    fn score(
+        &self,
+        targets: &[TargetRef<'_>],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Prediction>, SentimentError>;
+
+    /// Scores a NewsMTSC dataset (the head reuses cached features when given a folder).
+    fn score_dataset(
+        &self,
+        data: &Dataset,
+        _cache: Option<&Path>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Prediction>, SentimentError> {
+        let targets: Vec<TargetRef<'_>> = data
+            .targets
+            .iter()
+            .map(|t| TargetRef {
+                text: &t.text,
+                span: t.span.clone(),
+            })
+            .collect();
+        self.score(&targets, progress)
+    }
+}
+
+/// The head with the encoder that makes its features.
+pub struct HeadScorer<'a> {
+    head: &'a Head,
+    embedder: &'a Embedder,
+}
+
+impl<'a> HeadScorer<'a> {
+    /// Call [`Head::check_encoder`] first.
+    pub fn new(head: &'a Head, embedder: &'a Embedder) -> HeadScorer<'a> {
+        HeadScorer { head, embedder }
+    }
+}
+
+impl Scorer for HeadScorer<'_> {
+    fn method(&self) -> Method {
+        Method::Head
+    }
+
+    fn score(
+        &self,
+        targets: &[TargetRef<'_>],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Prediction>, SentimentError> {
+        let f = features::extract(self.embedder, &self.head.meta.recipe, targets, progress)?;
+        Ok(self.head.predict(f.view()))
+    }
+
+    fn score_dataset(
+        &self,
+        data: &Dataset,
+        cache: Option<&Path>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Prediction>, SentimentError> {
+        let Some(dir) = cache else {
+            let targets: Vec<TargetRef<'_>> = data
+                .targets
+                .iter()
+                .map(|t| TargetRef {
+                    text: &t.text,
+                    span: t.span.clone(),
+                })
+                .collect();
+            return self.score(&targets, progress);
+        };
+        let mut last = 0;
+        let full = train::dataset_features(self.embedder, data, Some(dir), &mut |e| {
+            if let train::TrainEvent::Features { done, .. } = e {
+                progress(done - last);
+                last = done;
+            }
+        })?;
+        let cols = self
+            .head
+            .meta
+            .recipe
+            .columns_in_full(self.head.meta.encoder_dim);
+        Ok(self
+            .head
+            .predict(full.select(ndarray::Axis(1), &cols).view()))
+    }
+}
+
+impl Scorer for Vader {
+    fn method(&self) -> Method {
+        Method::Vader
+    }
+
+    /// VADER reads the whole text it is given (the sentence), whatever the target.
+    fn score(
+        &self,
+        targets: &[TargetRef<'_>],
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<Prediction>, SentimentError> {
+        let out = targets
+            .iter()
+            .map(|t| self.polarity(t.text).prediction())
+            .collect();
+        progress(targets.len());
+        Ok(out)
+    }
+}
+
+/// An evaluation with what was evaluated. Serialises flat: `accuracy`, `f1m`, `per_class`,
+/// `confusion`, `n`, then `method`, `format`, and for PerSenT `named` and `coverage`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalReport {
+    #[serde(flatten)]
+    pub evaluation: Evaluation,
+    pub method: Method,
+    /// "newsmtsc" or "persent".
+    pub format: &'static str,
+    /// PerSenT: the paragraphs that name the target (the rest are predicted neutral).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub named: Option<Evaluation>,
+    /// PerSenT: the share of paragraphs that name the target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<f64>,
+}
+
+impl EvalReport {
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{} on {}\n", method_name(self.method), self.format);
+        out.push_str(&self.evaluation.to_text());
+        if let (Some(named), Some(coverage)) = (&self.named, self.coverage) {
+            out.push_str(&format!(
+                "\nparagraphs that name the target ({:.1}% of all):\n{}",
+                coverage * 100.0,
+                named.to_text()
+            ));
+        }
+        out
+    }
+}
+
+fn method_name(m: Method) -> &'static str {
+    match m {
+        Method::Head => "head",
+        Method::Vader => "vader",
+    }
+}
+
+/// Scores every NewsMTSC target.
+pub fn eval_newsmtsc(
+    scorer: &dyn Scorer,
+    data: &Dataset,
+    cache: Option<&Path>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<EvalReport, SentimentError> {
+    let preds = scorer.score_dataset(data, cache, progress)?;
+    let gold: Vec<Label> = data.targets.iter().map(|t| t.label).collect();
+    let labels: Vec<Label> = preds.iter().map(|p| p.label).collect();
+    Ok(EvalReport {
+        evaluation: Evaluation::new(&gold, &labels),
+        method: scorer.method(),
+        format: "newsmtsc",
+        named: None,
+        coverage: None,
+    })
+}
+
+/// The actor a PerSenT target stands for: the full name, and the surname when the name has
+/// several words.
+pub fn persent_actor(target: &str) -> Actor {
+    let name = target.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words: Vec<&str> = name.split(' ').collect();
+    let mut aliases = Vec::new();
+    if words.len() > 1 {
+        if let Some(last) = words.last().filter(|w| w.chars().count() > 1) {
+            aliases.push(last.to_string());
+        }
+    }
+    Actor {
+        name,
+        kind: ActorKind::Person,
+        aliases,
+    }
+}
+
+/// Scores each PerSenT paragraph by the mean of its mentions' probabilities (mentions of the
+/// target's name or surname, each scored on its sentence); a paragraph without one is neutral.
+pub fn eval_persent(
+    scorer: &dyn Scorer,
+    paragraphs: &[PersentParagraph],
+    progress: &mut dyn FnMut(usize),
+) -> Result<EvalReport, SentimentError> {
+    let opts = ReadOptions {
+        strip_boilerplate: false,
+        ..ReadOptions::default()
+    };
+    // Each paragraph: its sentences' texts and the target spans in them.
+    let mut owned: Vec<(usize, String, std::ops::Range<usize>)> = Vec::new();
+    for (k, p) in paragraphs.iter().enumerate() {
+        let set = ActorSet {
+            actors: vec![persent_actor(&p.target)],
+        };
+        let matcher = MentionMatcher::new(&set);
+        let doc = Document::from_text("p", p.text.clone(), &opts);
+        let sentences: Vec<std::ops::Range<usize>> = doc.sentence_spans().cloned().collect();
+        for m in matcher.find(&doc.text) {
+            let s = sentences
+                .iter()
+                .find(|s| s.start <= m.span.start && m.span.end <= s.end)
+                .cloned()
+                .unwrap_or(0..doc.text.len());
+            let text = doc.text[s.clone()].to_string();
+            owned.push((k, text, m.span.start - s.start..m.span.end - s.start));
+        }
+    }
+    let targets: Vec<TargetRef<'_>> = owned
+        .iter()
+        .map(|(_, text, span)| TargetRef {
+            text,
+            span: span.clone(),
+        })
+        .collect();
+    let preds = scorer.score(&targets, &mut |_| {})?;
+    let mut per_paragraph: Vec<Vec<Prediction>> = vec![Vec::new(); paragraphs.len()];
+    for ((k, _, _), p) in owned.iter().zip(preds) {
+        per_paragraph[*k].push(p);
+    }
+    progress(paragraphs.len());
+    let gold: Vec<Label> = paragraphs.iter().map(|p| p.label).collect();
+    let mut all = Vec::with_capacity(paragraphs.len());
+    let (mut named_gold, mut named_pred) = (Vec::new(), Vec::new());
+    for (g, preds) in gold.iter().zip(&per_paragraph) {
+        let label = match scorer.method() {
+            // VADER's label comes from the mean compound, the head's from the mean probabilities.
+            Method::Vader => {
+                let mean = preds.iter().map(|p| p.score).sum::<f32>() / preds.len().max(1) as f32;
+                if preds.is_empty() {
+                    None
+                } else if f64::from(mean) >= super::vader::THRESHOLD {
+                    Some(Label::Positive)
+                } else if f64::from(mean) <= -super::vader::THRESHOLD {
+                    Some(Label::Negative)
+                } else {
+                    Some(Label::Neutral)
+                }
+            }
+            Method::Head => Prediction::mean(preds).map(|p| p.label),
+        };
+        if let Some(l) = label {
+            named_gold.push(*g);
+            named_pred.push(l);
+        }
+        all.push(label.unwrap_or(Label::Neutral));
+    }
+    Ok(EvalReport {
+        evaluation: Evaluation::new(&gold, &all),
+        method: scorer.method(),
+        format: "persent",
+        coverage: Some(named_gold.len() as f64 / paragraphs.len().max(1) as f64),
+        named: Some(Evaluation::new(&named_gold, &named_pred)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn persent_targets_match_by_name_and_surname() {
+        let a = persent_actor("Benjamin  Koellmann");
+        assert_eq!(a.name, "Benjamin Koellmann");
+        assert_eq!(a.aliases, ["Koellmann"]);
+        assert!(persent_actor("Madonna").aliases.is_empty());
+    }
+
+    #[test]
+    fn persent_paragraphs_without_a_mention_are_neutral() {
+        let vader = Vader::from_pairs([("praised", 2.0), ("failed", -2.0)]);
+        let p = |text: &str, label| PersentParagraph {
+            doc_index: 0,
+            para_idx: 0,
+            target: "Ann Lee".into(),
+            text: text.into(),
+            label,
+            line: 1,
+        };
+        let paragraphs = [
+            p(
+                "Critics praised Lee. The weather was fine.",
+                Label::Positive,
+            ),
+            p("Ann Lee failed.", Label::Negative),
+            p("She went home.", Label::Neutral),
+        ];
+        let r = eval_persent(&vader, &paragraphs, &mut |_| {}).unwrap();
+        assert_eq!(r.evaluation.accuracy, 1.0);
+        assert_eq!(r.coverage, Some(2.0 / 3.0));
+        assert_eq!(r.named.as_ref().unwrap().n, 2);
+        let json = serde_json::to_value(&r).unwrap();
+        for key in ["accuracy", "f1m", "per_class", "confusion", "n"] {
+            assert!(json.get(key).is_some(), "{key}");
+        }
+    }
+}

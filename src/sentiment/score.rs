@@ -1,0 +1,124 @@
+//! Scoring a corpus: every mention of every actor, scored on the sentence that holds it.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::features::TargetRef;
+use super::{Prediction, Scorer, SentimentError};
+use crate::actors::MentionMatcher;
+use crate::corpus::Corpus;
+
+/// A mention located in a corpus. Spans are relative to the paragraph's text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorpusMention {
+    /// Index of the document in the corpus, and its id.
+    #[serde(skip)]
+    pub doc: usize,
+    pub doc_id: String,
+    /// The paragraph's index in its document.
+    pub paragraph: usize,
+    /// The paragraph's position among all paragraphs of the corpus (the row of
+    /// `corpus.units(Unit::Paragraph)`; per-paragraph themes are aligned with it).
+    #[serde(skip)]
+    pub row: usize,
+    /// Index of the actor in the actor set.
+    #[serde(skip)]
+    pub actor: usize,
+    /// The actor's name.
+    #[serde(rename = "actor")]
+    pub actor_name: String,
+    /// The alias that matched, and the text as written.
+    pub alias: String,
+    pub text: String,
+    /// Byte span in the paragraph.
+    pub span: Range<usize>,
+    /// Character span in the paragraph (end exclusive).
+    pub chars: Range<usize>,
+    /// Byte span of the sentence that holds it, in the paragraph.
+    pub sentence: Range<usize>,
+}
+
+/// A mention with its attitude.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoredMention {
+    #[serde(flatten)]
+    pub mention: CorpusMention,
+    #[serde(flatten)]
+    pub prediction: Prediction,
+}
+
+/// Every mention in every paragraph of the corpus, in reading order.
+pub fn find_mentions(
+    corpus: &Corpus,
+    matcher: &MentionMatcher,
+    actor_names: &[String],
+) -> Vec<CorpusMention> {
+    let mut out = Vec::new();
+    let mut row = 0;
+    for (d, doc) in corpus.documents.iter().enumerate() {
+        for p in &doc.paragraphs {
+            let text = doc.paragraph_text(p);
+            let base = p.span.start;
+            for m in matcher.find(text) {
+                // The sentence (paragraph-relative) that holds the mention, else the paragraph.
+                let sentence = p
+                    .sentences
+                    .iter()
+                    .map(|s| s.start.saturating_sub(base)..s.end.saturating_sub(base))
+                    .find(|s| s.start <= m.span.start && m.span.end <= s.end)
+                    .unwrap_or(0..text.len());
+                out.push(CorpusMention {
+                    doc: d,
+                    doc_id: doc.id.clone(),
+                    paragraph: p.index,
+                    row,
+                    actor: m.actor,
+                    actor_name: actor_names.get(m.actor).cloned().unwrap_or_default(),
+                    alias: m.alias,
+                    text: text[m.span.clone()].to_string(),
+                    span: m.span,
+                    chars: m.chars,
+                    sentence,
+                });
+            }
+            row += 1;
+        }
+    }
+    out
+}
+
+/// Scores each mention on its sentence.
+pub fn score_mentions(
+    corpus: &Corpus,
+    mentions: Vec<CorpusMention>,
+    scorer: &dyn Scorer,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Vec<ScoredMention>, SentimentError> {
+    let paragraph_text = |m: &CorpusMention| {
+        let doc = &corpus.documents[m.doc];
+        doc.paragraphs
+            .iter()
+            .find(|p| p.index == m.paragraph)
+            .map_or("", |p| doc.paragraph_text(p))
+    };
+    let targets: Vec<TargetRef<'_>> = mentions
+        .iter()
+        .map(|m| {
+            let sentence = &paragraph_text(m)[m.sentence.clone()];
+            TargetRef {
+                text: sentence,
+                span: m.span.start - m.sentence.start..m.span.end - m.sentence.start,
+            }
+        })
+        .collect();
+    let preds = scorer.score(&targets, progress)?;
+    Ok(mentions
+        .into_iter()
+        .zip(preds)
+        .map(|(mention, prediction)| ScoredMention {
+            mention,
+            prediction,
+        })
+        .collect())
+}

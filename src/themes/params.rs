@@ -1,0 +1,276 @@
+//! Theme hyperparameters, checked before any work starts (as linfa does).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use super::ThemeError;
+
+/// `--k`: the number of themes, or `auto` to choose it by silhouette.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum K {
+    Auto,
+    Fixed(usize),
+}
+
+impl FromStr for K {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "auto" => Ok(K::Auto),
+            n => match n.parse::<usize>() {
+                Ok(k) if k >= 1 => Ok(K::Fixed(k)),
+                _ => Err(format!("`{s}` is not `auto` or a whole number ≥ 1")),
+            },
+        }
+    }
+}
+
+impl fmt::Display for K {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            K::Auto => f.write_str("auto"),
+            K::Fixed(k) => write!(f, "{k}"),
+        }
+    }
+}
+
+/// `--algo`: the clustering algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Algo {
+    /// k-means with k-means++ seeding (linfa); every paragraph gets a theme.
+    #[default]
+    Kmeans,
+    /// Density-based (petal-clustering); finds its own number of themes and leaves outliers.
+    Hdbscan,
+    /// Gaussian mixture with full covariances (linfa), on PCA-reduced vectors.
+    Gmm,
+}
+
+impl Algo {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algo::Kmeans => "kmeans",
+            Algo::Hdbscan => "hdbscan",
+            Algo::Gmm => "gmm",
+        }
+    }
+}
+
+/// `--reduce`: dimension reduction before clustering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reduce {
+    /// None for k-means; PCA to 32 dimensions for GMM and 16 for HDBSCAN, which suffer in 384.
+    Auto,
+    None,
+    Pca(usize),
+}
+
+impl FromStr for Reduce {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "auto" => Ok(Reduce::Auto),
+            "none" => Ok(Reduce::None),
+            other => match other.strip_prefix("pca:").map(str::parse::<usize>) {
+                Some(Ok(d)) if d >= 1 => Ok(Reduce::Pca(d)),
+                _ => Err(format!("`{s}` is not `auto`, `none` or `pca:D` (D ≥ 1)")),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Reduce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reduce::Auto => f.write_str("auto"),
+            Reduce::None => f.write_str("none"),
+            Reduce::Pca(d) => write!(f, "pca:{d}"),
+        }
+    }
+}
+
+/// `--outliers`: what happens to paragraphs no theme claims.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outliers {
+    /// Leave them outside every theme.
+    Keep,
+    /// Move each to its nearest theme when the cosine to that theme's centroid is at least this.
+    Reassign(f32),
+}
+
+/// Default similarity an outlier needs to join a theme.
+pub const DEFAULT_REASSIGN_THRESHOLD: f32 = 0.3;
+
+impl FromStr for Outliers {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "keep" => Ok(Outliers::Keep),
+            "reassign" => Ok(Outliers::Reassign(DEFAULT_REASSIGN_THRESHOLD)),
+            other => match other.strip_prefix("reassign:").map(str::parse::<f32>) {
+                Some(Ok(t)) if (-1.0..=1.0).contains(&t) => Ok(Outliers::Reassign(t)),
+                _ => Err(format!(
+                    "`{s}` is not `keep`, `reassign` or `reassign:T` with T a cosine in [-1, 1]"
+                )),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Outliers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outliers::Keep => f.write_str("keep"),
+            Outliers::Reassign(t) => write!(f, "reassign:{t}"),
+        }
+    }
+}
+
+/// Everything that shapes the themes. Build with `Default` and adjust, then `validate`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeParams {
+    pub k: K,
+    pub algo: Algo,
+    pub seed: u64,
+    /// Smallest theme; smaller clusters become outliers. `None`: chosen from the corpus size.
+    pub min_size: Option<usize>,
+    pub reduce: Reduce,
+    pub outliers: Outliers,
+    /// Largest k tried by `--k auto`.
+    pub k_max: usize,
+    /// Keep near-duplicate documents in theme sizes and shares.
+    pub keep_duplicates: bool,
+}
+
+impl Default for ThemeParams {
+    fn default() -> Self {
+        ThemeParams {
+            k: K::Auto,
+            algo: Algo::Kmeans,
+            seed: 42,
+            min_size: None,
+            reduce: Reduce::Auto,
+            outliers: Outliers::Reassign(DEFAULT_REASSIGN_THRESHOLD),
+            k_max: 12,
+            keep_duplicates: false,
+        }
+    }
+}
+
+impl ThemeParams {
+    /// Checks the parameters against the number of rows to cluster, before any work.
+    pub fn validate(&self, rows: usize, dim: usize) -> Result<(), ThemeError> {
+        if rows == 0 || dim == 0 {
+            return Err(ThemeError::Empty);
+        }
+        if let K::Fixed(k) = self.k {
+            if k > rows {
+                return Err(ThemeError::TooFewRows { k, n: rows });
+            }
+            if self.algo == Algo::Hdbscan {
+                return Err(ThemeError::Param {
+                    option: "--k",
+                    reason: "hdbscan finds the number of themes itself: use `--k auto`".into(),
+                });
+            }
+        }
+        if self.k_max < 2 {
+            return Err(ThemeError::Param {
+                option: "--k-max",
+                reason: "must be at least 2".into(),
+            });
+        }
+        if let Some(0) = self.min_size {
+            return Err(ThemeError::Param {
+                option: "--min-size",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if let Reduce::Pca(d) = self.reduce {
+            if d > dim {
+                return Err(ThemeError::Param {
+                    option: "--reduce",
+                    reason: format!(
+                        "pca:{d} asks for more dimensions than the vectors have ({dim})"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The reduction actually applied.
+    pub fn effective_reduce(&self, rows: usize, dim: usize) -> Reduce {
+        let target = match (self.reduce, self.algo) {
+            (Reduce::Auto, Algo::Kmeans) | (Reduce::None, _) => return Reduce::None,
+            (Reduce::Auto, Algo::Gmm) => 32,
+            (Reduce::Auto, Algo::Hdbscan) => 16,
+            (Reduce::Pca(d), _) => d,
+        };
+        // PCA cannot give more components than rows - 1.
+        Reduce::Pca(target.min(dim).min(rows.saturating_sub(1)).max(1))
+    }
+
+    /// The smallest theme size: given, or about 1% of the rows (at least 3, at most 50).
+    pub fn effective_min_size(&self, rows: usize) -> usize {
+        self.min_size.unwrap_or((rows / 100).clamp(3, 50))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_flags() {
+        assert_eq!("auto".parse::<K>().unwrap(), K::Auto);
+        assert_eq!("7".parse::<K>().unwrap(), K::Fixed(7));
+        assert!("0".parse::<K>().is_err());
+        assert_eq!("pca:8".parse::<Reduce>().unwrap(), Reduce::Pca(8));
+        assert!("pca:".parse::<Reduce>().is_err());
+        assert_eq!(
+            "reassign:0.5".parse::<Outliers>().unwrap(),
+            Outliers::Reassign(0.5)
+        );
+        assert!("reassign:2".parse::<Outliers>().is_err());
+        assert_eq!("keep".parse::<Outliers>().unwrap(), Outliers::Keep);
+    }
+
+    #[test]
+    fn validation_happens_before_work() {
+        let p = ThemeParams {
+            k: K::Fixed(10),
+            ..Default::default()
+        };
+        assert!(matches!(
+            p.validate(5, 384),
+            Err(ThemeError::TooFewRows { k: 10, n: 5 })
+        ));
+        assert!(matches!(p.validate(0, 384), Err(ThemeError::Empty)));
+        assert!(p.validate(50, 384).is_ok());
+        let p = ThemeParams {
+            reduce: Reduce::Pca(500),
+            ..Default::default()
+        };
+        assert!(p
+            .validate(50, 384)
+            .unwrap_err()
+            .to_string()
+            .contains("--reduce"));
+    }
+
+    #[test]
+    fn auto_reduction_depends_on_algorithm() {
+        let mut p = ThemeParams::default();
+        assert_eq!(p.effective_reduce(1000, 384), Reduce::None);
+        p.algo = Algo::Gmm;
+        assert_eq!(p.effective_reduce(1000, 384), Reduce::Pca(32));
+        assert_eq!(p.effective_reduce(10, 384), Reduce::Pca(9));
+    }
+}

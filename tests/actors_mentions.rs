@@ -1,0 +1,86 @@
+//! Actors on real text: discovery on the seed articles merges name variants, mentions follow the
+//! case rules, and a broken actor file names its line.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{assert_one_line_error, shared_dir, stderr, themescope};
+use themescope::actors::{parse_actor_file, ActorSet, MentionMatcher};
+
+fn seeds() -> PathBuf {
+    shared_dir().join("seeds")
+}
+
+#[test]
+fn discovery_on_the_seeds_merges_name_variants() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = themescope(dir.path())
+        .args(["actors", "--quiet"])
+        .arg(seeds())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let file = parse_actor_file(Path::new("stdout"), &text).expect("valid actor file");
+    let get = |name: &str| {
+        file.actors
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("{name} not discovered:\n{text}"))
+    };
+    for (name, aliases) in [
+        ("Vladimir Putin", &["Putin", "the Russian leader"][..]),
+        ("Xi Jinping", &["Xi", "Chinese President Xi Jinping"][..]),
+        ("Donald Trump", &["Trump"][..]),
+    ] {
+        let a = get(name);
+        assert_eq!(a.kind.as_str(), "person", "{a:?}");
+        for alias in aliases {
+            assert!(a.aliases.iter().any(|x| x == alias), "{alias} not in {a:?}");
+        }
+    }
+    for country in ["Russia", "China", "United States", "Europe", "Ukraine"] {
+        get(country);
+    }
+    // No lone name survives beside its merged full name, and no sentence-initial word.
+    for junk in ["Putin", "Xi", "Trump", "The", "But", "Putin China"] {
+        assert!(file.actors.iter().all(|a| a.name != junk), "{junk} listed");
+    }
+}
+
+#[test]
+fn mentions_keep_the_country_us_apart_from_the_pronoun_us() {
+    let m = MentionMatcher::new(&ActorSet::gazetteer());
+    let text = "Let us be clear: the US and the U.S. Senate told us that America’s allies, \
+                like the United States itself, trust US-China talks.";
+    let found: Vec<&str> = m.find(text).iter().map(|x| &text[x.span.clone()]).collect();
+    assert_eq!(
+        found,
+        ["US", "U.S.", "America", "the United States", "US", "China"]
+    );
+    let found = m.find("Ünter us, the US");
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].chars.clone(), found[0].span.clone()),
+        (14..16, 15..17)
+    );
+}
+
+#[test]
+fn an_actor_file_with_a_syntax_error_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("actors.toml");
+    std::fs::write(
+        &bad,
+        "gazetteer = true\n\n[[actor]]\nname = \"Vladimir Putin\"\nkind = \"person\"\naliases = [\"Putin\" \"the Russian leader\"]\n",
+    )
+    .unwrap();
+    let out = themescope(dir.path())
+        .args(["sentiment", "--method", "vader", "--actors"])
+        .arg(&bad)
+        .arg(seeds())
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, &["actors.toml line 6", "fix the actor file"]);
+}

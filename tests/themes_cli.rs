@@ -1,0 +1,181 @@
+//! `themescope themes` end to end on the seed articles, with the real model.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn seeds() -> PathBuf {
+    shared_dir().join("seeds")
+}
+
+fn run_themes(tmp: &Path, args: &[&str]) -> std::process::Output {
+    themescope(&tmp.join("hf-cache"))
+        .env("THEMESCOPE_MODELS", models_dir())
+        .arg("themes")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Embeds the seeds once into `tmp/seeds.parquet`.
+fn seed_embeddings(tmp: &Path) -> PathBuf {
+    let out = tmp.join("seeds.parquet");
+    let r = themescope(&tmp.join("hf-cache"))
+        .env("THEMESCOPE_MODELS", models_dir())
+        .args(["embed", "--quiet", "--out"])
+        .arg(&out)
+        .arg(seeds())
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", stderr(&r));
+    out
+}
+
+#[test]
+fn seed_themes_name_the_phrases_an_analyst_would_and_are_reproducible() {
+    let tmp = tempfile::tempdir().unwrap();
+    let emb = seed_embeddings(tmp.path());
+    let a = tmp.path().join("a.json");
+    let b = tmp.path().join("b.json");
+    for out in [&a, &b] {
+        let r = run_themes(
+            tmp.path(),
+            &[
+                "--quiet",
+                "--embeddings",
+                emb.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(r.status.success(), "{}", stderr(&r));
+        // The summary on stdout lists the themes.
+        assert!(String::from_utf8_lossy(&r.stdout).contains("themes over"));
+    }
+    let bytes = std::fs::read(&a).unwrap();
+    assert_eq!(
+        bytes,
+        std::fs::read(&b).unwrap(),
+        "same seed, different themes.json"
+    );
+
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(doc["schema"], "themescope.themes/1");
+    let themes = doc["themes"].as_array().unwrap();
+    assert!(themes.len() >= 3, "only {} themes", themes.len());
+    let top10 = |needle: &str| {
+        themes.iter().any(|t| {
+            t["phrases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .take(10)
+                .any(|p| p["phrase"].as_str().unwrap().to_lowercase() == needle)
+        })
+    };
+    assert!(top10("marriage of convenience"), "{}", summary(themes));
+    assert!(top10("reverse nixon"), "{}", summary(themes));
+    let labels: Vec<String> = themes
+        .iter()
+        .map(|t| t["label"].as_str().unwrap().to_lowercase())
+        .collect();
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.contains("marriage of convenience") || l.contains("reverse nixon")),
+        "{labels:?}"
+    );
+    // Seed 001 retells 000: found, and not counted twice.
+    let dups = doc["duplicates"].as_array().unwrap();
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    assert!(dups[0]["doc_id"].as_str().unwrap().starts_with("001_"));
+    assert!(dups[0]["duplicate_of"]
+        .as_str()
+        .unwrap()
+        .starts_with("000_"));
+    let paragraphs = doc["paragraphs"].as_array().unwrap();
+    let counted: u64 = themes
+        .iter()
+        .map(|t| t["size"].as_u64().unwrap())
+        .sum::<u64>()
+        + doc["outliers"]["count"].as_u64().unwrap();
+    let not_dup = paragraphs
+        .iter()
+        .filter(|p| p["duplicate"] == false)
+        .count() as u64;
+    assert_eq!(counted, not_dup);
+    for t in themes {
+        assert_eq!(
+            t["representatives"].as_array().unwrap().len().min(3),
+            3.min(t["size"].as_u64().unwrap() as usize)
+        );
+    }
+}
+
+fn summary(themes: &[serde_json::Value]) -> String {
+    themes
+        .iter()
+        .map(|t| {
+            let p: Vec<&str> = t["phrases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["phrase"].as_str().unwrap())
+                .collect();
+            format!("{}: {}", t["label"], p.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn k_larger_than_the_corpus_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
+    let r = run_themes(tmp.path(), &["--k", "500", corpus.to_str().unwrap()]);
+    assert_one_line_error(&r, &["--k 500", "paragraphs"]);
+}
+
+#[test]
+fn embeddings_from_another_model_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let emb = seed_embeddings(tmp.path());
+    let other = tmp.path().join("other--model");
+    write_tiny_bert(&other, false);
+    let r = run_themes(
+        tmp.path(),
+        &[
+            "--embeddings",
+            emb.to_str().unwrap(),
+            "--model",
+            other.to_str().unwrap(),
+        ],
+    );
+    assert_one_line_error(&r, &["seeds.parquet", "all-MiniLM-L6-v2", "other/model"]);
+}
+
+#[test]
+fn empty_and_misshapen_embeddings_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let emb = seed_embeddings(tmp.path());
+    let mut set = themescope::store::read(&emb).unwrap();
+
+    // Vectors of the wrong width for the model named in the file.
+    let narrow = tmp.path().join("narrow.safetensors");
+    let mut bad = set.clone();
+    bad.vectors = bad.vectors.slice(ndarray::s![.., ..100]).to_owned();
+    bad.info.dim = 100;
+    themescope::store::write(&narrow, &bad).unwrap();
+    let r = run_themes(tmp.path(), &["--embeddings", narrow.to_str().unwrap()]);
+    assert_one_line_error(&r, &["narrow.safetensors", "100"]);
+
+    // No rows at all.
+    let empty = tmp.path().join("empty.safetensors");
+    set.rows.clear();
+    set.vectors = ndarray::Array2::zeros((0, 384));
+    themescope::store::write(&empty, &set).unwrap();
+    let r = run_themes(tmp.path(), &["--embeddings", empty.to_str().unwrap()]);
+    assert_one_line_error(&r, &["empty"]);
+}
