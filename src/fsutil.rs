@@ -20,6 +20,13 @@ where
         .tempfile_in(dir)?;
     write(tmp.as_file_mut())?;
     tmp.as_file_mut().flush()?;
+    // Temporary files are created private (0600); an output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

@@ -10,12 +10,17 @@
 //! | find and verify model files | [`model`] |
 //! | paragraphs → vectors (and token vectors) | [`embed`] |
 //! | vectors ⇄ `.npy` / `.safetensors` / `.parquet` | [`store`] |
+//! | vectors → themes named by key phrases | [`themes`] |
+//! | actor files, the built-in gazetteer, discovery, mentions | [`actors`] |
+//! | attitude toward each mention, and its aggregation | [`sentiment`] |
+//! | everything → report.json / .md / .html, paragraphs.parquet | [`report`] |
 
 pub mod actors;
 pub mod corpus;
 pub mod embed;
 pub mod fsutil;
 pub mod model;
+pub mod report;
 pub mod sentiment;
 pub mod store;
 pub mod themes;

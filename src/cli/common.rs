@@ -10,7 +10,7 @@ use themescope::embed::{DeviceChoice, EmbedOptions, Embedder, Precision};
 use themescope::model::{self, ResolveOptions, ResolvedModel};
 use themescope::store::{EmbeddingInfo, EmbeddingSet, RowMeta};
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Model: a local folder or a Hugging Face id `org/name[@revision]`. Looked up in the folder
     /// itself, then $THEMESCOPE_MODELS/<org>--<name>/, then the Hugging Face cache, then

@@ -3,9 +3,11 @@
 
 mod actors;
 mod common;
+mod config;
 mod embed;
 mod head;
 mod models;
+mod run;
 mod sentiment;
 mod themes;
 
@@ -20,6 +22,7 @@ pub use common::GlobalArgs;
 /// toward the actors it names.
 ///
 /// Examples:
+///   themescope run examples/corpus --out report    (then open report/report.html)
 ///   themescope embed examples/corpus --out emb.parquet
 ///   themescope embed notes.jsonl --unit document --out emb.npy --device cpu
 ///   themescope models verify
@@ -34,6 +37,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The whole job: read, embed, find themes, score actor mentions, write the report
+    /// (HTML, Markdown, JSON, Parquet, run manifest).
+    #[command(after_help = run::AFTER_HELP)]
+    Run(run::RunArgs),
     /// Embed paragraphs (or documents, or sentences) and write the vectors to a file.
     #[command(after_help = embed::AFTER_HELP)]
     Embed(embed::EmbedArgs),
@@ -52,13 +59,28 @@ pub enum Command {
     /// Score the attitude toward every actor the corpus names: a per-actor table and JSON.
     #[command(after_help = sentiment::AFTER_HELP)]
     Sentiment(sentiment::SentimentArgs),
+    /// Write a default configuration file for `run`.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
 }
 
 /// Parses the command line and runs the command.
 pub fn run() -> Result<ExitCode> {
-    let cli = Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     cli.global.init()?;
     match &cli.command {
+        Command::Run(args) => {
+            let sub = matches
+                .subcommand_matches("run")
+                .expect("the run subcommand was parsed");
+            run::run(&cli.global, args, sub)
+        }
+        Command::Config(cmd) => config::run(&cli.global, cmd),
         Command::Embed(args) => embed::run(&cli.global, args),
         Command::Themes(args) => themes::run(&cli.global, args),
         Command::Models(cmd) => models::run(&cli.global, cmd),

@@ -48,6 +48,16 @@ pub struct ThemesArgs {
     #[arg(long, short, env = "THEMESCOPE_THEMES_OUT", value_name = "FILE")]
     pub out: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub opts: ThemeOptions,
+
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+}
+
+/// How themes are found and named; shared by `themes` and `run`.
+#[derive(Debug, Clone, Args)]
+pub struct ThemeOptions {
     /// Number of themes, or `auto` to pick the k in 2..=--k-max with the best silhouette ×
     /// stability (agreement of two differently seeded fits).
     #[arg(long, env = "THEMESCOPE_K", default_value = "auto")]
@@ -98,33 +108,50 @@ pub struct ThemesArgs {
     /// Count near-duplicate documents in theme sizes and shares as if they were distinct.
     #[arg(long, env = "THEMESCOPE_KEEP_DUPLICATES")]
     pub keep_duplicates: bool,
+}
 
-    #[command(flatten)]
-    pub corpus: CorpusArgs,
+impl ThemeOptions {
+    pub fn params(&self) -> ThemeParams {
+        ThemeParams {
+            k: self.k,
+            algo: self.algo,
+            seed: self.seed,
+            min_size: self.min_size,
+            reduce: self.reduce,
+            outliers: self.outliers,
+            k_max: self.k_max,
+            keep_duplicates: self.keep_duplicates,
+        }
+    }
+
+    /// Phrase options; reads the stop-word file, if one is named.
+    pub fn phrase_options(&self) -> Result<PhraseOptions> {
+        let stop_words = match self.stop_words.as_str() {
+            "english" => StopWords::English,
+            "none" => StopWords::None,
+            path => StopWords::from_file(std::path::Path::new(path))?,
+        };
+        Ok(PhraseOptions {
+            ngram_max: self.ngram as usize,
+            top_n: self.top_phrases as usize,
+            stop_words,
+            ..PhraseOptions::default()
+        })
+    }
+
+    /// What themes.json records of the phrase options.
+    pub fn phrase_record(&self) -> PhraseRecord {
+        PhraseRecord {
+            ngram_max: self.ngram as usize,
+            top_n: self.top_phrases as usize,
+            stop_words: self.stop_words.clone(),
+        }
+    }
 }
 
 pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> Result<ExitCode> {
-    let params = ThemeParams {
-        k: args.k,
-        algo: args.algo,
-        seed: args.seed,
-        min_size: args.min_size,
-        reduce: args.reduce,
-        outliers: args.outliers,
-        k_max: args.k_max,
-        keep_duplicates: args.keep_duplicates,
-    };
-    let stop_words = match args.stop_words.as_str() {
-        "english" => StopWords::English,
-        "none" => StopWords::None,
-        path => StopWords::from_file(std::path::Path::new(path))?,
-    };
-    let phrase_opts = PhraseOptions {
-        ngram_max: args.ngram as usize,
-        top_n: args.top_phrases as usize,
-        stop_words,
-        ..PhraseOptions::default()
-    };
+    let params = args.opts.params();
+    let phrase_opts = args.opts.phrase_options()?;
 
     let (set, embedder) = match &args.embeddings {
         Some(path) => {
@@ -175,11 +202,7 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> Result<ExitCode> {
     let result = themes::find_themes(&set, &params, &phrase_opts, &mut embed_phrases)?;
     bar.finish_and_clear();
 
-    let record = PhraseRecord {
-        ngram_max: phrase_opts.ngram_max,
-        top_n: phrase_opts.top_n,
-        stop_words: args.stop_words.clone(),
-    };
+    let record = args.opts.phrase_record();
     let json = output::to_json(&result, &params, &record, &set.info);
     if let Some(out) = &args.out {
         output::write_json(out, &json)?;
@@ -194,7 +217,10 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn phrase_vectors(embedder: &Embedder, phrases: &[&str]) -> Result<ndarray::Array2<f32>, String> {
+pub fn phrase_vectors(
+    embedder: &Embedder,
+    phrases: &[&str],
+) -> Result<ndarray::Array2<f32>, String> {
     embedder
         .embed(phrases, &mut |_| {})
         .map_err(|e| e.to_string())

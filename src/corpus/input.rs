@@ -44,7 +44,17 @@ fn slash_path(relative: &Path) -> String {
 }
 
 /// The files an input argument stands for: itself, or the known-format files under a folder.
+#[cfg(test)]
 pub(crate) fn expand(input: &Path) -> Result<Vec<InputFile>, CorpusError> {
+    expand_noting(input, &mut Vec::new())
+}
+
+/// [`expand`], noting in `passed_over` the files under a folder that are not read (an unknown
+/// extension, a broken link) and why.
+pub(crate) fn expand_noting(
+    input: &Path,
+    passed_over: &mut Vec<(PathBuf, String)>,
+) -> Result<Vec<InputFile>, CorpusError> {
     let meta = std::fs::metadata(input).map_err(|e| io_error(input, e))?;
     if !meta.is_dir() {
         // A file named explicitly is read even with an unknown extension: as plain text.
@@ -60,7 +70,7 @@ pub(crate) fn expand(input: &Path) -> Result<Vec<InputFile>, CorpusError> {
         }]);
     }
     let mut paths = Vec::new();
-    walk(input, &mut paths)?;
+    walk(input, &mut paths, passed_over)?;
     // Path order compares component by component, so "a/b" sorts before "a-b" and "a0".
     paths.sort();
     let files: Vec<InputFile> = paths
@@ -68,6 +78,10 @@ pub(crate) fn expand(input: &Path) -> Result<Vec<InputFile>, CorpusError> {
         .filter_map(|path| {
             let Some(format) = Format::from_path(&path) else {
                 tracing::warn!(path = %path.display(), "skipping file with an unknown extension");
+                passed_over.push((
+                    path,
+                    "unknown extension (read: .txt .md .html .jsonl .csv)".to_string(),
+                ));
                 return None;
             };
             let relative = path.strip_prefix(input).unwrap_or(&path);
@@ -88,7 +102,11 @@ pub(crate) fn expand(input: &Path) -> Result<Vec<InputFile>, CorpusError> {
 
 /// Collects the non-hidden files under `dir`. Symbolic links to folders are not followed, so a
 /// link cycle cannot trap the walk.
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    passed_over: &mut Vec<(PathBuf, String)>,
+) -> Result<(), CorpusError> {
     let entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| io_error(dir, e))?;
@@ -98,13 +116,14 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
         }
         let kind = entry.file_type().map_err(|e| io_error(&path, e))?;
         if kind.is_dir() {
-            walk(&path, files)?;
+            walk(&path, files, passed_over)?;
         } else if kind.is_symlink() {
             match std::fs::metadata(&path) {
                 Ok(target) if target.is_file() => files.push(path),
                 Ok(_) => tracing::warn!(path = %path.display(), "skipping link to a folder"),
                 Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e, "skipping broken link")
+                    tracing::warn!(path = %path.display(), error = %e, "skipping broken link");
+                    passed_over.push((path, format!("broken link ({e})")));
                 }
             }
         } else if kind.is_file() {

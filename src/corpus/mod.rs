@@ -167,6 +167,13 @@ impl Document {
     }
 }
 
+/// An input file a lenient read left out, and why (one line).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SkippedInput {
+    pub path: String,
+    pub reason: String,
+}
+
 /// The documents read from all inputs.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Corpus {
@@ -176,6 +183,26 @@ pub struct Corpus {
 impl Corpus {
     /// Reads files, folders and `-` (standard input, as plain text) in the order given.
     pub fn read(inputs: &[PathBuf], opts: &ReadOptions) -> Result<Corpus, CorpusError> {
+        Self::read_inner(inputs, opts, None)
+    }
+
+    /// Like [`Corpus::read`], but a file that cannot be read (binary, not UTF-8, unreadable,
+    /// a bad record, no text) is left out and listed instead of failing the whole read. A
+    /// missing input argument and a corpus with no text left are still errors.
+    pub fn read_lenient(
+        inputs: &[PathBuf],
+        opts: &ReadOptions,
+    ) -> Result<(Corpus, Vec<SkippedInput>), CorpusError> {
+        let mut skipped = Vec::new();
+        let corpus = Self::read_inner(inputs, opts, Some(&mut skipped))?;
+        Ok((corpus, skipped))
+    }
+
+    fn read_inner(
+        inputs: &[PathBuf],
+        opts: &ReadOptions,
+        mut skipped: Option<&mut Vec<SkippedInput>>,
+    ) -> Result<Corpus, CorpusError> {
         let mut documents = Vec::new();
         for input in inputs {
             if input.as_os_str() == "-" {
@@ -188,15 +215,35 @@ impl Corpus {
                 documents.extend(parse::parse(&origin, &text, Format::Text, opts)?);
                 continue;
             }
-            for file in input::expand(input)? {
-                let text = input::read_file(&file.path)?;
+            let mut passed_over = Vec::new();
+            let files = input::expand_noting(input, &mut passed_over)?;
+            if let Some(list) = skipped.as_deref_mut() {
+                list.extend(passed_over.into_iter().map(|(path, reason)| SkippedInput {
+                    path: path.to_string_lossy().into_owned(),
+                    reason,
+                }));
+            }
+            for file in files {
                 let source = file.path.to_string_lossy();
                 let origin = parse::Origin {
                     id: &file.id,
                     source: &source,
                     path: &file.path,
                 };
-                documents.extend(parse::parse(&origin, &text, file.format, opts)?);
+                let parsed = input::read_file(&file.path)
+                    .and_then(|text| parse::parse(&origin, &text, file.format, opts));
+                match (parsed, skipped.as_deref_mut()) {
+                    (Ok(docs), Some(list)) if docs.is_empty() => list.push(SkippedInput {
+                        path: source.into_owned(),
+                        reason: "empty: no text in it".to_string(),
+                    }),
+                    (Ok(docs), _) => documents.extend(docs),
+                    (Err(e), Some(list)) => list.push(SkippedInput {
+                        path: source.into_owned(),
+                        reason: e.to_string(),
+                    }),
+                    (Err(e), None) => return Err(e),
+                }
             }
         }
         if documents.is_empty() {

@@ -50,6 +50,7 @@ struct ThemesFile<'a> {
 }
 
 /// What the phrase settings were, for the record.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PhraseRecord {
     pub ngram_max: usize,
     pub top_n: usize,

@@ -1,0 +1,223 @@
+//! Gathering the stages' results into a [`Report`].
+
+use std::collections::HashMap;
+
+use super::projection::pca_2d;
+use super::{
+    round4, ActorEntry, Cell, CorpusSummary, DocumentEntry, Heatmap, Map, MapPoint, MentionEntry,
+    ModelRef, ParagraphEntry, ParagraphRef, Report, SentimentRef, ThemeEntry, SCHEMA,
+};
+use crate::corpus::{Corpus, SkippedInput};
+use crate::sentiment::aggregate::{ActorSummary, ParagraphScore};
+use crate::sentiment::score::ScoredMention;
+use crate::store::EmbeddingSet;
+use crate::themes::ThemeResult;
+
+/// Most actors shown as heatmap rows (ranked actors, most mentioned first).
+const HEATMAP_ACTORS: usize = 15;
+
+/// What a run produced, for [`build`]. `set` holds one row per corpus paragraph in reading
+/// order (`corpus.units(Unit::Paragraph)`); `themes` was found on it; `summaries` were
+/// aggregated with its per-paragraph themes.
+pub struct ReportInputs<'a> {
+    pub title: String,
+    pub corpus: &'a Corpus,
+    pub skipped: &'a [SkippedInput],
+    pub set: &'a EmbeddingSet,
+    pub themes: &'a ThemeResult,
+    pub mentions: &'a [ScoredMention],
+    pub summaries: &'a [ActorSummary],
+    pub sentiment: SentimentRef,
+}
+
+/// Builds the report.
+pub fn build(inputs: &ReportInputs<'_>) -> Report {
+    let ReportInputs {
+        corpus,
+        set,
+        themes,
+        mentions,
+        summaries,
+        ..
+    } = *inputs;
+    let labels: Vec<String> = themes.themes.iter().map(|t| t.label.clone()).collect();
+
+    // Mentions by (document, paragraph index), for highlighting.
+    let mut by_paragraph: HashMap<(&str, usize), Vec<&ScoredMention>> = HashMap::new();
+    for m in mentions {
+        by_paragraph
+            .entry((m.mention.doc_id.as_str(), m.mention.paragraph))
+            .or_default()
+            .push(m);
+    }
+    let mention_entries = |doc_id: &str, para: usize| -> Vec<MentionEntry> {
+        by_paragraph
+            .get(&(doc_id, para))
+            .map(|ms| {
+                ms.iter()
+                    .map(|m| MentionEntry {
+                        actor: m.mention.actor_name.clone(),
+                        start: m.mention.span.start,
+                        end: m.mention.span.end,
+                        score: round4(f64::from(m.prediction.score)),
+                        label: m.prediction.label,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+
+    let theme_entries = themes
+        .themes
+        .iter()
+        .map(|t| ThemeEntry {
+            id: t.id,
+            label: t.label.clone(),
+            phrases: t.phrases.clone(),
+            size: t.size,
+            share: t.share,
+            representatives: t
+                .representatives
+                .iter()
+                .map(|r| ParagraphEntry {
+                    doc_id: r.doc_id.clone(),
+                    para_index: r.para_index,
+                    text: set.rows[r.row].text.clone(),
+                    similarity: r.similarity,
+                    mentions: mention_entries(&r.doc_id, r.para_index),
+                })
+                .collect(),
+        })
+        .collect();
+
+    let paragraph_ref = |p: &Option<ParagraphScore>| {
+        p.as_ref().map(|p| ParagraphRef {
+            doc_id: p.doc_id.clone(),
+            para_index: p.paragraph,
+            mean: round4(p.mean),
+        })
+    };
+    let actors: Vec<ActorEntry> = summaries
+        .iter()
+        .map(|s| ActorEntry {
+            name: s.actor.clone(),
+            kind: s.kind.as_str().to_string(),
+            rank: s.rank,
+            mentions: s.overall.mentions,
+            mean: round4(s.overall.mean),
+            std: round4(s.overall.std),
+            ci95: s.overall.ci95.map(|[lo, hi]| [round4(lo), round4(hi)]),
+            negative: s.overall.negative,
+            neutral: s.overall.neutral,
+            positive: s.overall.positive,
+            most_negative: paragraph_ref(&s.most_negative),
+            most_positive: paragraph_ref(&s.most_positive),
+        })
+        .collect();
+
+    // Heatmap rows: ranked actors, most mentioned first (ties by name).
+    let mut rows: Vec<&ActorSummary> = summaries.iter().filter(|s| s.rank.is_some()).collect();
+    rows.sort_by(|a, b| {
+        b.overall
+            .mentions
+            .cmp(&a.overall.mentions)
+            .then(a.actor.cmp(&b.actor))
+    });
+    rows.truncate(HEATMAP_ACTORS);
+    let heatmap = Heatmap {
+        actors: rows.iter().map(|s| s.actor.clone()).collect(),
+        themes: labels.clone(),
+        cells: rows
+            .iter()
+            .map(|s| {
+                (0..labels.len())
+                    .map(|t| {
+                        s.themes.iter().find(|k| k.key == t).map(|k| Cell {
+                            mean: round4(k.stats.mean),
+                            mentions: k.stats.mentions,
+                        })
+                    })
+                    .collect()
+            })
+            .collect(),
+    };
+
+    // Each document's theme mix, from the per-paragraph assignment.
+    let duplicate_of: HashMap<&str, &str> = themes
+        .duplicates
+        .iter()
+        .map(|d| (d.doc_id.as_str(), d.duplicate_of.as_str()))
+        .collect();
+    let mut per_doc: HashMap<&str, (usize, Vec<usize>)> = HashMap::new();
+    for a in &themes.assignments {
+        let entry = per_doc
+            .entry(a.doc_id.as_str())
+            .or_insert_with(|| (0, vec![0; labels.len()]));
+        entry.0 += 1;
+        if let Some(t) = a.theme {
+            entry.1[t] += 1;
+        }
+    }
+    let documents = corpus
+        .documents
+        .iter()
+        .map(|d| {
+            let (total, counts) = per_doc
+                .get(d.id.as_str())
+                .cloned()
+                .unwrap_or_else(|| (0, vec![0; labels.len()]));
+            let share = |k: usize| round4(k as f64 / total.max(1) as f64);
+            let themed: usize = counts.iter().sum();
+            DocumentEntry {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                paragraphs: d.paragraphs.len(),
+                duplicate_of: duplicate_of.get(d.id.as_str()).map(|s| s.to_string()),
+                theme_shares: counts.iter().map(|&k| share(k)).collect(),
+                outlier_share: share(total - themed),
+            }
+        })
+        .collect();
+
+    let (xy, explained) = pca_2d(set.vectors.view());
+    let points = themes
+        .assignments
+        .iter()
+        .map(|a| MapPoint {
+            doc_id: a.doc_id.clone(),
+            para_index: a.para_index,
+            x: xy[[a.row, 0]],
+            y: xy[[a.row, 1]],
+            theme: a.theme,
+            duplicate: a.duplicate,
+        })
+        .collect();
+
+    Report {
+        schema: SCHEMA,
+        themescope_version: env!("CARGO_PKG_VERSION").to_string(),
+        title: inputs.title.clone(),
+        model: ModelRef {
+            id: set.info.model_id.clone(),
+            revision: set.info.revision.clone(),
+        },
+        sentiment: inputs.sentiment.clone(),
+        corpus: CorpusSummary {
+            documents: corpus.documents.len(),
+            paragraphs: corpus.paragraph_count(),
+            mentions: mentions.len(),
+            skipped: inputs.skipped.to_vec(),
+        },
+        themes: theme_entries,
+        outliers: themes.outliers.clone(),
+        duplicates: themes.duplicates.clone(),
+        actors,
+        heatmap,
+        documents,
+        map: Map {
+            method: "pca",
+            explained,
+            points,
+        },
+    }
+}

@@ -1,0 +1,308 @@
+//! `report.html`: one self-contained page (inline CSS and SVG; no script, font or image from
+//! anywhere), readable on a laptop and printable.
+
+use std::fmt::Write;
+
+use super::svg::{self, esc, theme_colour};
+use super::{MentionEntry, ParagraphEntry, Report};
+use crate::sentiment::Label;
+
+const STYLE: &str = "
+body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111;max-width:980px;margin:0 auto;padding:1.5em}
+h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;margin:.8em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.chart{max-width:100%;height:auto;display:block;margin:1em 0}
+.chart text{font:12px system-ui,sans-serif;fill:#111}.chart text.small{font-size:11px}.chart text.axis{font-size:11px;fill:#555}
+.meta{color:#444}.swatch{display:inline-block;width:.9em;height:.9em;border-radius:2px;margin-right:.4em;vertical-align:-.1em}
+blockquote{margin:.6em 0;padding:.4em .8em;border-left:4px solid #ccc;background:#fafafa}
+mark{padding:0 .15em;border-radius:2px;border-bottom:2px solid}
+mark.negative{background:#f6d5d8;border-color:#b2182b}mark.positive{background:#d4e4f4;border-color:#2166ac}mark.neutral{background:#eee;border-color:#777}
+.phrases{color:#333}.skipped{color:#8a1c1c}
+@media print{body{max-width:none;padding:0}h2{break-after:avoid}.chart,blockquote,table{break-inside:avoid}}
+";
+
+/// Renders the report as one HTML page.
+pub fn render(r: &Report) -> String {
+    let labels: Vec<String> = r.themes.iter().map(|t| t.label.clone()).collect();
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        esc(&r.title),
+        esc(&r.title)
+    );
+    let _ = writeln!(
+        h,
+        "<p class=\"meta\">{} documents, {} paragraphs, {} themes, {} actor mentions. Model {}{}; attitude by {}. themescope {}.</p>",
+        r.corpus.documents,
+        r.corpus.paragraphs,
+        r.themes.len(),
+        r.corpus.mentions,
+        esc(&r.model.id),
+        r.model
+            .revision
+            .as_deref()
+            .map_or_else(String::new, |v| format!(" @ {}", esc(&v[..v.len().min(12)]))),
+        esc(&method_name(r)),
+        esc(&r.themescope_version)
+    );
+    if !r.corpus.skipped.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"skipped\"><strong>{} input file(s) skipped</strong> (see <a href=\"#skipped\">Skipped files</a>).</p>",
+            r.corpus.skipped.len()
+        );
+    }
+
+    // Overview.
+    h.push_str("<h2 id=\"themes\">Themes</h2>\n");
+    let _ = writeln!(
+        h,
+        "<p>Outliers: {} paragraphs ({:.1}%), {} moved to their nearest theme.{}</p>",
+        r.outliers.count,
+        r.outliers.share * 100.0,
+        r.outliers.reassigned,
+        if r.duplicates.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " {} near-duplicate document(s) counted once (see <a href=\"#duplicates\">Duplicates</a>).",
+                r.duplicates.len()
+            )
+        }
+    );
+    h.push_str("<table>\n<tr><th>#</th><th>theme</th><th class=\"num\">paragraphs</th><th class=\"num\">share</th><th>key phrases</th></tr>\n");
+    for t in &r.themes {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td><span class=\"swatch\" style=\"background:{}\"></span><a href=\"#theme-{}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{:.1}%</td><td class=\"phrases\">{}</td></tr>",
+            t.id,
+            theme_colour(t.id),
+            t.id,
+            esc(&t.label),
+            t.size,
+            t.share * 100.0,
+            esc(&phrase_list(&t.phrases, 6))
+        );
+    }
+    h.push_str("</table>\n");
+    h.push_str(&svg::theme_sizes(&r.themes));
+    h.push_str("<h3>Map of paragraphs</h3>\n");
+    h.push_str(&svg::paragraph_map(&r.map.points, &labels, r.map.explained));
+
+    // Actors.
+    h.push_str("<h2 id=\"heatmap\">Actors × themes</h2>\n");
+    if r.heatmap.actors.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p>No actor has {} or more mentions.</p>",
+            r.sentiment.min_mentions
+        );
+    } else {
+        h.push_str("<p>How each theme's paragraphs treat each actor: the mean attitude of its mentions (−1 negative, +1 positive) and, in brackets, how many mentions.</p>\n");
+        h.push_str(&svg::heatmap(&r.heatmap));
+    }
+    h.push_str("<h2 id=\"actors\">Actors</h2>\n");
+    if r.actors.iter().any(|a| a.rank.is_some()) {
+        h.push_str(&svg::actor_attitudes(&r.actors));
+    }
+    h.push_str("<table>\n<tr><th>actor</th><th>kind</th><th class=\"num\">mentions</th><th class=\"num\">mean</th><th class=\"num\">sd</th><th class=\"num\">95% interval</th><th class=\"num\">neg / neu / pos</th><th>most negative ¶</th><th>most positive ¶</th></tr>\n");
+    for a in &r.actors {
+        let ci = a
+            .ci95
+            .map_or_else(String::new, |[lo, hi]| format!("[{lo:+.2}, {hi:+.2}]"));
+        let para = |p: &Option<super::ParagraphRef>| {
+            p.as_ref().map_or_else(String::new, |p| {
+                format!("{} ¶{} ({:+.2})", esc(&p.doc_id), p.para_index, p.mean)
+            })
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:+.2}</td><td class=\"num\">{:.2}</td><td class=\"num\">{ci}</td><td class=\"num\">{} / {} / {}</td><td>{}</td><td>{}</td></tr>",
+            esc(&a.name),
+            if a.rank.is_none() { " <small>(few mentions, not ranked)</small>" } else { "" },
+            esc(&a.kind),
+            a.mentions,
+            a.mean,
+            a.std,
+            a.negative,
+            a.neutral,
+            a.positive,
+            para(&a.most_negative),
+            para(&a.most_positive)
+        );
+    }
+    h.push_str("</table>\n");
+
+    // Documents.
+    h.push_str("<h2 id=\"documents\">Documents</h2>\n");
+    h.push_str(&svg::document_mix(&r.documents, &labels));
+    h.push_str("<table>\n<tr><th>document</th><th>title</th><th class=\"num\">paragraphs</th><th>main theme</th></tr>\n");
+    for d in &r.documents {
+        let main = d
+            .theme_shares
+            .iter()
+            .enumerate()
+            .filter(|(_, &s)| s > 0.0)
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+            .map_or_else(String::new, |(t, s)| {
+                format!("{} ({:.0}%)", esc(&labels[t]), s * 100.0)
+            });
+        let _ = writeln!(
+            h,
+            "<tr><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td>{main}</td></tr>",
+            esc(&d.id),
+            d.duplicate_of
+                .as_deref()
+                .map_or_else(String::new, |o| format!(
+                    " <small>(repeats {}, not counted)</small>",
+                    esc(o)
+                )),
+            esc(d.title.as_deref().unwrap_or("")),
+            d.paragraphs
+        );
+    }
+    h.push_str("</table>\n");
+
+    // One section per theme.
+    for t in &r.themes {
+        let _ = writeln!(
+            h,
+            "<h2 id=\"theme-{}\"><span class=\"swatch\" style=\"background:{}\"></span>Theme {}: {}</h2>\n<p>{} paragraphs ({:.1}%).</p>",
+            t.id,
+            theme_colour(t.id),
+            t.id,
+            esc(&t.label),
+            t.size,
+            t.share * 100.0
+        );
+        h.push_str("<p class=\"phrases\"><strong>Key phrases:</strong> ");
+        h.push_str(&esc(&phrase_list(&t.phrases, usize::MAX)));
+        h.push_str("</p>\n<h3>Representative paragraphs</h3>\n");
+        for p in &t.representatives {
+            h.push_str(&paragraph(p));
+        }
+    }
+
+    if !r.duplicates.is_empty() {
+        h.push_str("<h2 id=\"duplicates\">Duplicates</h2>\n<table>\n<tr><th>document</th><th>repeats</th><th class=\"num\">paragraphs matched</th><th class=\"num\">text overlap</th></tr>\n");
+        for d in &r.duplicates {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{:.0}%</td><td class=\"num\">{:.0}%</td></tr>",
+                esc(&d.doc_id),
+                esc(&d.duplicate_of),
+                d.paragraph_match * 100.0,
+                d.text_overlap * 100.0
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    if !r.corpus.skipped.is_empty() {
+        h.push_str("<h2 id=\"skipped\">Skipped files</h2>\n<table>\n<tr><th>file</th><th>reason</th></tr>\n");
+        for s in &r.corpus.skipped {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                esc(&s.path),
+                esc(&s.reason)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+fn method_name(r: &Report) -> String {
+    match &r.sentiment.head {
+        Some(head) if r.sentiment.method == "head" => format!("the {head} head"),
+        _ => r.sentiment.method.clone(),
+    }
+}
+
+pub(crate) fn phrase_list(phrases: &[crate::themes::ScoredPhrase], max: usize) -> String {
+    phrases
+        .iter()
+        .take(max)
+        .map(|p| p.phrase.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A paragraph with its actor mentions highlighted by attitude.
+fn paragraph(p: &ParagraphEntry) -> String {
+    let mut out = format!(
+        "<blockquote><p>{}</p><footer class=\"meta\">{} ¶{} · similarity {:.2}</footer></blockquote>\n",
+        highlight(&p.text, &p.mentions),
+        esc(&p.doc_id),
+        p.para_index,
+        p.similarity
+    );
+    out.shrink_to_fit();
+    out
+}
+
+fn highlight(text: &str, mentions: &[MentionEntry]) -> String {
+    let mut sorted: Vec<&MentionEntry> = mentions.iter().collect();
+    sorted.sort_by_key(|m| (m.start, m.end));
+    let mut out = String::new();
+    let mut at = 0;
+    for m in sorted {
+        if m.start < at
+            || m.end > text.len()
+            || !text.is_char_boundary(m.start)
+            || !text.is_char_boundary(m.end)
+        {
+            continue;
+        }
+        out.push_str(&esc(&text[at..m.start]));
+        let class = match m.label {
+            Label::Negative => "negative",
+            Label::Neutral => "neutral",
+            Label::Positive => "positive",
+        };
+        let _ = write!(
+            out,
+            "<mark class=\"{class}\" title=\"{}: {class} ({:+.2})\">{}</mark>",
+            esc(&m.actor),
+            m.score,
+            esc(&text[m.start..m.end])
+        );
+        at = m.end;
+    }
+    out.push_str(&esc(&text[at..]));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_are_highlighted_and_text_escaped() {
+        let text = "Putin & Xi <met>.";
+        let m = |actor: &str, start, end, label| MentionEntry {
+            actor: actor.to_string(),
+            start,
+            end,
+            score: 0.5,
+            label,
+        };
+        let html = highlight(
+            text,
+            &[
+                m("Xi", 8, 10, Label::Positive),
+                m("Putin", 0, 5, Label::Negative),
+            ],
+        );
+        assert_eq!(
+            html,
+            "<mark class=\"negative\" title=\"Putin: negative (+0.50)\">Putin</mark> &amp; \
+             <mark class=\"positive\" title=\"Xi: positive (+0.50)\">Xi</mark> &lt;met&gt;."
+        );
+    }
+}

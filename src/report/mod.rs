@@ -1,0 +1,194 @@
+//! The theme report: everything a run found, gathered in one serialisable [`Report`] and
+//! rendered as JSON, Markdown and a self-contained HTML page with inline SVG charts.
+//!
+//! | file | job |
+//! |---|---|
+//! | `build.rs` | gathering corpus, themes and sentiment into a [`Report`] |
+//! | `projection.rs` | the 2-D map of paragraphs (PCA by power iteration) |
+//! | `markdown.rs` | `report.md` |
+//! | `html.rs` | `report.html` |
+//! | `svg.rs` | the charts |
+//! | `paragraphs.rs` | `paragraphs.parquet` |
+//!
+//! Every number is rounded to 4 decimals and no time or absolute path goes in, so the same
+//! inputs give byte-identical files.
+
+mod build;
+pub mod html;
+pub mod markdown;
+pub mod paragraphs;
+pub mod projection;
+mod svg;
+
+use serde::Serialize;
+
+pub use build::{build, ReportInputs};
+
+use crate::corpus::SkippedInput;
+use crate::sentiment::Label;
+use crate::themes::{Duplicate, OutlierSummary, ScoredPhrase};
+
+/// Schema id of `report.json`.
+pub const SCHEMA: &str = "themescope.report/1";
+
+/// Everything in the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub themescope_version: String,
+    pub title: String,
+    pub model: ModelRef,
+    pub sentiment: SentimentRef,
+    pub corpus: CorpusSummary,
+    pub themes: Vec<ThemeEntry>,
+    pub outliers: OutlierSummary,
+    pub duplicates: Vec<Duplicate>,
+    pub actors: Vec<ActorEntry>,
+    pub heatmap: Heatmap,
+    pub documents: Vec<DocumentEntry>,
+    pub map: Map,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelRef {
+    pub id: String,
+    pub revision: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SentimentRef {
+    /// `head` or `vader`.
+    pub method: String,
+    /// The head's name, for `head`.
+    pub head: Option<String>,
+    /// Actors with fewer mentions are listed, not ranked.
+    pub min_mentions: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorpusSummary {
+    pub documents: usize,
+    pub paragraphs: usize,
+    pub mentions: usize,
+    /// Input files left out, with the reason.
+    pub skipped: Vec<SkippedInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeEntry {
+    pub id: usize,
+    pub label: String,
+    pub phrases: Vec<ScoredPhrase>,
+    /// Paragraphs (near-duplicate documents not counted).
+    pub size: usize,
+    pub share: f32,
+    pub representatives: Vec<ParagraphEntry>,
+}
+
+/// A paragraph shown in the report, with its actor mentions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParagraphEntry {
+    pub doc_id: String,
+    pub para_index: usize,
+    pub text: String,
+    /// Cosine to the theme centroid.
+    pub similarity: f32,
+    pub mentions: Vec<MentionEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MentionEntry {
+    pub actor: String,
+    /// Byte span in the paragraph's text.
+    pub start: usize,
+    pub end: usize,
+    pub score: f32,
+    pub label: Label,
+}
+
+/// One actor over the corpus.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorEntry {
+    pub name: String,
+    pub kind: String,
+    /// 1 = most negative among ranked actors; none below the minimum number of mentions.
+    pub rank: Option<usize>,
+    pub mentions: usize,
+    pub mean: f32,
+    pub std: f32,
+    /// 95% bootstrap interval of the mean.
+    pub ci95: Option<[f32; 2]>,
+    pub negative: usize,
+    pub neutral: usize,
+    pub positive: usize,
+    pub most_negative: Option<ParagraphRef>,
+    pub most_positive: Option<ParagraphRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParagraphRef {
+    pub doc_id: String,
+    pub para_index: usize,
+    pub mean: f32,
+}
+
+/// Actor × theme attitude: `cells[a][t]` is actor `actors[a]` in theme `t` (none: no mention).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Heatmap {
+    pub actors: Vec<String>,
+    pub themes: Vec<String>,
+    pub cells: Vec<Vec<Option<Cell>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Cell {
+    pub mean: f32,
+    pub mentions: usize,
+}
+
+/// One document and its theme mix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentEntry {
+    pub id: String,
+    pub title: Option<String>,
+    pub paragraphs: usize,
+    /// The earlier document it repeats (not counted in theme shares).
+    pub duplicate_of: Option<String>,
+    /// Share of its paragraphs in each theme, by theme id.
+    pub theme_shares: Vec<f32>,
+    /// Share of its paragraphs left without a theme.
+    pub outlier_share: f32,
+}
+
+/// The 2-D map of paragraphs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Map {
+    /// How the vectors were projected.
+    pub method: &'static str,
+    /// Share of the variance each axis explains.
+    pub explained: [f32; 2],
+    pub points: Vec<MapPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MapPoint {
+    pub doc_id: String,
+    pub para_index: usize,
+    pub x: f32,
+    pub y: f32,
+    pub theme: Option<usize>,
+    pub duplicate: bool,
+}
+
+impl Report {
+    /// `report.json`: pretty-printed, ending in a newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("a report always serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+pub(crate) fn round4(x: f64) -> f32 {
+    ((x * 10_000.0).round() / 10_000.0) as f32
+}
