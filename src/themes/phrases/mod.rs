@@ -133,6 +133,25 @@ pub fn relevance(
     prior * (wi * clamp(informativeness) + ws * clamp(semantic) + wp * clamp(phraseness))
 }
 
+/// Share of a theme's paragraphs a phrase must occur in to count fully (see [`support`]).
+pub const SUPPORT_SHARE: f32 = 0.01;
+
+/// How much of its theme a phrase speaks for, in `(0, 1]`: 1 once it occurs at least
+/// `SUPPORT_SHARE` × the theme's paragraphs times, falling as the square root below that.
+///
+/// Why. Informativeness and phraseness are both 1 for a quoted term or an idiom seen once, which
+/// is right in a theme of 30 paragraphs (an op-ed's one "reverse Nixon" names its theme) and
+/// wrong in a theme of 2,000 (on AG News, one-off quotes such as "browse by keyword" and "Meesa
+/// gonna die" became labels of whole news categories). Scaling by the theme's size keeps the
+/// first and demotes the second; on themes under 100 paragraphs it changes nothing.
+pub fn support(count: u32, theme_paragraphs: usize) -> f32 {
+    let needed = SUPPORT_SHARE * theme_paragraphs as f32;
+    if needed <= 1.0 {
+        return 1.0;
+    }
+    (count as f32 / needed).clamp(0.0, 1.0).sqrt()
+}
+
 /// A phrase is dropped for a longer candidate that contains it when, in the theme, the longer
 /// one has at least this share of the shorter one's occurrences.
 const ABSORB_SHARE: f32 = 0.5;
@@ -266,6 +285,14 @@ pub fn explain_themes(
         })
         .collect();
 
+    // Paragraphs per theme, for the support of a phrase.
+    let mut theme_size = vec![0usize; n_themes];
+    for t in assignment.iter().flatten() {
+        if *t < n_themes {
+            theme_size[*t] += 1;
+        }
+    }
+
     let mut out = Vec::with_capacity(n_themes);
     for c in 0..n_themes {
         let ids = &pools[c];
@@ -325,7 +352,7 @@ pub fn explain_themes(
                             phraseness,
                             words,
                             opts.ngram_max,
-                        ),
+                        ) * support(counts[&id], theme_size[c]),
                     },
                 )
             })
@@ -834,6 +861,17 @@ mod tests {
         // Unquoted one-off phrases are not candidates.
         assert!(!pool_of(t).contains(&"analysts fear".to_string()));
         assert!(pool_of(t).contains(&"trade talks".to_string()));
+    }
+
+    #[test]
+    fn support_demotes_one_off_phrases_only_in_large_themes() {
+        // Small themes: one occurrence is enough.
+        assert_eq!(support(1, 30), 1.0);
+        assert_eq!(support(1, 100), 1.0);
+        // 2,000 paragraphs: 20 occurrences count fully, one counts sqrt(1/20).
+        assert_eq!(support(20, 2000), 1.0);
+        assert!((support(1, 2000) - (0.05f32).sqrt()).abs() < 1e-6);
+        assert!(support(5, 2000) > support(1, 2000));
     }
 
     #[test]
