@@ -9,6 +9,7 @@
 //! | read and clean files into documents and paragraphs | [`corpus`] |
 //! | find and verify model files | [`model`] |
 //! | paragraphs → vectors (and token vectors) | [`embed`] |
+//! | vectors already computed, by model and text | [`cache`] |
 //! | vectors ⇄ `.npy` / `.safetensors` / `.parquet` | [`store`] |
 //! | vectors → themes named by key phrases | [`themes`] |
 //! | actor files, the built-in gazetteer, discovery, mentions | [`actors`] |
@@ -16,6 +17,7 @@
 //! | everything → report.json / .md / .html, paragraphs.parquet | [`report`] |
 
 pub mod actors;
+pub mod cache;
 pub mod corpus;
 pub mod embed;
 pub mod fsutil;

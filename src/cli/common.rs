@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use themescope::cache::{embed_through_cache, EmbeddingCache};
 use themescope::corpus::{Corpus, ReadOptions, TextUnit, Unit};
 use themescope::embed::{DeviceChoice, EmbedOptions, Embedder, Precision};
 use themescope::model::{self, ResolveOptions, ResolvedModel};
@@ -40,6 +41,14 @@ pub struct GlobalArgs {
     /// Never download: use only local folders and caches (also HF_HUB_OFFLINE=1).
     #[arg(long, global = true, env = "THEMESCOPE_OFFLINE")]
     pub offline: bool,
+
+    /// Embedding cache folder [default: $XDG_CACHE_HOME/themescope, else ~/.cache/themescope].
+    #[arg(long, global = true, env = "THEMESCOPE_CACHE", value_name = "DIR")]
+    pub cache: Option<std::path::PathBuf>,
+
+    /// Neither read nor write the embedding cache: embed everything afresh.
+    #[arg(long, global = true, env = "THEMESCOPE_NO_CACHE")]
+    pub no_cache: bool,
 
     /// No progress bars or informational messages on stderr (errors still print).
     #[arg(long, short, global = true, env = "THEMESCOPE_QUIET")]
@@ -103,6 +112,27 @@ impl GlobalArgs {
         let model = self.resolve_model(spec)?;
         let embedder = Embedder::load(&model, &self.embed_options(max_length))?;
         Ok((model, embedder))
+    }
+
+    /// The cache folder in effect (ignoring --no-cache).
+    pub fn cache_dir(&self) -> Option<std::path::PathBuf> {
+        self.cache.clone().or_else(EmbeddingCache::default_dir)
+    }
+
+    /// The embedding cache, unless --no-cache. A cache that cannot be opened (another process
+    /// holds it, a damaged file) is reported and skipped: the work goes on without it.
+    pub fn open_cache(&self) -> Option<EmbeddingCache> {
+        if self.no_cache {
+            return None;
+        }
+        let dir = self.cache_dir()?;
+        match EmbeddingCache::open(&dir) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("warning: {e}; embedding without the cache");
+                None
+            }
+        }
     }
 
     /// A progress bar on stderr, hidden with --quiet or when stderr is not a terminal.
@@ -185,11 +215,22 @@ pub fn embed_units(
     unit: Unit,
 ) -> Result<EmbeddingSet> {
     let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+    let cache = global.open_cache();
     let bar = global.progress(texts.len(), "embedding");
-    let vectors = embedder
-        .embed(&texts, &mut |n| bar.inc(n as u64))
-        .context("embedding failed")?;
+    let (vectors, used) =
+        embed_through_cache(embedder, cache.as_ref(), &texts, &mut |n| bar.inc(n as u64))
+            .context("embedding failed")?;
     bar.finish_and_clear();
+    if let Some(c) = &cache {
+        global.info(format!(
+            "cache: {} of {} {}s found, {} embedded ({})",
+            used.hits,
+            texts.len(),
+            unit_name(unit),
+            used.embedded,
+            c.path().display()
+        ));
+    }
     let info = embedder.info();
     Ok(EmbeddingSet {
         info: EmbeddingInfo {

@@ -29,6 +29,10 @@ dtype = "f32"
 batch_size = 32
 # CPU threads for the encoder and tokenizer (0: all cores).
 threads = 0
+# Embedding cache folder (empty: $XDG_CACHE_HOME/themescope, else ~/.cache/themescope).
+cache = ""
+# true: neither read nor write the embedding cache.
+no_cache = false
 
 [input]
 # Field (jsonl) or column (csv) that holds the text.

@@ -2,6 +2,7 @@
 //! library; one file per subcommand.
 
 mod actors;
+mod cache;
 mod common;
 mod config;
 mod embed;
@@ -59,6 +60,9 @@ pub enum Command {
     /// Score the attitude toward every actor the corpus names: a per-actor table and JSON.
     #[command(after_help = sentiment::AFTER_HELP)]
     Sentiment(sentiment::SentimentArgs),
+    /// The incremental embedding cache: stats, clear, verify.
+    #[command(subcommand, after_help = cache::AFTER_HELP)]
+    Cache(cache::CacheCommand),
     /// Write a default configuration file for `run`.
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -81,6 +85,7 @@ pub fn run() -> Result<ExitCode> {
             run::run(&cli.global, args, sub)
         }
         Command::Config(cmd) => config::run(&cli.global, cmd),
+        Command::Cache(cmd) => cache::run(&cli.global, cmd),
         Command::Embed(args) => embed::run(&cli.global, args),
         Command::Themes(args) => themes::run(&cli.global, args),
         Command::Models(cmd) => models::run(&cli.global, cmd),

@@ -176,6 +176,16 @@ fn settings(global: &GlobalArgs, args: &RunArgs, m: &ArgMatches) -> Result<Setti
             .map(|n| (n > 0).then_some(n))
     );
     take!(
+        s.global.cache,
+        "cache",
+        cfg.get_text("model", "cache").map(|p| Some(p.into()))
+    );
+    take!(
+        s.global.no_cache,
+        "no_cache",
+        cfg.get::<bool>("model", "no_cache")?
+    );
+    take!(
         s.text_field,
         "text_field",
         cfg.get_text("input", "text_field")

@@ -42,6 +42,9 @@ pub fn themescope(cache: &Path) -> Command {
         .env_remove("THEMESCOPE_MODEL")
         .env("HF_HUB_CACHE", cache)
         .env("HF_HUB_OFFLINE", "1")
+        // Each test embeds afresh unless it asks for a cache (--cache, THEMESCOPE_NO_CACHE
+        // removed): no test reads another's vectors.
+        .env("THEMESCOPE_NO_CACHE", "true")
         .env("THEMESCOPE_THREADS", "2")
         .env_remove("RUST_LOG");
     cmd

@@ -1,0 +1,175 @@
+//! The incremental embedding cache: a second run embeds nothing, a new document only its own
+//! paragraphs, and a run killed with SIGKILL resumes and ends exactly where an uninterrupted
+//! run would.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::{data, models_dir, read_npy, shared_dir, stderr, themescope};
+
+fn cmd(tmp: &Path, cache: Option<&Path>) -> Command {
+    let mut c = themescope(&tmp.join("hf"));
+    c.env("THEMESCOPE_MODELS", models_dir());
+    if let Some(dir) = cache {
+        c.env_remove("THEMESCOPE_NO_CACHE").arg("--cache").arg(dir);
+    }
+    c
+}
+
+fn embed(tmp: &Path, cache: Option<&Path>, args: &[&str]) -> Output {
+    let out = cmd(tmp, cache).arg("embed").args(args).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    out
+}
+
+/// "cache: H of N ... found, E embedded" → (H, N, E).
+fn cache_line(out: &Output) -> (usize, usize, usize) {
+    let err = stderr(out);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("cache: "))
+        .unwrap_or_else(|| panic!("no cache line in: {err}"));
+    let n: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .take(3)
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (n[0], n[1], n[2])
+}
+
+#[test]
+fn second_run_embeds_nothing_and_a_new_document_only_its_paragraphs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let corpus = t.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for f in std::fs::read_dir(shared_dir().join("seeds")).unwrap() {
+        let p = f.unwrap().path();
+        std::fs::copy(&p, corpus.join(p.file_name().unwrap())).unwrap();
+    }
+    let cache = t.join("cache");
+    let c = corpus.to_str().unwrap();
+    let (a, b, fresh) = (t.join("a.npy"), t.join("b.npy"), t.join("fresh.npy"));
+
+    let first = embed(t, Some(&cache), &[c, "--out", a.to_str().unwrap()]);
+    let (hits, n, embedded) = cache_line(&first);
+    assert_eq!((hits, embedded), (0, n));
+    let second = embed(t, Some(&cache), &[c, "--out", b.to_str().unwrap()]);
+    assert_eq!(cache_line(&second), (n, n, 0), "{}", stderr(&second));
+    assert_eq!(read_npy(&a), read_npy(&b));
+    // Without the cache: the very same numbers.
+    embed(t, None, &[c, "--out", fresh.to_str().unwrap()]);
+    assert_eq!(read_npy(&a), read_npy(&fresh));
+
+    // One new document: only its paragraphs are embedded.
+    let new_doc =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus/01-pipeline-politics.md");
+    std::fs::copy(&new_doc, corpus.join("zz-new.md")).unwrap();
+    let third = embed(t, Some(&cache), &[c, "--out", b.to_str().unwrap()]);
+    let (hits, total, embedded) = cache_line(&third);
+    assert_eq!(hits, n);
+    assert_eq!(total, n + embedded);
+    assert!(embedded > 0 && embedded < 20, "{embedded}");
+
+    let stats = cmd(t, Some(&cache))
+        .args(["cache", "stats", "--json"])
+        .output()
+        .unwrap();
+    assert!(stats.status.success(), "{}", stderr(&stats));
+    let s: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(s["entries"].as_u64().unwrap() as usize, total);
+}
+
+#[test]
+fn a_killed_run_resumes_and_matches_an_uninterrupted_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    // 700 AG News items, one document each.
+    let mut lines = String::new();
+    let source = std::fs::read_to_string(data("ag_news/test.jsonl")).unwrap();
+    for line in source.lines().take(700) {
+        let r: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = format!(
+            "{}. {}",
+            r["title"].as_str().unwrap(),
+            r["description"].as_str().unwrap()
+        );
+        lines.push_str(&serde_json::json!({"id": r["id"], "text": text}).to_string());
+        lines.push('\n');
+    }
+    let input = t.join("ag.jsonl");
+    std::fs::write(&input, lines).unwrap();
+    let cache = t.join("cache");
+    let out = t.join("resumed.npy");
+    let args = [
+        input.to_str().unwrap(),
+        "--unit",
+        "document",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+
+    // Kill the first run with SIGKILL once it has committed a chunk.
+    let mut child = cmd(t, Some(&cache))
+        .env("RUST_LOG", "themescope=debug")
+        .arg("embed")
+        .args(args)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = reader.read_line(&mut line).unwrap();
+        assert!(n > 0, "the run ended before committing a chunk");
+        if line.contains("committed a chunk") {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    assert!(!out.exists(), "a killed run left an output file");
+
+    let resumed = embed(t, Some(&cache), &args);
+    let (hits, total, embedded) = cache_line(&resumed);
+    assert_eq!(total, 700);
+    assert!(
+        hits >= 128 && embedded > 0,
+        "{hits} found, {embedded} embedded"
+    );
+
+    let fresh = t.join("fresh.npy");
+    embed(
+        t,
+        None,
+        &[
+            input.to_str().unwrap(),
+            "--unit",
+            "document",
+            "--out",
+            fresh.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        read_npy(&out),
+        read_npy(&fresh),
+        "resumed run differs from an uninterrupted one"
+    );
+
+    let verify = cmd(t, Some(&cache))
+        .args(["cache", "verify"])
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    let said = String::from_utf8_lossy(&verify.stdout);
+    assert!(
+        said.contains("700 vectors checked, 0 damaged, store ok"),
+        "{said}"
+    );
+}
