@@ -81,7 +81,15 @@ title = ""
 pub const KEYS: &[(&str, &[&str])] = &[
     (
         "model",
-        &["name", "device", "dtype", "batch_size", "threads"],
+        &[
+            "name",
+            "device",
+            "dtype",
+            "batch_size",
+            "threads",
+            "cache",
+            "no_cache",
+        ],
     ),
     ("input", &["text_field", "keep_boilerplate"]),
     (
