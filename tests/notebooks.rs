@@ -104,7 +104,7 @@ fn notebook_python() -> Option<OsString> {
     let skip = |why: String| {
         assert!(
             !required,
-            "THEMESCOPE_NOTEBOOK_TESTS=1 but {why}; install notebooks/requirements.txt"
+            "THEMESCOPE_NOTEBOOK_TESTS=1 but {why}: THEMESCOPE_PYTHON must name a Python with notebooks/requirements.txt installed"
         );
         eprintln!("skipped: {why}; set THEMESCOPE_PYTHON to a Python with notebooks/requirements.txt installed");
         None

@@ -30,7 +30,7 @@ pub mod mmr;
 pub mod ngrams;
 pub mod stopwords;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use ndarray::{Array2, ArrayView2};
 
@@ -294,6 +294,7 @@ pub fn explain_themes(
     }
 
     let mut out = Vec::with_capacity(n_themes);
+    let mut used_in_labels: HashSet<String> = HashSet::new();
     for c in 0..n_themes {
         let ids = &pools[c];
         let counts = &counted.counts[c];
@@ -384,10 +385,23 @@ pub fn explain_themes(
                 score: cands[i].1.relevance,
             })
             .collect();
-        let label = make_label(
-            &phrases,
-            &picked.iter().map(|&i| cands[i].1.words).collect::<Vec<_>>(),
-        );
+        // Labels are unique: a phrase that already names a larger theme is passed over (it
+        // stays in this theme's phrase list).
+        let (free, words): (Vec<ScoredPhrase>, Vec<usize>) = phrases
+            .iter()
+            .zip(picked.iter().map(|&i| cands[i].1.words))
+            .filter(|(p, _)| !used_in_labels.contains(&p.phrase.to_lowercase()))
+            .map(|(p, w)| (p.clone(), w))
+            .unzip();
+        let label = if free.is_empty() && !phrases.is_empty() {
+            // Nothing left that is not taken: the best phrase, numbered by theme.
+            format!("{} (#{c})", phrases[0].phrase)
+        } else {
+            make_label(&free, &words)
+        };
+        for part in label.split(" / ").filter(|p| !p.is_empty()) {
+            used_in_labels.insert(part.to_lowercase());
+        }
         out.push(ThemeExplanation {
             label: ThemeLabel { label, phrases },
             candidates: cands.into_iter().map(|(_, s)| s).collect(),
@@ -775,6 +789,29 @@ mod tests {
             &PhraseOptions::default(),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn two_themes_never_share_a_label() {
+        // Two themes with the same text have the same best phrase; only the larger (first)
+        // theme may take it as its label.
+        let a = "The gas pipeline deal with Beijing was signed. The gas pipeline deal sets prices.";
+        let b = "Energy ministers praised the gas pipeline deal and the border crossings. \
+                 New border crossings opened.";
+        let texts = [a, b, a, b, "Border crossings, said the ministers."];
+        let assignment = [Some(0), Some(0), Some(1), Some(1), None];
+        let t = explain(&texts, &assignment, 2);
+        let names = |i: usize| -> Vec<String> {
+            t[i].label
+                .phrases
+                .iter()
+                .map(|p| p.phrase.clone())
+                .collect()
+        };
+        assert_eq!(names(0), names(1));
+        // Only one candidate (the copies count once): the second theme's label is numbered.
+        assert_eq!(t[0].label.label, "gas pipeline deal");
+        assert_eq!(t[1].label.label, "gas pipeline deal (#1)");
     }
 
     fn pool_of(t: &ThemeExplanation) -> Vec<String> {
