@@ -2,6 +2,12 @@
 
 mod cli;
 
+/// mimalloc keeps and reuses freed memory: candle allocates a fresh buffer for every tensor op,
+/// and glibc's allocator hands large ones back to the kernel each time, so every op paid for
+/// page faults again (see BENCHMARKS.md for the measured effect).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
