@@ -10,21 +10,21 @@ use anyhow::{bail, Context, Result};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args};
 use serde_json::json;
-use sha2::{Digest, Sha256};
-use themescope::actors::{discover, read_actor_file, ActorSet, DiscoverOptions, MentionMatcher};
+use themescope::actors::read_actor_file;
 use themescope::corpus::{Corpus, ReadOptions, Unit};
 use themescope::embed::{DeviceChoice, Precision};
 use themescope::fsutil::write_atomic;
 use themescope::report::{self, ReportInputs, SentimentRef};
 use themescope::sentiment::aggregate::{aggregate, AggregateOptions};
 use themescope::sentiment::eval::HeadScorer;
-use themescope::sentiment::score::{find_mentions, score_mentions};
+use themescope::sentiment::score::score_mentions;
 use themescope::sentiment::vader::Vader;
 use themescope::sentiment::{Head, Method, Scorer, DEFAULT_HEAD};
 use themescope::themes::{self, Algo, Outliers, Reduce, K};
 
 use super::common::embed_units;
 use super::config::RunConfig;
+use super::sentiment::actors_and_mentions;
 use super::themes::{phrase_vectors, ThemeOptions};
 use super::GlobalArgs;
 
@@ -342,21 +342,8 @@ pub fn run(global: &GlobalArgs, args: &RunArgs, matches: &ArgMatches) -> Result<
     })?;
 
     step(4, "scoring actor mentions");
-    let (actors, scored, summaries) = stages.time("sentiment", || {
-        let actors: ActorSet = match &actor_file {
-            Some(f) => f.actor_set(),
-            None => discover(
-                &corpus,
-                &DiscoverOptions {
-                    min_mentions: s.min_mentions,
-                    ..DiscoverOptions::default()
-                },
-            )
-            .actor_set(),
-        };
-        let matcher = MentionMatcher::new(&actors);
-        let names: Vec<String> = actors.actors.iter().map(|a| a.name.clone()).collect();
-        let mentions = find_mentions(&corpus, &matcher, &names);
+    let (scored, summaries) = stages.time("sentiment", || {
+        let (actors, mentions) = actors_and_mentions(&corpus, actor_file.as_ref(), s.min_mentions);
         let head_scorer = head.as_ref().map(|h| HeadScorer::new(h, &embedder));
         let scorer: &dyn Scorer = match (&head_scorer, &vader) {
             (Some(h), _) => h,
@@ -383,9 +370,8 @@ pub fn run(global: &GlobalArgs, args: &RunArgs, matches: &ArgMatches) -> Result<
                 ..AggregateOptions::default()
             },
         );
-        Ok((actors, scored, summaries))
+        Ok((scored, summaries))
     })?;
-    let _ = actors;
 
     step(5, "writing the report");
     let title = s
@@ -563,9 +549,11 @@ fn summary(r: &report::Report) -> String {
     out
 }
 
+/// Size and sha256 of a file, streamed (the model's weights are not read into memory whole).
 fn sha256_file(path: &Path) -> Option<(u64, String)> {
-    let bytes = std::fs::read(path).ok()?;
-    Some((bytes.len() as u64, format!("{:x}", Sha256::digest(&bytes))))
+    let size = std::fs::metadata(path).ok()?.len();
+    let hash = themescope::model::manifest::sha256_file(path).ok()?;
+    Some((size, hash))
 }
 
 /// Every file of the model folder with its size and sha256.

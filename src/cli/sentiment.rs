@@ -9,12 +9,14 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use themescope::actors::{discover, read_actor_file, ActorSet, DiscoverOptions, MentionMatcher};
+use themescope::actors::{
+    discover, read_actor_file, ActorFile, ActorSet, DiscoverOptions, MentionMatcher,
+};
 use themescope::corpus::{Corpus, ReadOptions};
 use themescope::fsutil::write_atomic;
 use themescope::sentiment::aggregate::{aggregate, ActorSummary, AggregateOptions, ParagraphScore};
 use themescope::sentiment::eval::HeadScorer;
-use themescope::sentiment::score::{find_mentions, score_mentions};
+use themescope::sentiment::score::{find_mentions, score_mentions, CorpusMention};
 use themescope::sentiment::vader::Vader;
 use themescope::sentiment::{Head, Method, Scorer, DEFAULT_HEAD};
 
@@ -99,20 +101,7 @@ pub fn run(global: &GlobalArgs, args: &SentimentArgs) -> Result<ExitCode> {
             strip_boilerplate: !args.keep_boilerplate,
         },
     )?;
-    let actors: ActorSet = match &file {
-        Some(f) => f.actor_set(),
-        None => discover(
-            &corpus,
-            &DiscoverOptions {
-                min_mentions: args.min_mentions,
-                ..DiscoverOptions::default()
-            },
-        )
-        .actor_set(),
-    };
-    let matcher = MentionMatcher::new(&actors);
-    let names: Vec<String> = actors.actors.iter().map(|a| a.name.clone()).collect();
-    let mentions = find_mentions(&corpus, &matcher, &names);
+    let (actors, mentions) = actors_and_mentions(&corpus, file.as_ref(), args.min_mentions);
     global.info(format!(
         "{} documents, {} paragraphs: {} mentions of {} actors",
         corpus.documents.len(),
@@ -187,6 +176,30 @@ pub fn run(global: &GlobalArgs, args: &SentimentArgs) -> Result<ExitCode> {
         write!(stdout, "{}", table(&summaries))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The actors (from the file, else discovered with at least `min_mentions` mentions) and
+/// every mention of them in the corpus; shared by `sentiment` and `run`.
+pub(super) fn actors_and_mentions(
+    corpus: &Corpus,
+    file: Option<&ActorFile>,
+    min_mentions: usize,
+) -> (ActorSet, Vec<CorpusMention>) {
+    let actors = match file {
+        Some(f) => f.actor_set(),
+        None => discover(
+            corpus,
+            &DiscoverOptions {
+                min_mentions,
+                ..DiscoverOptions::default()
+            },
+        )
+        .actor_set(),
+    };
+    let matcher = MentionMatcher::new(&actors);
+    let names: Vec<String> = actors.actors.iter().map(|a| a.name.clone()).collect();
+    let mentions = find_mentions(corpus, &matcher, &names);
+    (actors, mentions)
 }
 
 fn where_(p: &Option<ParagraphScore>) -> String {

@@ -235,15 +235,13 @@ pub(crate) fn phrase_list(phrases: &[crate::themes::ScoredPhrase], max: usize) -
 
 /// A paragraph with its actor mentions highlighted by attitude.
 fn paragraph(p: &ParagraphEntry) -> String {
-    let mut out = format!(
+    format!(
         "<blockquote><p>{}</p><footer class=\"meta\">{} ¶{} · similarity {:.2}</footer></blockquote>\n",
         highlight(&p.text, &p.mentions),
         esc(&p.doc_id),
         p.para_index,
         p.similarity
-    );
-    out.shrink_to_fit();
-    out
+    )
 }
 
 fn highlight(text: &str, mentions: &[MentionEntry]) -> String {
