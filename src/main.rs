@@ -10,7 +10,15 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::process::ExitCode;
 
+/// mimalloc's `purge_delay` option (the number is its place in mimalloc's option list).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // Never hand freed pages back to the kernel: the encoder frees and reallocates the same
+    // buffer sizes every batch, and each handed-back page costs a fault and a zeroing when it
+    // returns (a 20x cut in page faults and about 8% faster embedding, see BENCHMARKS.md).
+    // SAFETY: setting an option is allowed at any time; this runs before any other thread starts.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     match cli::run() {
         Ok(code) => code,
         // `themescope ... | head`: the reader left early; that is not an error.

@@ -82,16 +82,37 @@ fn embed_by_hub_id_from_themescope_models_matches_sentence_transformers() {
 }
 
 fn load(batch_size: usize) -> Embedder {
+    load_with(batch_size, true)
+}
+
+/// `packed`: the padding-free CPU encoder rather than candle's tensor path.
+fn load_with(batch_size: usize, packed: bool) -> Embedder {
     let m = model::resolve(minilm_dir().to_str().unwrap(), &ResolveOptions::default()).unwrap();
     Embedder::load(
         &m,
         &EmbedOptions {
             device: DeviceChoice::Cpu,
             batch_size,
+            packed,
             ..EmbedOptions::default()
         },
     )
     .unwrap()
+}
+
+/// Both CPU encoders against sentence-transformers' vectors, row by row.
+#[test]
+fn packed_and_tensor_encoders_both_match_sentence_transformers() {
+    let texts = reference_texts();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let reference = read_npy(&data("reference/minilm-paragraphs.npy"));
+    for packed in [true, false] {
+        let ours = load_with(32, packed).embed(&refs, &mut |_| {}).unwrap();
+        let worst = (0..REFERENCE_ROWS)
+            .map(|i| cosine(ours.row(i), reference.row(i)))
+            .fold(1f32, f32::min);
+        assert!(worst >= 0.9999, "packed={packed}: worst cosine {worst}");
+    }
 }
 
 #[test]

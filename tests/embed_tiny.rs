@@ -7,6 +7,16 @@ use themescope::embed::{DeviceChoice, EmbedOptions, Embedder, Precision};
 use themescope::model::{self, ResolveOptions};
 
 fn load(dir: &std::path::Path, precision: Precision, batch_size: usize) -> Embedder {
+    load_with(dir, precision, batch_size, true)
+}
+
+/// `packed`: the padding-free CPU encoder (f32 only) rather than candle's tensor path.
+fn load_with(
+    dir: &std::path::Path,
+    precision: Precision,
+    batch_size: usize,
+    packed: bool,
+) -> Embedder {
     let m = model::resolve(dir.to_str().unwrap(), &ResolveOptions::default()).unwrap();
     Embedder::load(
         &m,
@@ -15,6 +25,7 @@ fn load(dir: &std::path::Path, precision: Precision, batch_size: usize) -> Embed
             precision,
             batch_size,
             max_length: None,
+            packed,
         },
     )
     .unwrap()
@@ -45,6 +56,29 @@ fn weights_with_and_without_bert_prefix_give_the_same_vectors() {
     for row in a.rows() {
         let norm = row.dot(&row).sqrt();
         assert!((norm - 1.0).abs() < 1e-5, "not normalised: {norm}");
+    }
+}
+
+#[test]
+fn packed_and_tensor_encoders_agree_on_vectors_and_token_vectors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_tiny_bert(tmp.path(), false);
+    // One batch of four very different lengths: the tensor path pads, the packed one does not.
+    let (a, ta) = load_with(tmp.path(), Precision::F32, 4, true)
+        .embed_with_tokens(&TEXTS, &mut |_| {})
+        .unwrap();
+    let (b, tb) = load_with(tmp.path(), Precision::F32, 4, false)
+        .embed_with_tokens(&TEXTS, &mut |_| {})
+        .unwrap();
+    for i in 0..TEXTS.len() {
+        let c = cosine(a.row(i), b.row(i));
+        assert!(c > 0.99999, "row {i}: cosine {c}");
+        assert_eq!(ta[i].ids, tb[i].ids);
+        assert_eq!(ta[i].offsets, tb[i].offsets);
+        let diff = (&ta[i].vectors - &tb[i].vectors)
+            .iter()
+            .fold(0f32, |m, d| m.max(d.abs()));
+        assert!(diff < 1e-4, "row {i}: token vectors differ by {diff}");
     }
 }
 

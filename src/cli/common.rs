@@ -100,6 +100,9 @@ impl GlobalArgs {
             precision: self.dtype,
             batch_size: self.batch_size as usize,
             max_length,
+            // Benchmarks set THEMESCOPE_CPU_ENCODER=tensors to time candle's tensor path against
+            // the packed one in the same build.
+            packed: std::env::var("THEMESCOPE_CPU_ENCODER").as_deref() != Ok("tensors"),
         }
     }
 

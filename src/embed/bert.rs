@@ -62,9 +62,9 @@ impl Embeddings {
 }
 
 struct Layer {
-    query: Linear,
-    key: Linear,
-    value: Linear,
+    /// Query, key and value stacked into one projection (one matrix product, one kernel launch
+    /// on a GPU instead of three), the query part pre-scaled by 1/sqrt(head_dim).
+    qkv: Linear,
     attn_out: Linear,
     attn_norm: LayerNorm,
     intermediate: Linear,
@@ -80,17 +80,30 @@ impl Layer {
         let h = c.hidden_size;
         let attn = vb.pp("attention");
         let this = attn.pp("self");
+        let head_dim = h / c.num_attention_heads;
+        let scale = 1.0 / (head_dim as f64).sqrt();
+        let part = |name: &str, scale: f64| -> Result<(Tensor, Tensor)> {
+            let l = this.pp(name);
+            Ok((
+                (l.get((h, h), "weight")? * scale)?,
+                (l.get(h, "bias")? * scale)?,
+            ))
+        };
+        let (wq, bq) = part("query", scale)?;
+        let (wk, bk) = part("key", 1.0)?;
+        let (wv, bv) = part("value", 1.0)?;
         Ok(Self {
-            query: linear(h, h, this.pp("query"))?,
-            key: linear(h, h, this.pp("key"))?,
-            value: linear(h, h, this.pp("value"))?,
+            qkv: Linear::new(
+                Tensor::cat(&[wq, wk, wv], 0)?,
+                Some(Tensor::cat(&[bq, bk, bv], 0)?),
+            ),
             attn_out: linear(h, h, attn.pp("output").pp("dense"))?,
             attn_norm: layer_norm(h, c.layer_norm_eps, attn.pp("output").pp("LayerNorm"))?,
             intermediate: linear(h, c.intermediate_size, vb.pp("intermediate").pp("dense"))?,
             output: linear(c.intermediate_size, h, vb.pp("output").pp("dense"))?,
             out_norm: layer_norm(h, c.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?,
             heads: c.num_attention_heads,
-            head_dim: h / c.num_attention_heads,
+            head_dim,
             act: c.hidden_act,
         })
     }
@@ -98,16 +111,15 @@ impl Layer {
     /// `x`: batch × seq × hidden; `mask`: batch × 1 × 1 × seq, additive.
     fn forward(&self, x: &Tensor, mask: &Tensor) -> Result<Tensor> {
         let (b, s, h) = x.dims3()?;
-        let split = |t: Tensor| -> Result<Tensor> {
-            t.reshape((b, s, self.heads, self.head_dim))?
-                .transpose(1, 2)?
-                .contiguous()
-        };
-        let q = split(self.query.forward(x)?)?;
-        let k = split(self.key.forward(x)?)?;
-        let v = split(self.value.forward(x)?)?;
-        let scale = 1.0 / (self.head_dim as f64).sqrt();
-        let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(mask)?;
+        // batch × seq × (3 · heads · head_dim) → 3 × batch × heads × seq × head_dim, one copy.
+        let qkv = self
+            .qkv
+            .forward(x)?
+            .reshape((b, s, 3, self.heads, self.head_dim))?
+            .permute((2, 0, 3, 1, 4))?
+            .contiguous()?;
+        let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
+        let scores = q.matmul(&k.t()?)?.broadcast_add(mask)?;
         let probs = candle_nn::ops::softmax_last_dim(&scores)?;
         let context = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, s, h))?;
         let attended = self

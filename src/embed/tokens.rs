@@ -60,17 +60,10 @@ pub fn batch_tensors(
     Ok((t(ids)?, t(types)?, t(mask)?))
 }
 
-/// Row `k` of a batch's hidden states (on the CPU), cut to its real tokens.
-pub fn token_vectors(
-    hidden: &Tensor,
-    k: usize,
-    enc: &Encoding,
-) -> Result<TokenVectors, EmbedError> {
+/// One text's token vectors from its hidden states (tokens × dim, row-major, real tokens only).
+pub fn token_vectors(rows: &[f32], dim: usize, enc: &Encoding) -> Result<TokenVectors, EmbedError> {
     let len = enc.len();
-    let rows: Vec<Vec<f32>> = hidden.get(k)?.narrow(0, 0, len)?.to_vec2()?;
-    let dim = rows.first().map_or(0, Vec::len);
-    let flat: Vec<f32> = rows.into_iter().flatten().collect();
-    let vectors = Array2::from_shape_vec((len, dim), flat)
+    let vectors = Array2::from_shape_vec((len, dim), rows[..len * dim].to_vec())
         .map_err(|e| EmbedError::Tokenize(e.to_string()))?;
     let special = enc.get_special_tokens_mask();
     let offsets = enc

@@ -1,0 +1,386 @@
+//! Padding-free BERT forward pass for the CPU in f32.
+//!
+//! The tokens of a batch are packed one sequence after another (no padding rows at all): every
+//! linear layer is one matrix product over all real tokens, and attention runs per sequence and
+//! head on that sequence's own tokens, so no mask is needed. Compared with the tensor path in
+//! [`super::bert`] it also fuses what candle runs as separate passes: the three attention
+//! projections are one product, biases and residuals are written into the product's destination
+//! before it accumulates, GELU and softmax use vectorised kernels ([`super::kernels`]), and every
+//! buffer is reused from layer to layer. Same weights and the same arithmetic up to summation
+//! order: tests hold it to the tensor path and to sentence-transformers' vectors.
+
+use candle_core::{Result, Tensor};
+use candle_nn::VarBuilder;
+use gemm::{gemm, Parallelism};
+use rayon::prelude::*;
+
+use super::config::{Activation, BertConfig};
+use super::kernels;
+
+/// A dense layer, weight stored as in the checkpoint (out × in, row-major).
+struct Dense {
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+    n_in: usize,
+    n_out: usize,
+}
+
+fn flat(t: Tensor) -> Result<Vec<f32>> {
+    t.flatten_all()?.to_vec1::<f32>()
+}
+
+impl Dense {
+    fn load(n_in: usize, n_out: usize, vb: VarBuilder) -> Result<Dense> {
+        Ok(Dense {
+            weight: flat(vb.get((n_out, n_in), "weight")?)?,
+            bias: flat(vb.get(n_out, "bias")?)?,
+            n_in,
+            n_out,
+        })
+    }
+
+    /// Stacks layers that read the same input into one (query, key and value).
+    fn concat(parts: [Dense; 3]) -> Dense {
+        let n_in = parts[0].n_in;
+        let mut out = Dense {
+            weight: Vec::new(),
+            bias: Vec::new(),
+            n_in,
+            n_out: 0,
+        };
+        for p in parts {
+            out.weight.extend_from_slice(&p.weight);
+            out.bias.extend_from_slice(&p.bias);
+            out.n_out += p.n_out;
+        }
+        out
+    }
+
+    /// `out = x · Wᵀ + bias (+ residual)`; `x` is rows × n_in, `out` rows × n_out.
+    fn forward(&self, x: &[f32], rows: usize, residual: Option<&[f32]>, out: &mut Vec<f32>) {
+        out.clear();
+        out.reserve(rows * self.n_out);
+        match residual {
+            Some(res) => out.extend(
+                res.chunks_exact(self.n_out)
+                    .flat_map(|r| r.iter().zip(&self.bias).map(|(a, b)| a + b)),
+            ),
+            None => (0..rows).for_each(|_| out.extend_from_slice(&self.bias)),
+        }
+        // SAFETY: the pointers and strides describe x (rows × n_in), Wᵀ (n_in × n_out, read
+        // through the row-major out × in weight) and out (rows × n_out), all in bounds.
+        unsafe {
+            gemm(
+                rows,
+                self.n_out,
+                self.n_in,
+                out.as_mut_ptr(),
+                1,
+                self.n_out as isize,
+                true,
+                x.as_ptr(),
+                1,
+                self.n_in as isize,
+                self.weight.as_ptr(),
+                self.n_in as isize,
+                1,
+                1.0,
+                1.0,
+                false,
+                false,
+                false,
+                threads(),
+            )
+        }
+    }
+}
+
+fn threads() -> Parallelism {
+    match rayon::current_num_threads() {
+        0 | 1 => Parallelism::None,
+        n => Parallelism::Rayon(n),
+    }
+}
+
+struct Norm {
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+    eps: f32,
+}
+
+impl Norm {
+    fn load(size: usize, eps: f64, vb: VarBuilder) -> Result<Norm> {
+        // Old TF-converted checkpoints name the parameters gamma/beta.
+        let (w, b) = if vb.contains_tensor("weight") {
+            ("weight", "bias")
+        } else {
+            ("gamma", "beta")
+        };
+        Ok(Norm {
+            weight: flat(vb.get(size, w)?)?,
+            bias: flat(vb.get(size, b)?)?,
+            eps: eps as f32,
+        })
+    }
+
+    fn apply(&self, x: &mut [f32]) {
+        let width = self.weight.len();
+        x.par_chunks_mut(width * ROWS_PER_TASK).for_each(|rows| {
+            for row in rows.chunks_exact_mut(width) {
+                kernels::layer_norm(row, &self.weight, &self.bias, self.eps);
+            }
+        });
+    }
+}
+
+/// Rows per parallel task in the row-wise passes: large enough that scheduling is noise.
+const ROWS_PER_TASK: usize = 16;
+
+struct Layer {
+    qkv: Dense,
+    attn_out: Dense,
+    attn_norm: Norm,
+    intermediate: Dense,
+    output: Dense,
+    out_norm: Norm,
+}
+
+/// Reused from layer to layer and batch to batch.
+#[derive(Default)]
+pub struct Scratch {
+    qkv: Vec<f32>,
+    context: Vec<f32>,
+    attended: Vec<f32>,
+    inner: Vec<f32>,
+    next: Vec<f32>,
+}
+
+/// The encoder's weights, laid out for the packed forward pass.
+pub struct PackedBert {
+    word: Vec<f32>,
+    position: Vec<f32>,
+    token_type: Vec<f32>,
+    emb_norm: Norm,
+    layers: Vec<Layer>,
+    hidden: usize,
+    heads: usize,
+    act: Activation,
+    vocab: usize,
+    type_vocab: usize,
+    max_positions: usize,
+}
+
+impl PackedBert {
+    /// Loads the weights (f32, CPU), with or without the `bert.` prefix.
+    pub fn load(c: &BertConfig, vb: VarBuilder) -> Result<PackedBert> {
+        let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
+            vb.pp("bert")
+        } else {
+            vb
+        };
+        let h = c.hidden_size;
+        let emb = vb.pp("embeddings");
+        let layers = (0..c.num_hidden_layers)
+            .map(|i| {
+                let vb = vb.pp(format!("encoder.layer.{i}"));
+                let attn = vb.pp("attention");
+                let this = attn.pp("self");
+                Ok(Layer {
+                    qkv: Dense::concat([
+                        Dense::load(h, h, this.pp("query"))?,
+                        Dense::load(h, h, this.pp("key"))?,
+                        Dense::load(h, h, this.pp("value"))?,
+                    ]),
+                    attn_out: Dense::load(h, h, attn.pp("output").pp("dense"))?,
+                    attn_norm: Norm::load(h, c.layer_norm_eps, attn.pp("output").pp("LayerNorm"))?,
+                    intermediate: Dense::load(
+                        h,
+                        c.intermediate_size,
+                        vb.pp("intermediate").pp("dense"),
+                    )?,
+                    output: Dense::load(c.intermediate_size, h, vb.pp("output").pp("dense"))?,
+                    out_norm: Norm::load(h, c.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(PackedBert {
+            word: flat(emb.pp("word_embeddings").get((c.vocab_size, h), "weight")?)?,
+            position: flat(
+                emb.pp("position_embeddings")
+                    .get((c.max_position_embeddings, h), "weight")?,
+            )?,
+            token_type: flat(
+                emb.pp("token_type_embeddings")
+                    .get((c.type_vocab_size, h), "weight")?,
+            )?,
+            emb_norm: Norm::load(h, c.layer_norm_eps, emb.pp("LayerNorm"))?,
+            layers,
+            hidden: h,
+            heads: c.num_attention_heads,
+            act: c.hidden_act,
+            vocab: c.vocab_size,
+            type_vocab: c.type_vocab_size,
+            max_positions: c.max_position_embeddings,
+        })
+    }
+
+    pub fn hidden_size(&self) -> usize {
+        self.hidden
+    }
+
+    /// Runs the encoder over `seqs` (token ids and token type ids of each sequence, no padding)
+    /// and returns the final hidden states, all sequences' tokens one after another
+    /// (Σ len × hidden, row-major).
+    pub fn forward(&self, seqs: &[(&[u32], &[u32])], scratch: &mut Scratch) -> Result<Vec<f32>> {
+        let h = self.hidden;
+        let lens: Vec<usize> = seqs.iter().map(|(ids, _)| ids.len()).collect();
+        let rows: usize = lens.iter().sum();
+        let mut x = Vec::with_capacity(rows * h);
+        for (ids, types) in seqs {
+            if ids.len() > self.max_positions {
+                candle_core::bail!(
+                    "a sequence of {} tokens is longer than the model's {} positions",
+                    ids.len(),
+                    self.max_positions
+                );
+            }
+            for (pos, (&id, &ty)) in ids.iter().zip(types.iter()).enumerate() {
+                let (id, ty) = (id as usize, ty as usize);
+                if id >= self.vocab || ty >= self.type_vocab {
+                    candle_core::bail!("token id {id} or type {ty} is outside the vocabulary");
+                }
+                let w = &self.word[id * h..(id + 1) * h];
+                let p = &self.position[pos * h..(pos + 1) * h];
+                let t = &self.token_type[ty * h..(ty + 1) * h];
+                x.extend(w.iter().zip(p).zip(t).map(|((a, b), c)| a + c + b));
+            }
+        }
+        self.emb_norm.apply(&mut x);
+        for layer in &self.layers {
+            self.layer(layer, &mut x, &lens, scratch);
+        }
+        Ok(x)
+    }
+
+    fn layer(&self, l: &Layer, x: &mut Vec<f32>, lens: &[usize], s: &mut Scratch) {
+        let rows = lens.iter().sum();
+        l.qkv.forward(x, rows, None, &mut s.qkv);
+        self.attention(&s.qkv, lens, &mut s.context);
+        l.attn_out
+            .forward(&s.context, rows, Some(x), &mut s.attended);
+        l.attn_norm.apply(&mut s.attended);
+        l.intermediate
+            .forward(&s.attended, rows, None, &mut s.inner);
+        let width = l.intermediate.n_out;
+        let act = self.act;
+        s.inner
+            .par_chunks_mut(width * ROWS_PER_TASK)
+            .for_each(|chunk| match act {
+                Activation::Gelu => kernels::gelu_erf(chunk),
+                Activation::GeluNew => kernels::gelu_tanh(chunk),
+                Activation::Relu => chunk.iter_mut().for_each(|v| *v = v.max(0.0)),
+            });
+        l.output
+            .forward(&s.inner, rows, Some(&s.attended), &mut s.next);
+        l.out_norm.apply(&mut s.next);
+        std::mem::swap(x, &mut s.next);
+    }
+
+    /// Scaled dot-product attention of every sequence and head over its own tokens. `qkv` holds
+    /// rows × [query | key | value]; the result (rows × hidden) goes to `context`.
+    fn attention(&self, qkv: &[f32], lens: &[usize], context: &mut Vec<f32>) {
+        let h = self.hidden;
+        let d = h / self.heads;
+        let rows: usize = lens.iter().sum();
+        context.clear();
+        context.resize(rows * h, 0.0);
+        let starts: Vec<usize> = lens
+            .iter()
+            .scan(0, |at, &n| {
+                let s = *at;
+                *at += n;
+                Some(s)
+            })
+            .collect();
+        let scale = 1.0 / (d as f32).sqrt();
+        let out = SendPtr(context.as_mut_ptr());
+        (0..lens.len() * self.heads).into_par_iter().for_each_init(
+            Vec::new,
+            |scores: &mut Vec<f32>, task| {
+                let (seq, head) = (task / self.heads, task % self.heads);
+                let (start, n) = (starts[seq], lens[seq]);
+                scores.clear();
+                scores.resize(n * n, 0.0);
+                let base = start * 3 * h + head * d;
+                let stride = 3 * h as isize;
+                // SAFETY: query, key and value of this sequence and head lie inside qkv (n rows
+                // of 3h from `start`); scores is n × n. Each task writes only its own head's
+                // columns of its own sequence's rows of context, so no two tasks overlap.
+                unsafe {
+                    // scores = scale · Q Kᵀ
+                    gemm(
+                        n,
+                        n,
+                        d,
+                        scores.as_mut_ptr(),
+                        1,
+                        n as isize,
+                        false,
+                        qkv.as_ptr().add(base),
+                        1,
+                        stride,
+                        qkv.as_ptr().add(base + h),
+                        stride,
+                        1,
+                        0.0,
+                        scale,
+                        false,
+                        false,
+                        false,
+                        Parallelism::None,
+                    );
+                    for row in scores.chunks_exact_mut(n) {
+                        kernels::softmax(row);
+                    }
+                    // context = P V
+                    let dst = out.at(start * h + head * d);
+                    gemm(
+                        n,
+                        d,
+                        n,
+                        dst,
+                        1,
+                        h as isize,
+                        false,
+                        scores.as_ptr(),
+                        1,
+                        n as isize,
+                        qkv.as_ptr().add(base + 2 * h),
+                        1,
+                        stride,
+                        0.0,
+                        1.0,
+                        false,
+                        false,
+                        false,
+                        Parallelism::None,
+                    );
+                }
+            },
+        );
+    }
+}
+
+/// A raw pointer the attention tasks share; each writes a disjoint block through it.
+#[derive(Clone, Copy)]
+struct SendPtr(*mut f32);
+
+impl SendPtr {
+    /// A method rather than `.0`, so closures capture the whole (Sync) wrapper.
+    unsafe fn at(self, offset: usize) -> *mut f32 {
+        self.0.add(offset)
+    }
+}
+// SAFETY: see `attention`: tasks write disjoint regions and the buffer outlives them.
+unsafe impl Send for SendPtr {}
+unsafe impl Sync for SendPtr {}
