@@ -12,6 +12,11 @@ Subcommands (run with bench/.venv-st/bin/python):
           load SentenceTransformer(DIR, device="cpu"), time model.encode(texts, batch_size,
           normalize_embeddings=True, convert_to_numpy=True) alone, save the vectors; prints one JSON
           line {"rows", "load_s", "encode_s", "rows_per_s"} (model load excluded from encode_s).
+  encode also takes --device cuda --dtype f16|f32 --reps N (N timed encodes after one warm-up
+          pass over the first 1,000 texts; rows_per_s is their median, all of them in "reps_rows_per_s").
+  mix     --shared DIR --n 20000 --out FILE.jsonl
+          a larger input for the GPU: seed paragraphs, AG News test records, NewsMTSC sentences and
+          PerSenT paragraphs, in that order, cut at N.
   compare A.npy B.npy
           per-row cosine between two row-aligned float32 matrices; prints JSON {min, mean, max_abs_diff}.
   table   --results FILE.tsv --tokens FILE.json --out FILE.md
@@ -95,23 +100,52 @@ def cmd_encode(a):
     from sentence_transformers import SentenceTransformer
     import numpy as np
 
-    model = SentenceTransformer(a.model, device="cpu")
+    model = SentenceTransformer(a.model, device=a.device)
+    model = model.half() if a.dtype == "f16" else model.float()
     load_s = time.perf_counter() - t0
     with open(a.input, encoding="utf-8") as fh:
         texts = [json.loads(l)["text"] for l in fh if l.strip()]
     kw = dict(batch_size=a.batch_size, normalize_embeddings=True, convert_to_numpy=True,
               show_progress_bar=False)
-    if a.warmup:
-        model.encode(texts[: a.warmup], **kw)
-    t1 = time.perf_counter()
-    vecs = model.encode(texts, **kw)
-    encode_s = time.perf_counter() - t1
+    warmup = a.warmup or (1000 if a.reps > 1 else 0)
+    if warmup:
+        model.encode(texts[:warmup], **kw)
+    times = []
+    for _ in range(a.reps):
+        if a.device != "cpu":
+            torch.cuda.synchronize()
+        t1 = time.perf_counter()
+        vecs = model.encode(texts, **kw)
+        times.append(time.perf_counter() - t1)
+    encode_s = statistics.median(times)
     np.save(a.out, vecs.astype(np.float32))
     print(json.dumps({
         "rows": len(texts), "dim": int(vecs.shape[1]), "load_s": load_s, "encode_s": encode_s,
-        "rows_per_s": len(texts) / encode_s, "threads": torch.get_num_threads(),
-        "max_seq_length": model.max_seq_length, "torch": torch.__version__,
+        "rows_per_s": len(texts) / encode_s, "reps_rows_per_s": [len(texts) / t for t in times],
+        "threads": torch.get_num_threads(), "device": a.device, "dtype": a.dtype,
+        "batch_size": a.batch_size, "max_seq_length": model.max_seq_length, "torch": torch.__version__,
+        "gpu": torch.cuda.get_device_name() if a.device != "cpu" else None,
     }))
+
+
+def cmd_mix(a):
+    shared = Path(a.shared)
+    texts = []
+    for f in sorted((shared / "seeds").iterdir()):
+        if f.is_file() and not f.name.startswith("."):
+            texts.extend(paragraphs_of(f.read_text(encoding="utf-8")))
+    for line in open(shared / "data/ag_news/test.jsonl", encoding="utf-8"):
+        r = json.loads(line)
+        texts.append(f'{r["title"]}. {r["description"]}')
+    for line in open(shared / "data/newsmtsc/train.jsonl", encoding="utf-8"):
+        texts.append(json.loads(line)["sentence_normalized"])
+    for line in open(shared / "data/persent/dev.jsonl", encoding="utf-8"):
+        texts.append(json.loads(line)["text"])
+    if len(texts) < a.n:
+        sys.exit(f"mix: only {len(texts)} texts, wanted {a.n}")
+    with open(a.out, "w", encoding="utf-8") as fh:
+        for t in texts[: a.n]:
+            fh.write(json.dumps({"text": t}, ensure_ascii=False) + "\n")
 
 
 def cmd_compare(a):
@@ -194,6 +228,13 @@ def main():
     s.add_argument("--batch-size", type=int, default=32)
     s.add_argument("--threads", type=int, default=2)
     s.add_argument("--warmup", type=int, default=0)
+    s.add_argument("--device", default="cpu")
+    s.add_argument("--dtype", choices=["f32", "f16"], default="f32")
+    s.add_argument("--reps", type=int, default=1)
+    s = sub.add_parser("mix")
+    s.add_argument("--shared", required=True)
+    s.add_argument("--n", type=int, default=20000)
+    s.add_argument("--out", required=True)
     s = sub.add_parser("compare")
     s.add_argument("a")
     s.add_argument("b")
@@ -202,7 +243,7 @@ def main():
     s.add_argument("--tokens", required=True)
     s.add_argument("--out", required=True)
     a = p.parse_args()
-    {"prep": cmd_prep, "encode": cmd_encode, "compare": cmd_compare, "table": cmd_table}[a.cmd](a)
+    {"prep": cmd_prep, "encode": cmd_encode, "mix": cmd_mix, "compare": cmd_compare, "table": cmd_table}[a.cmd](a)
 
 
 if __name__ == "__main__":

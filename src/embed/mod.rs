@@ -193,6 +193,14 @@ impl Embedder {
         Ok((out, tokens))
     }
 
+    /// Tokenises `texts` as the encoder sees them (special tokens added, truncated at
+    /// `max_seq_length`, no padding), in parallel.
+    pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<tokenizers::Encoding>, EmbedError> {
+        self.tokenizer
+            .encode_batch(texts.to_vec(), true)
+            .map_err(|e| EmbedError::Tokenize(e.to_string()))
+    }
+
     /// Tokenises everything, runs length-sorted batches (little padding), and hands each row's
     /// pooled vector (and token vectors when `sink` wants them) back under its input index.
     fn run(
@@ -202,10 +210,7 @@ impl Embedder {
         progress: &mut dyn FnMut(usize),
         sink: &mut RowSink<'_>,
     ) -> Result<(), EmbedError> {
-        let encodings = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(|e| EmbedError::Tokenize(e.to_string()))?;
+        let encodings = self.tokenize(texts)?;
         let mut order: Vec<usize> = (0..texts.len()).collect();
         // Longest first: the first batch shows at once whether memory suffices.
         order.sort_by_key(|&i| std::cmp::Reverse(encodings[i].len()));

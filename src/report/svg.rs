@@ -95,9 +95,19 @@ fn marker(t: Option<usize>, x: f32, y: f32, r: f32, tip: &str) -> String {
     }
 }
 
+/// Most markers drawn on the map: beyond this an evenly strided subset is shown (a browser slows
+/// to a crawl on hundreds of thousands of SVG nodes, and the picture does not change).
+const MAP_MARKERS: usize = 5000;
+
 /// Paragraphs on the plane of the first two principal components, one marker per paragraph.
 pub fn paragraph_map(points: &[MapPoint], labels: &[String], explained: [f32; 2]) -> String {
     let (w, h, pad) = (640.0f32, 420.0f32, 30.0f32);
+    let step = points.len().div_ceil(MAP_MARKERS).max(1);
+    let shown = if step > 1 {
+        format!(" (every {step}th of them drawn)")
+    } else {
+        String::new()
+    };
     let legend_h = 18.0 * (labels.len() + 1) as f32;
     let mut svg = open(
         "chart-map",
@@ -105,7 +115,7 @@ pub fn paragraph_map(points: &[MapPoint], labels: &[String], explained: [f32; 2]
         h + legend_h,
         "Map of paragraphs by theme",
         &format!(
-            "{} paragraphs projected on their first two principal components ({:.0}% and {:.0}% of the variance); colour and shape show the theme, grey crosses are outliers.",
+            "{} paragraphs{shown} projected on their first two principal components ({:.0}% and {:.0}% of the variance); colour and shape show the theme, grey crosses are outliers.",
             points.len(),
             explained[0] * 100.0,
             explained[1] * 100.0
@@ -136,7 +146,7 @@ pub fn paragraph_map(points: &[MapPoint], labels: &[String], explained: [f32; 2]
         h / 2.0,
         h / 2.0
     );
-    for p in points.iter().filter(|p| !p.duplicate) {
+    for p in points.iter().step_by(step).filter(|p| !p.duplicate) {
         let tip = format!(
             "{} ¶{} — {}",
             p.doc_id,

@@ -109,7 +109,7 @@ impl Clusterer for HdbscanClusterer {
 }
 
 /// Renumbers cluster ids by first appearance.
-fn renumber(labels: impl Iterator<Item = Option<usize>>) -> Vec<Option<usize>> {
+pub(super) fn renumber(labels: impl Iterator<Item = Option<usize>>) -> Vec<Option<usize>> {
     let mut map = BTreeMap::new();
     labels
         .map(|l| {

@@ -6,6 +6,7 @@ mod cluster;
 pub mod duplicates;
 mod error;
 pub mod metrics;
+mod minibatch;
 pub mod output;
 mod params;
 pub mod phrases;
@@ -15,6 +16,10 @@ use ndarray::{Array2, ArrayView2, Axis};
 use serde::Serialize;
 
 pub use cluster::{pca, Clusterer, GmmClusterer, HdbscanClusterer, KMeansClusterer};
+pub use minibatch::MiniBatchKMeans;
+
+/// From this many rows on, k-means runs in mini-batches (see [`MiniBatchKMeans`]).
+pub const MINI_BATCH_ROWS: usize = 50_000;
 pub use duplicates::Duplicate;
 pub use error::ThemeError;
 pub use params::{Algo, Outliers, Reduce, ThemeParams, DEFAULT_REASSIGN_THRESHOLD, K};
@@ -322,8 +327,10 @@ fn cluster(
     min_size: usize,
 ) -> Result<Clustering, ThemeError> {
     let n = space.nrows();
-    let make = |k: usize, runs: usize, seed: u64| -> Box<dyn Clusterer> {
+    // `rows`: how many rows the clusterer will see (the full matrix or choose_k's sample).
+    let make = |k: usize, runs: usize, seed: u64, rows: usize| -> Box<dyn Clusterer> {
         match params.algo {
+            Algo::Kmeans if rows >= MINI_BATCH_ROWS => Box::new(MiniBatchKMeans::new(k, seed)),
             Algo::Kmeans => Box::new(KMeansClusterer { k, seed, runs }),
             Algo::Gmm => Box::new(GmmClusterer { k, seed }),
             Algo::Hdbscan => Box::new(HdbscanClusterer {
@@ -333,7 +340,7 @@ fn cluster(
         }
     };
     if params.algo == Algo::Hdbscan {
-        let labels = make(0, 0, params.seed).fit(space.view())?;
+        let labels = make(0, 0, params.seed, n).fit(space.view())?;
         let k = labels.iter().flatten().max().map_or(0, |m| m + 1);
         return Ok((labels, k, Vec::new()));
     }
@@ -345,12 +352,16 @@ fn cluster(
                 1
             } else {
                 let best = choose_k(&make, space, unit_vectors, params.seed, upper)?;
-                let labels = make(best.0, 10, params.seed).fit(space.view())?;
+                let labels = make(best.0, 10, params.seed, n).fit(space.view())?;
                 return Ok((labels, best.0, best.1));
             }
         }
     };
-    Ok((make(k, 10, params.seed).fit(space.view())?, k, Vec::new()))
+    Ok((
+        make(k, 10, params.seed, n).fit(space.view())?,
+        k,
+        Vec::new(),
+    ))
 }
 
 /// `--k auto`: for each k, fits k-means on a seeded sample twice with different seeds and
@@ -360,7 +371,7 @@ fn cluster(
 /// k = 3 is an unstable split (the two fits agree at ARI 0.37); weighting by stability picks
 /// k = 4, the number of gold topics (see the note of issue 3 for the measurements).
 fn choose_k(
-    make: &dyn Fn(usize, usize, u64) -> Box<dyn Clusterer>,
+    make: &dyn Fn(usize, usize, u64, usize) -> Box<dyn Clusterer>,
     space: &Array2<f64>,
     unit_vectors: &Array2<f32>,
     seed: u64,
@@ -372,8 +383,8 @@ fn choose_k(
     let mut scores = Vec::new();
     for k in 2..=upper.min(sample.len()) {
         // Single runs: how much the result depends on the k-means++ draw is what is measured.
-        let a = make(k, 1, seed).fit(sub.view())?;
-        let b = make(k, 1, seed.wrapping_add(1)).fit(sub.view())?;
+        let a = make(k, 1, seed, sub.nrows()).fit(sub.view())?;
+        let b = make(k, 1, seed.wrapping_add(1), sub.nrows()).fit(sub.view())?;
         let s = select_k::silhouette(&sim, &a);
         let stability = metrics::adjusted_rand(&a, &b) as f32;
         tracing::debug!("k = {k}: silhouette {s:.4}, stability {stability:.3}");

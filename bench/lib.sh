@@ -1,0 +1,27 @@
+# Shared by the bench scripts (sourced, not run).
+
+# ensure_venv VENV REQUIREMENTS IMPORTS: creates VENV from pinned REQUIREMENTS (pip --no-deps: the
+# file is the whole closure) unless it exists with the same file, then checks that IMPORTS (a
+# Python statement) runs.
+ensure_venv() {
+    local venv=$1 reqs=$2 check=$3 py=$1/bin/python
+    if [ ! -x "$py" ] || ! cmp -s "$reqs" "$venv/.requirements.txt"; then
+        echo "bench: setting up $venv" >&2
+        "${PYTHON:-python3}" -m venv "$venv"
+        "$py" -m pip install -q --upgrade pip
+        "$py" -m pip install -q --no-deps -r "$reqs"
+        "$py" -c "$check" || { echo "bench: $venv is incomplete" >&2; return 1; }
+        cp "$reqs" "$venv/.requirements.txt"
+    fi
+}
+
+# time_fields FILE: wall seconds, user+sys seconds and max RSS kB from a `/usr/bin/time -v` file,
+# tab-separated.
+time_fields() {
+    awk -F': ' '
+        /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
+        /User time \(seconds\)/   { c += $2 }
+        /System time \(seconds\)/ { c += $2 }
+        /Maximum resident set size/ { m = $2 }
+        END { printf "%.2f\t%.2f\t%d", w, c, m }' "$1"
+}
