@@ -173,3 +173,44 @@ fn a_killed_run_resumes_and_matches_an_uninterrupted_one() {
         "{said}"
     );
 }
+
+/// The trained head's mention scores are cached too: a second `sentiment` run over the same
+/// corpus scores nothing and writes the same file; without the cache the numbers are the same.
+#[test]
+fn second_sentiment_run_takes_every_mention_score_from_the_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let cache = t.join("cache");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
+    let run = |cache: Option<&Path>, out: &Path| -> Output {
+        let o = cmd(t, cache)
+            .arg("sentiment")
+            .arg(&corpus)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        o
+    };
+    let (a, b, fresh) = (t.join("a.json"), t.join("b.json"), t.join("fresh.json"));
+    let first = run(Some(&cache), &a);
+    let (hits, n, scored) = cache_line(&first);
+    assert!(n > 20, "too few mentions to say anything: {n}");
+    assert_eq!((hits, scored), (0, n));
+    let second = run(Some(&cache), &b);
+    assert_eq!(cache_line(&second), (n, n, 0), "{}", stderr(&second));
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    assert_eq!(read(&a), read(&b));
+    run(None, &fresh);
+    assert_eq!(read(&a), read(&fresh));
+    // The lexicon is not worth caching: no cache line at all.
+    let vader = cmd(t, Some(&cache))
+        .arg("sentiment")
+        .arg(&corpus)
+        .args(["--method", "vader"])
+        .output()
+        .unwrap();
+    assert!(vader.status.success(), "{}", stderr(&vader));
+    assert!(!stderr(&vader).contains("mention scores found"));
+}

@@ -9,6 +9,8 @@ use themescope::cache::{embed_through_cache, EmbeddingCache};
 use themescope::corpus::{Corpus, ReadOptions, TextUnit, Unit};
 use themescope::embed::{DeviceChoice, EmbedOptions, Embedder, Precision};
 use themescope::model::{self, ResolveOptions, ResolvedModel};
+use themescope::sentiment::score::{score_mentions, CorpusMention, ScoredMention};
+use themescope::sentiment::Scorer;
 use themescope::store::{EmbeddingInfo, EmbeddingSet, RowMeta};
 
 #[derive(Debug, Clone, Args)]
@@ -211,6 +213,36 @@ pub fn unit_name(unit: Unit) -> &'static str {
 }
 
 /// Embeds the rows with a progress bar and packs them with their provenance.
+/// Scores mentions, reusing the predictions the cache holds for the trained head (see
+/// [`score_mentions`]) and saying how many it found.
+pub fn score_mentions_cached(
+    global: &GlobalArgs,
+    corpus: &Corpus,
+    mentions: Vec<CorpusMention>,
+    scorer: &dyn Scorer,
+) -> Result<Vec<ScoredMention>> {
+    let cache = match scorer.cache_identity() {
+        Some(_) => global.open_cache(),
+        None => None,
+    };
+    let total = mentions.len();
+    let bar = global.progress(total, "mentions");
+    let (scored, used) = score_mentions(corpus, mentions, scorer, cache.as_ref(), &mut |n| {
+        bar.inc(n as u64)
+    })
+    .context("scoring failed")?;
+    bar.finish_and_clear();
+    if let Some(c) = &cache {
+        global.info(format!(
+            "cache: {} of {total} mention scores found, {} scored ({})",
+            used.hits,
+            used.scored,
+            c.path().display()
+        ));
+    }
+    Ok(scored)
+}
+
 pub fn embed_units(
     global: &GlobalArgs,
     embedder: &Embedder,

@@ -17,12 +17,11 @@ use themescope::fsutil::write_atomic;
 use themescope::report::{self, ReportInputs, SentimentRef};
 use themescope::sentiment::aggregate::{aggregate, AggregateOptions};
 use themescope::sentiment::eval::HeadScorer;
-use themescope::sentiment::score::score_mentions;
 use themescope::sentiment::vader::Vader;
 use themescope::sentiment::{Head, Method, Scorer, DEFAULT_HEAD};
 use themescope::themes::{self, Algo, Outliers, Reduce, K};
 
-use super::common::embed_units;
+use super::common::{embed_units, score_mentions_cached};
 use super::config::RunConfig;
 use super::sentiment::actors_and_mentions;
 use super::themes::{phrase_vectors, ThemeOptions};
@@ -350,10 +349,7 @@ pub fn run(global: &GlobalArgs, args: &RunArgs, matches: &ArgMatches) -> Result<
             (None, Some(v)) => v,
             (None, None) => bail!("no sentiment method"),
         };
-        let bar = g.progress(mentions.len(), "mentions");
-        let scored = score_mentions(&corpus, mentions, scorer, &mut |n| bar.inc(n as u64))
-            .context("scoring failed")?;
-        bar.finish_and_clear();
+        let scored = score_mentions_cached(g, &corpus, mentions, scorer)?;
         // Per-paragraph themes, copies of near-duplicate documents left out.
         let themes_by_row: Vec<Option<usize>> = found
             .assignments

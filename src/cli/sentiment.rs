@@ -16,10 +16,11 @@ use themescope::corpus::{Corpus, ReadOptions};
 use themescope::fsutil::write_atomic;
 use themescope::sentiment::aggregate::{aggregate, ActorSummary, AggregateOptions, ParagraphScore};
 use themescope::sentiment::eval::HeadScorer;
-use themescope::sentiment::score::{find_mentions, score_mentions, CorpusMention};
+use themescope::sentiment::score::{find_mentions, CorpusMention};
 use themescope::sentiment::vader::Vader;
 use themescope::sentiment::{Head, Method, Scorer, DEFAULT_HEAD};
 
+use super::common::score_mentions_cached;
 use super::GlobalArgs;
 
 /// Shown after `themescope sentiment --help`.
@@ -132,10 +133,7 @@ pub fn run(global: &GlobalArgs, args: &SentimentArgs) -> Result<ExitCode> {
         (None, Some(v)) => v,
         (None, None) => anyhow::bail!("--method: choose head or vader"),
     };
-    let bar = global.progress(mentions.len(), "mentions");
-    let scored = score_mentions(&corpus, mentions, scorer, &mut |n| bar.inc(n as u64))
-        .context("scoring failed")?;
-    bar.finish_and_clear();
+    let scored = score_mentions_cached(global, &corpus, mentions, scorer)?;
     let seconds = started.elapsed().as_secs_f64();
     global.info(format!(
         "scored {} mentions in {seconds:.1} s ({:.1} mentions/s)",

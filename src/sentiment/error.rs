@@ -57,6 +57,10 @@ pub enum SentimentError {
     /// The encoder failed while computing features.
     #[error(transparent)]
     Embed(#[from] crate::embed::EmbedError),
+
+    /// The cache of mention predictions could not be read or written.
+    #[error(transparent)]
+    Cache(#[from] crate::cache::CacheError),
 }
 
 impl SentimentError {

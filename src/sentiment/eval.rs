@@ -27,6 +27,12 @@ pub enum Method {
 pub trait Scorer {
     fn method(&self) -> Method;
 
+    /// What decides a prediction besides its target, as bytes for a cache key; `None` when
+    /// scoring is cheaper than a cache lookup (the lexicon).
+    fn cache_identity(&self) -> Option<Vec<u8>> {
+        None
+    }
+
     /// One prediction per target; `progress` is told how many targets each step finished.
     fn score(
         &self,
@@ -69,6 +75,33 @@ impl<'a> HeadScorer<'a> {
 impl Scorer for HeadScorer<'_> {
     fn method(&self) -> Method {
         Method::Head
+    }
+
+    /// The encoder's settings, the recipe and every number of the head itself.
+    fn cache_identity(&self) -> Option<Vec<u8>> {
+        let info = self.embedder.info();
+        let mut id = format!(
+            "head-v1\0{}\0{}\0{}\0{}\0{}\0{:?}\0{}\0",
+            info.model_id,
+            info.revision.as_deref().unwrap_or(""),
+            info.pooling.as_str(),
+            info.normalize,
+            info.max_seq_length,
+            info.precision,
+            self.head.meta.recipe.name(),
+        )
+        .into_bytes();
+        let h = self.head;
+        for x in h
+            .mean
+            .iter()
+            .chain(&h.scale)
+            .chain(&h.weight)
+            .chain(&h.bias)
+        {
+            id.extend_from_slice(&x.to_le_bytes());
+        }
+        Some(id)
     }
 
     fn score(

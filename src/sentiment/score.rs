@@ -4,9 +4,12 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use sha2::{Digest, Sha256};
+
 use super::features::TargetRef;
 use super::{Prediction, Scorer, SentimentError};
 use crate::actors::MentionMatcher;
+use crate::cache::EmbeddingCache;
 use crate::corpus::Corpus;
 
 /// A mention located in a corpus. Spans are relative to the paragraph's text.
@@ -88,13 +91,38 @@ pub fn find_mentions(
     out
 }
 
-/// Scores each mention on its sentence.
+/// Mentions scored per call of the scorer (and stored in the cache per transaction): bounds the
+/// memory a head's features take, several vectors per mention.
+const SCORE_CHUNK: usize = 4096;
+
+/// How many predictions came from the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScoreCacheUse {
+    pub hits: usize,
+    pub scored: usize,
+}
+
+/// The cache key of one target under a scorer's identity.
+fn mention_key(identity: &[u8], t: &TargetRef<'_>) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"themescope-mention-v1\0");
+    h.update(identity);
+    h.update(t.span.start.to_le_bytes());
+    h.update(t.span.end.to_le_bytes());
+    h.update(t.text.as_bytes());
+    h.finalize().into()
+}
+
+/// Scores each mention on its sentence. With a cache and a scorer worth caching (the trained
+/// head: three encoder passes per mention), predictions found there are reused and new ones
+/// stored, so a second run over the same corpus skips the encoder here too.
 pub fn score_mentions(
     corpus: &Corpus,
     mentions: Vec<CorpusMention>,
     scorer: &dyn Scorer,
+    cache: Option<&EmbeddingCache>,
     progress: &mut dyn FnMut(usize),
-) -> Result<Vec<ScoredMention>, SentimentError> {
+) -> Result<(Vec<ScoredMention>, ScoreCacheUse), SentimentError> {
     let paragraph_text = |m: &CorpusMention| {
         let doc = &corpus.documents[m.doc];
         doc.paragraphs
@@ -112,13 +140,48 @@ pub fn score_mentions(
             }
         })
         .collect();
-    let preds = scorer.score(&targets, progress)?;
-    Ok(mentions
+    let cache = cache.zip(scorer.cache_identity());
+    let keys: Vec<[u8; 32]> = match &cache {
+        Some((_, id)) => targets.iter().map(|t| mention_key(id, t)).collect(),
+        None => Vec::new(),
+    };
+    let mut preds: Vec<Option<Prediction>> = vec![None; targets.len()];
+    if let Some((c, _)) = &cache {
+        for (p, got) in preds.iter_mut().zip(c.get_many(&keys, 3)?) {
+            *p = got.map(|v| Prediction::from_probs([v[0], v[1], v[2]]));
+        }
+    }
+    let todo: Vec<usize> = (0..targets.len()).filter(|&i| preds[i].is_none()).collect();
+    let used = ScoreCacheUse {
+        hits: targets.len() - todo.len(),
+        scored: todo.len(),
+    };
+    if used.hits > 0 {
+        progress(used.hits);
+    }
+    for chunk in todo.chunks(SCORE_CHUNK) {
+        let batch: Vec<TargetRef<'_>> = chunk.iter().map(|&i| targets[i].clone()).collect();
+        let got = scorer.score(&batch, progress)?;
+        if let Some((c, _)) = &cache {
+            let entries: Vec<([u8; 32], &[f32])> = chunk
+                .iter()
+                .zip(&got)
+                .map(|(&i, p)| (keys[i], &p.probs[..]))
+                .collect();
+            c.put_many(&entries)?;
+        }
+        for (&i, p) in chunk.iter().zip(got) {
+            preds[i] = Some(p);
+        }
+    }
+    let preds = preds.into_iter().map(|p| p.expect("every mention scored"));
+    let scored = mentions
         .into_iter()
         .zip(preds)
         .map(|(mention, prediction)| ScoredMention {
             mention,
             prediction,
         })
-        .collect())
+        .collect();
+    Ok((scored, used))
 }
