@@ -35,7 +35,8 @@ fn embedder(packed: bool) -> Embedder {
     Embedder::load(&m, &opts).unwrap()
 }
 
-/// The first `n` AG News test records (title + ". " + description) with their class.
+/// The first `n` AG News test records (title + ". " + description) with their class (0–3; the
+/// file numbers them 1–4).
 fn ag_news(n: usize) -> Vec<(String, u8)> {
     let text = std::fs::read_to_string(shared().join("data/ag_news/test.jsonl"))
         .expect("AG News: set THEMESCOPE_SHARED");
@@ -49,7 +50,7 @@ fn ag_news(n: usize) -> Vec<(String, u8)> {
                     v["title"].as_str().unwrap(),
                     v["description"].as_str().unwrap()
                 ),
-                v["label"].as_u64().unwrap() as u8,
+                (v["label"].as_u64().unwrap() - 1) as u8,
             )
         })
         .collect()
