@@ -22,6 +22,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
+. "$HERE/lib.sh"
 SHARED=${SHARED:-$ROOT/../shared}
 AGNEWS=${AGNEWS:-$SHARED/data/ag_news/test.jsonl}
 SEEDS=${SEEDS:-$SHARED/seeds}
@@ -50,15 +51,8 @@ say() { echo "embed-bench: $*" >&2; }
 # requirements-st.txt is a full `pip freeze` (torch's CUDA wheels from PyPI, with their nvidia-*
 # libraries: the PyPI torch for Linux x86-64 does not import without them, even on the CPU), so
 # it is installed with --no-deps.
-if [ ! -x "$PY" ] || ! cmp -s "$HERE/requirements-st.txt" "$VENV/.requirements.txt"; then
-    say "setting up $VENV (a few GB: torch and its nvidia-* libraries)"
-    "${PYTHON:-python3}" -m venv "$VENV"
-    "$PY" -m pip install -q --upgrade pip
-    "$PY" -m pip install -q --no-deps -r "$HERE/requirements-st.txt"
-    "$PY" -c "import torch, sentence_transformers; torch.randn(2, 2) @ torch.randn(2, 2)" \
-        || die "venv is incomplete"
-    cp "$HERE/requirements-st.txt" "$VENV/.requirements.txt"
-fi
+ensure_venv "$VENV" "$HERE/requirements-st.txt" \
+    "import torch, sentence_transformers; torch.randn(2, 2) @ torch.randn(2, 2)" || die "venv is incomplete"
 
 # --- 2. themescope, release build ---------------------------------------------------------------
 BIN=${THEMESCOPE_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/themescope}
@@ -79,16 +73,6 @@ say "input: $INPUT ($(cat "$TOKENS"))"
 # --- 4. alternating measurements ----------------------------------------------------------------
 RESULTS=$OUT/embed/results.tsv
 printf 'tool\trep\trows_per_s\twall_s\tcpu_s\tmaxrss_kb\tcosine\n' > "$RESULTS"
-
-# from a `time -v` file: wall seconds, user+sys seconds, max RSS kB
-time_fields() {
-    awk -F': ' '
-        /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
-        /User time \(seconds\)/   { c += $2 }
-        /System time \(seconds\)/ { c += $2 }
-        /Maximum resident set size/ { m = $2 }
-        END { printf "%.2f\t%.2f\t%d", w, c, m }' "$1"
-}
 
 run_themescope() {
     local rep=$1 tag=themescope-r$1

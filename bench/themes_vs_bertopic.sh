@@ -22,6 +22,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
+. "$HERE/lib.sh"
 SHARED=${SHARED:-$ROOT/../shared}
 AGNEWS=${AGNEWS:-$SHARED/data/ag_news/test.jsonl}
 SEEDS=${SEEDS:-$SHARED/seeds}
@@ -42,16 +43,8 @@ say() { echo "bench: $*" >&2; }
 [ -d "$SEEDS" ] || die "no seed articles at $SEEDS (set SHARED or SEEDS)"
 
 # --- 1. Python venv: BERTopic 0.17 with --no-deps, so no torch / sentence-transformers ----------
-if [ ! -x "$PY" ] || ! cmp -s "$HERE/requirements.txt" "$VENV/.requirements.txt"; then
-    say "setting up $VENV"
-    "${PYTHON:-python3}" -m venv "$VENV"
-    "$PY" -m pip install -q --upgrade pip
-    # Every package is pinned in requirements.txt; --no-deps keeps BERTopic's declared
-    # sentence-transformers (and with it torch) out: the vectors are given, no encoder is needed.
-    "$PY" -m pip install -q --no-deps -r "$HERE/requirements.txt"
-    "$PY" -c "import bertopic, umap, hdbscan, sklearn, pyarrow" || die "venv is incomplete"
-    cp "$HERE/requirements.txt" "$VENV/.requirements.txt"
-fi
+ensure_venv "$VENV" "$HERE/requirements.txt" "import bertopic, umap, hdbscan, sklearn, pyarrow" \
+    || die "venv is incomplete"
 
 # --- 2. themescope, release build ---------------------------------------------------------------
 if [ -n "${THEMESCOPE_BIN:-}" ]; then

@@ -56,16 +56,7 @@ pub struct KeySpec {
 
 impl KeySpec {
     pub fn new(info: &EncoderInfo) -> KeySpec {
-        let prefix = format!(
-            "themescope-cache-v1\0{}\0{}\0{}\0{}\0{}\0{:?}\0",
-            info.model_id,
-            info.revision.as_deref().unwrap_or(""),
-            info.pooling.as_str(),
-            info.normalize,
-            info.max_seq_length,
-            info.precision,
-        )
-        .into_bytes();
+        let prefix = format!("themescope-cache-v1\0{}", info.settings_key()).into_bytes();
         KeySpec {
             prefix,
             dim: info.dim,

@@ -14,13 +14,17 @@ use super::TokenEncoder;
 /// real score that `exp` underflows to exactly 0 in every dtype, so padding never changes a result.
 const MASK_VALUE: f64 = -1e4;
 
-fn layer_norm(size: usize, eps: f64, vb: VarBuilder) -> Result<LayerNorm> {
-    // Old TF-converted checkpoints name the parameters gamma/beta.
-    let (w, b) = if vb.contains_tensor("weight") {
+/// The names of a layer norm's scale and shift: old TF-converted checkpoints say gamma/beta.
+pub(super) fn norm_param_names(vb: &VarBuilder) -> (&'static str, &'static str) {
+    if vb.contains_tensor("weight") {
         ("weight", "bias")
     } else {
         ("gamma", "beta")
-    };
+    }
+}
+
+fn layer_norm(size: usize, eps: f64, vb: VarBuilder) -> Result<LayerNorm> {
+    let (w, b) = norm_param_names(&vb);
     Ok(LayerNorm::new(vb.get(size, w)?, vb.get(size, b)?, eps))
 }
 

@@ -77,6 +77,22 @@ pub struct EncoderInfo {
     pub precision: Precision,
 }
 
+impl EncoderInfo {
+    /// Everything besides the text that decides a vector, as NUL-separated fields: what cache
+    /// keys are built from.
+    pub fn settings_key(&self) -> String {
+        format!(
+            "{}\0{}\0{}\0{}\0{}\0{:?}\0",
+            self.model_id,
+            self.revision.as_deref().unwrap_or(""),
+            self.pooling.as_str(),
+            self.normalize,
+            self.max_seq_length,
+            self.precision,
+        )
+    }
+}
+
 /// Receives each row's input index, pooled vector and (when asked) token vectors.
 type RowSink<'a> = dyn FnMut(usize, &[f32], Option<TokenVectors>) + 'a;
 

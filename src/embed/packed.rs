@@ -110,12 +110,7 @@ struct Norm {
 
 impl Norm {
     fn load(size: usize, eps: f64, vb: VarBuilder) -> Result<Norm> {
-        // Old TF-converted checkpoints name the parameters gamma/beta.
-        let (w, b) = if vb.contains_tensor("weight") {
-            ("weight", "bias")
-        } else {
-            ("gamma", "beta")
-        };
+        let (w, b) = super::bert::norm_param_names(&vb);
         Ok(Norm {
             weight: flat(vb.get(size, w)?)?,
             bias: flat(vb.get(size, b)?)?,
@@ -233,9 +228,8 @@ impl PackedBert {
     /// (Σ len × hidden, row-major).
     pub fn forward(&self, seqs: &[(&[u32], &[u32])], scratch: &mut Scratch) -> Result<Vec<f32>> {
         let h = self.hidden;
-        let lens: Vec<usize> = seqs.iter().map(|(ids, _)| ids.len()).collect();
-        let rows: usize = lens.iter().sum();
-        let mut x = Vec::with_capacity(rows * h);
+        let packing = Packing::new(seqs.iter().map(|(ids, _)| ids.len()).collect());
+        let mut x = Vec::with_capacity(packing.rows * h);
         for (ids, types) in seqs {
             if ids.len() > self.max_positions {
                 candle_core::bail!(
@@ -257,15 +251,15 @@ impl PackedBert {
         }
         self.emb_norm.apply(&mut x);
         for layer in &self.layers {
-            self.layer(layer, &mut x, &lens, scratch);
+            self.layer(layer, &mut x, &packing, scratch);
         }
         Ok(x)
     }
 
-    fn layer(&self, l: &Layer, x: &mut Vec<f32>, lens: &[usize], s: &mut Scratch) {
-        let rows = lens.iter().sum();
+    fn layer(&self, l: &Layer, x: &mut Vec<f32>, packing: &Packing, s: &mut Scratch) {
+        let rows = packing.rows;
         l.qkv.forward(x, rows, None, &mut s.qkv);
-        self.attention(&s.qkv, lens, &mut s.context);
+        self.attention(&s.qkv, packing, &mut s.context);
         l.attn_out
             .forward(&s.context, rows, Some(x), &mut s.attended);
         l.attn_norm.apply(&mut s.attended);
@@ -288,20 +282,12 @@ impl PackedBert {
 
     /// Scaled dot-product attention of every sequence and head over its own tokens. `qkv` holds
     /// rows × [query | key | value]; the result (rows × hidden) goes to `context`.
-    fn attention(&self, qkv: &[f32], lens: &[usize], context: &mut Vec<f32>) {
+    fn attention(&self, qkv: &[f32], packing: &Packing, context: &mut Vec<f32>) {
         let h = self.hidden;
         let d = h / self.heads;
-        let rows: usize = lens.iter().sum();
+        let (lens, starts) = (&packing.lens, &packing.starts);
         context.clear();
-        context.resize(rows * h, 0.0);
-        let starts: Vec<usize> = lens
-            .iter()
-            .scan(0, |at, &n| {
-                let s = *at;
-                *at += n;
-                Some(s)
-            })
-            .collect();
+        context.resize(packing.rows * h, 0.0);
         let scale = 1.0 / (d as f32).sqrt();
         let out = SendPtr(context.as_mut_ptr());
         (0..lens.len() * self.heads).into_par_iter().for_each_init(
@@ -368,6 +354,25 @@ impl PackedBert {
                 }
             },
         );
+    }
+}
+
+/// Where each sequence's tokens sit among the packed rows of a batch.
+struct Packing {
+    lens: Vec<usize>,
+    starts: Vec<usize>,
+    rows: usize,
+}
+
+impl Packing {
+    fn new(lens: Vec<usize>) -> Packing {
+        let mut starts = Vec::with_capacity(lens.len());
+        let mut rows = 0;
+        for &n in &lens {
+            starts.push(rows);
+            rows += n;
+        }
+        Packing { lens, starts, rows }
     }
 }
 

@@ -79,15 +79,9 @@ impl Scorer for HeadScorer<'_> {
 
     /// The encoder's settings, the recipe and every number of the head itself.
     fn cache_identity(&self) -> Option<Vec<u8>> {
-        let info = self.embedder.info();
         let mut id = format!(
-            "head-v1\0{}\0{}\0{}\0{}\0{}\0{:?}\0{}\0",
-            info.model_id,
-            info.revision.as_deref().unwrap_or(""),
-            info.pooling.as_str(),
-            info.normalize,
-            info.max_seq_length,
-            info.precision,
+            "head-v1\0{}{}\0",
+            self.embedder.info().settings_key(),
             self.head.meta.recipe.name(),
         )
         .into_bytes();
