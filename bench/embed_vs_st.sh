@@ -13,6 +13,8 @@
 #
 # Environment (all optional):
 #   REPS=3 N=2000 BATCH=32 THREADS=2
+#   DTYPES="f32 i16"  themescope precisions to run each rep (i16: 16-bit integer linear layers);
+#                     every one but f32 is also compared with themescope f32's vectors
 #   OUT=bench/out          input, vectors, time -v outputs, logs, results.tsv, embed_table.md
 #   SHARED=../shared       folder with data/ag_news/test.jsonl, seeds/ and models/
 #   THEMESCOPE_MODELS      model folder (default $SHARED/models)
@@ -33,6 +35,7 @@ REPS=${REPS:-3}
 N=${N:-2000}
 BATCH=${BATCH:-32}
 THREADS=${THREADS:-2}
+DTYPES=${DTYPES:-f32 i16}
 VENV=$HERE/.venv-st
 PY=$VENV/bin/python
 TIME=/usr/bin/time
@@ -72,19 +75,28 @@ say "input: $INPUT ($(cat "$TOKENS"))"
 
 # --- 4. alternating measurements ----------------------------------------------------------------
 RESULTS=$OUT/embed/results.tsv
-printf 'tool\trep\trows_per_s\twall_s\tcpu_s\tmaxrss_kb\tcosine\n' > "$RESULTS"
+printf 'tool\trep\trows_per_s\twall_s\tcpu_s\tmaxrss_kb\tcosine\tcosine_f32\n' > "$RESULTS"
 
+# Appends one row per precision to TS_ROWS (cosines are filled in after sentence-transformers ran).
 run_themescope() {
-    local rep=$1 tag=themescope-r$1
-    say "themescope (rep $rep)"
+    local rep=$1 dtype tag
+    for dtype in $DTYPES; do
+        tag=themescope-$dtype-r$rep
+        run_themescope_one "$rep" "$dtype" "$tag"
+    done
+}
+
+run_themescope_one() {
+    local rep=$1 dtype=$2 tag=$3
+    say "themescope $dtype (rep $rep)"
     "$TIME" -v -o "$OUT/embed/time/$tag.txt" \
         "$BIN" embed "$INPUT" --unit document --out "$OUT/embed/vectors/$tag.npy" --no-cache \
-        --batch-size "$BATCH" --threads "$THREADS" --device cpu \
+        --batch-size "$BATCH" --threads "$THREADS" --device cpu --dtype "$dtype" \
         > "$OUT/embed/logs/$tag.log" 2>&1 || { tail -20 "$OUT/embed/logs/$tag.log" >&2; die "themescope failed"; }
     local rps
     rps=$(grep -o 'embedding [0-9.]* rows/s' "$OUT/embed/logs/$tag.log" | awk '{print $2}' | tail -1)
     [ -n "$rps" ] || die "no 'embedding … rows/s' line in $OUT/embed/logs/$tag.log"
-    TS_ROW="themescope\t$rep\t$rps\t$(time_fields "$OUT/embed/time/$tag.txt")"
+    TS_ROWS["$dtype"]="themescope $dtype\t$rep\t$rps\t$(time_fields "$OUT/embed/time/$tag.txt")"
 }
 
 run_st() {
@@ -99,13 +111,21 @@ run_st() {
     ST_ROW="sentence-transformers\t$rep\t$rps\t$(time_fields "$OUT/embed/time/$tag.txt")"
 }
 
+declare -A TS_ROWS
 for rep in $(seq 1 "$REPS"); do
     if [ $((rep % 2)) -eq 1 ]; then run_themescope "$rep"; run_st "$rep"
     else run_st "$rep"; run_themescope "$rep"; fi
-    cos=$("$PY" "$HERE/st_embed.py" compare "$OUT/embed/vectors/themescope-r$rep.npy" "$OUT/embed/vectors/st-r$rep.npy")
-    say "rep $rep cosine $cos"
-    printf "$TS_ROW\t%s\n" "$cos" >> "$RESULTS"
-    printf "$ST_ROW\t\n" >> "$RESULTS"
+    for dtype in $DTYPES; do
+        vec=$OUT/embed/vectors/themescope-$dtype-r$rep.npy
+        cos=$("$PY" "$HERE/st_embed.py" compare "$vec" "$OUT/embed/vectors/st-r$rep.npy")
+        cos32=
+        if [ "$dtype" != f32 ] && [ -f "$OUT/embed/vectors/themescope-f32-r$rep.npy" ]; then
+            cos32=$("$PY" "$HERE/st_embed.py" compare "$vec" "$OUT/embed/vectors/themescope-f32-r$rep.npy")
+        fi
+        say "rep $rep themescope $dtype: cosine to sentence-transformers $cos${cos32:+, to themescope f32 $cos32}"
+        printf "${TS_ROWS[$dtype]}\t%s\t%s\n" "$cos" "$cos32" >> "$RESULTS"
+    done
+    printf "$ST_ROW\t\t\n" >> "$RESULTS"
 done
 
 # --- 5. table -----------------------------------------------------------------------------------

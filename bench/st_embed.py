@@ -180,28 +180,32 @@ def cmd_table(a):
         ("whole process CPU s (user+sys)", lambda t: col(t, "cpu_s"), "{:.1f}", False),
         ("peak RSS MiB", lambda t: [v / 1024 for v in col(t, "maxrss_kb")], "{:.0f}", False),
     ]
-    ts, st = "themescope", "sentence-transformers"
-    out = [
-        f"| metric ({tok['rows']} paragraphs, batch 32, 2 threads, CPU) | themescope median (range) | "
-        f"sentence-transformers median (range) | ratio themescope / ST | better |",
-        "|---|---|---|---|---|",
-    ]
-    for name, get, fmt, higher in metrics:
-        a_, b_ = get(ts), get(st)
-        ma, mb = statistics.median(a_), statistics.median(b_)
-        ratio = ma / mb
-        better = "themescope" if (ratio > 1) == higher else "sentence-transformers"
-        if abs(ratio - 1) < 0.02:
-            better = "≈ same"
-        rng = lambda v: f"{fmt.format(min(v))}–{fmt.format(max(v))}"
-        out.append(f"| {name} | {fmt.format(ma)} ({rng(a_)}) | {fmt.format(mb)} ({rng(b_)}) | "
-                   f"{ratio:.2f}× | {better} |")
-    cos = [json.loads(d["cosine"]) for d in data[ts] if d.get("cosine")]
-    if cos:
+    st = "sentence-transformers"
+    out = []
+    for ts in [t for t in data if t.startswith("themescope")]:
+        out += [
+            f"| metric ({tok['rows']} paragraphs, batch 32, 2 threads, CPU) | {ts} median (range) | "
+            f"sentence-transformers median (range) | ratio {ts} / ST | better |",
+            "|---|---|---|---|---|",
+        ]
+        for name, get, fmt, higher in metrics:
+            a_, b_ = get(ts), get(st)
+            ma, mb = statistics.median(a_), statistics.median(b_)
+            ratio = ma / mb
+            better = ts if (ratio > 1) == higher else "sentence-transformers"
+            if abs(ratio - 1) < 0.02:
+                better = "≈ same"
+            rng = lambda v: f"{fmt.format(min(v))}–{fmt.format(max(v))}"
+            out.append(f"| {name} | {fmt.format(ma)} ({rng(a_)}) | {fmt.format(mb)} ({rng(b_)}) | "
+                       f"{ratio:.2f}× | {better} |")
         out.append("")
-        out.append(f"Agreement (per-row cosine, themescope vs sentence-transformers, {len(cos)} pairs of runs): "
-                   f"min {min(c['min'] for c in cos):.12f}, mean {statistics.mean(c['mean'] for c in cos):.12f}, "
-                   f"max |Δ| per component {max(c['max_abs_diff'] for c in cos):.2e}.")
+        for key, other in (("cosine", "sentence-transformers"), ("cosine_f32", "themescope f32")):
+            cos = [json.loads(d[key]) for d in data[ts] if d.get(key)]
+            if cos:
+                out.append(f"Agreement of {ts} with {other} (per-row cosine, {len(cos)} pairs of runs): "
+                           f"min {min(c['min'] for c in cos):.12f}, mean {statistics.mean(c['mean'] for c in cos):.12f}, "
+                           f"max |Δ| per component {max(c['max_abs_diff'] for c in cos):.2e}.")
+        out.append("")
     out.append(f"Tokens: {tok['tokens_total']} in all, mean {tok['tokens_mean']:.1f} per paragraph "
                f"([CLS]/[SEP] included, after truncation at {tok['max_seq_length']}; "
                f"{tok['truncated_rows']} rows truncated, untruncated mean {tok['tokens_mean_untruncated']:.1f}, "

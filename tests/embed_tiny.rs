@@ -105,6 +105,28 @@ fn half_precision_with_padding_stays_finite_and_close() {
     }
 }
 
+/// `--dtype i16` on the tiny model: every linear layer quantised and run through the packed
+/// encoder. (Partial tiles and odd inner dimensions are covered by the kernel's unit tests.)
+#[test]
+fn i16_linear_layers_stay_close_to_f32_and_say_so_in_the_info() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_tiny_bert(tmp.path(), false);
+    let full = load(tmp.path(), Precision::F32, 4)
+        .embed(&TEXTS, &mut |_| {})
+        .unwrap();
+    let e = load(tmp.path(), Precision::I16, 4);
+    assert_eq!(e.info().precision, Precision::I16);
+    let quantised = e.embed(&TEXTS, &mut |_| {}).unwrap();
+    for i in 0..TEXTS.len() {
+        let c = cosine(quantised.row(i), full.row(i));
+        assert!(c > 0.999, "row {i}: cosine {c}");
+    }
+    assert_ne!(
+        quantised, full,
+        "i16 gave f32's exact vectors: nothing was quantised"
+    );
+}
+
 #[test]
 fn truncates_at_max_seq_length_from_the_model_folder() {
     let tmp = tempfile::tempdir().unwrap();

@@ -8,6 +8,7 @@ mod device;
 mod error;
 mod kernels;
 pub mod packed;
+mod qgemm;
 mod tokens;
 
 use std::sync::Mutex;
@@ -124,7 +125,12 @@ impl Embedder {
         if opts.batch_size == 0 {
             return Err(EmbedError::BatchSize);
         }
-        let device = opts.device.open()?;
+        // i16 is a CPU precision: `auto` means the CPU for it.
+        let device = if opts.precision == Precision::I16 && opts.device == DeviceChoice::Auto {
+            Device::Cpu
+        } else {
+            opts.device.open()?
+        };
         let config = BertConfig::load(&model.dir)?;
         let sentence = SentenceConfig::load(&model.dir)?;
         let weights = model.dir.join("model.safetensors");
@@ -139,9 +145,20 @@ impl Embedder {
             path: weights.clone(),
             reason: e.to_string(),
         };
-        let backend = if opts.packed && device.is_cpu() && dtype == DType::F32 {
+        let quantize = opts.precision == Precision::I16;
+        if quantize && !device.is_cpu() {
+            return Err(EmbedError::Device {
+                device: device_name(&device).into(),
+                reason:
+                    "--dtype i16 runs on the CPU only; use f16 or bf16 on a GPU, or --device cpu"
+                        .into(),
+            });
+        }
+        let backend = if (opts.packed || quantize) && device.is_cpu() && dtype == DType::F32 {
             Backend::Packed {
-                model: Box::new(packed::PackedBert::load(&config, vb).map_err(weights_error)?),
+                model: Box::new(
+                    packed::PackedBert::load(&config, vb, quantize).map_err(weights_error)?,
+                ),
                 scratch: Mutex::new(packed::Scratch::default()),
             }
         } else {

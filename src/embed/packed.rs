@@ -16,10 +16,13 @@ use rayon::prelude::*;
 
 use super::config::{Activation, BertConfig};
 use super::kernels;
+use super::qgemm::{self, QuantRows, QuantWeights};
 
-/// A dense layer, weight stored as in the checkpoint (out × in, row-major).
+/// A dense layer, weight stored as in the checkpoint (out × in, row-major), or quantised for
+/// [`qgemm`] (then `weight` is empty).
 struct Dense {
     weight: Vec<f32>,
+    quant: Option<QuantWeights>,
     bias: Vec<f32>,
     n_in: usize,
     n_out: usize,
@@ -33,6 +36,7 @@ impl Dense {
     fn load(n_in: usize, n_out: usize, vb: VarBuilder) -> Result<Dense> {
         Ok(Dense {
             weight: flat(vb.get((n_out, n_in), "weight")?)?,
+            quant: None,
             bias: flat(vb.get(n_out, "bias")?)?,
             n_in,
             n_out,
@@ -44,6 +48,7 @@ impl Dense {
         let n_in = parts[0].n_in;
         let mut out = Dense {
             weight: Vec::new(),
+            quant: None,
             bias: Vec::new(),
             n_in,
             n_out: 0,
@@ -56,16 +61,72 @@ impl Dense {
         out
     }
 
-    /// `out = x · Wᵀ + bias (+ residual)`; `x` is rows × n_in, `out` rows × n_out.
-    fn forward(&self, x: &[f32], rows: usize, residual: Option<&[f32]>, out: &mut Vec<f32>) {
+    /// Replaces the f32 weight by its 16-bit quantised form.
+    fn quantized(mut self) -> Dense {
+        self.quant = Some(QuantWeights::new(&self.weight, self.n_out, self.n_in));
+        self.weight = Vec::new();
+        self
+    }
+
+    /// `out = x · Wᵀ + bias (+ residual)`; `x` is rows × n_in, `out` rows × n_out. `q` holds the
+    /// quantised input when the layer is quantised.
+    fn forward(
+        &self,
+        x: &[f32],
+        rows: usize,
+        residual: Option<&[f32]>,
+        out: &mut Vec<f32>,
+        q: &mut QuantRows,
+    ) {
+        if let Some(w) = &self.quant {
+            q.quantize(&x[..rows * self.n_in], self.n_in, w.k_padded());
+        }
+        self.product(x, rows, residual, out, q);
+    }
+
+    /// [`Dense::forward`] after `prepare` has run on every row of `x` in place (a layer norm or an
+    /// activation). When the layer is quantised, each row is prepared and quantised in one pass
+    /// while it is in cache.
+    fn forward_prepared(
+        &self,
+        x: &mut [f32],
+        prepare: impl Fn(&mut [f32]) + Sync,
+        rows: usize,
+        residual: Option<&[f32]>,
+        out: &mut Vec<f32>,
+        q: &mut QuantRows,
+    ) {
+        let x = &mut x[..rows * self.n_in];
+        match &self.quant {
+            Some(w) => q.quantize_prepared(x, self.n_in, w.k_padded(), prepare),
+            None => x
+                .par_chunks_mut(self.n_in * ROWS_PER_TASK)
+                .for_each(|chunk| chunk.chunks_exact_mut(self.n_in).for_each(&prepare)),
+        }
+        self.product(x, rows, residual, out, q);
+    }
+
+    fn product(
+        &self,
+        x: &[f32],
+        rows: usize,
+        residual: Option<&[f32]>,
+        out: &mut Vec<f32>,
+        q: &QuantRows,
+    ) {
         out.clear();
-        out.reserve(rows * self.n_out);
         match residual {
-            Some(res) => out.extend(
-                res.chunks_exact(self.n_out)
-                    .flat_map(|r| r.iter().zip(&self.bias).map(|(a, b)| a + b)),
-            ),
+            Some(res) => {
+                out.extend_from_slice(&res[..rows * self.n_out]);
+                for row in out.chunks_exact_mut(self.n_out) {
+                    row.iter_mut().zip(&self.bias).for_each(|(o, b)| *o += b);
+                }
+            }
             None => (0..rows).for_each(|_| out.extend_from_slice(&self.bias)),
+        }
+        if let Some(w) = &self.quant {
+            qgemm::matmul(q, w, out);
+            return;
         }
         // SAFETY: the pointers and strides describe x (rows × n_in), Wᵀ (n_in × n_out, read
         // through the row-major out × in weight) and out (rows × n_out), all in bounds.
@@ -122,9 +183,13 @@ impl Norm {
         let width = self.weight.len();
         x.par_chunks_mut(width * ROWS_PER_TASK).for_each(|rows| {
             for row in rows.chunks_exact_mut(width) {
-                kernels::layer_norm(row, &self.weight, &self.bias, self.eps);
+                self.apply_row(row);
             }
         });
+    }
+
+    fn apply_row(&self, row: &mut [f32]) {
+        kernels::layer_norm(row, &self.weight, &self.bias, self.eps);
     }
 }
 
@@ -140,6 +205,18 @@ struct Layer {
     out_norm: Norm,
 }
 
+impl Layer {
+    fn quantized(self) -> Layer {
+        Layer {
+            qkv: self.qkv.quantized(),
+            attn_out: self.attn_out.quantized(),
+            intermediate: self.intermediate.quantized(),
+            output: self.output.quantized(),
+            ..self
+        }
+    }
+}
+
 /// Reused from layer to layer and batch to batch.
 #[derive(Default)]
 pub struct Scratch {
@@ -148,6 +225,7 @@ pub struct Scratch {
     attended: Vec<f32>,
     inner: Vec<f32>,
     next: Vec<f32>,
+    quant: QuantRows,
 }
 
 /// The encoder's weights, laid out for the packed forward pass.
@@ -166,8 +244,10 @@ pub struct PackedBert {
 }
 
 impl PackedBert {
-    /// Loads the weights (f32, CPU), with or without the `bert.` prefix.
-    pub fn load(c: &BertConfig, vb: VarBuilder) -> Result<PackedBert> {
+    /// Loads the weights (f32, CPU), with or without the `bert.` prefix. With `quantize`, every
+    /// linear layer of the encoder runs as a 16-bit integer product ([`qgemm`]); embeddings,
+    /// attention scores, layer norms and activations stay f32.
+    pub fn load(c: &BertConfig, vb: VarBuilder, quantize: bool) -> Result<PackedBert> {
         let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
             vb.pp("bert")
         } else {
@@ -180,7 +260,7 @@ impl PackedBert {
                 let vb = vb.pp(format!("encoder.layer.{i}"));
                 let attn = vb.pp("attention");
                 let this = attn.pp("self");
-                Ok(Layer {
+                let layer = Layer {
                     qkv: Dense::concat([
                         Dense::load(h, h, this.pp("query"))?,
                         Dense::load(h, h, this.pp("key"))?,
@@ -195,7 +275,8 @@ impl PackedBert {
                     )?,
                     output: Dense::load(c.intermediate_size, h, vb.pp("output").pp("dense"))?,
                     out_norm: Norm::load(h, c.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?,
-                })
+                };
+                Ok(if quantize { layer.quantized() } else { layer })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(PackedBert {
@@ -258,24 +339,31 @@ impl PackedBert {
 
     fn layer(&self, l: &Layer, x: &mut Vec<f32>, packing: &Packing, s: &mut Scratch) {
         let rows = packing.rows;
-        l.qkv.forward(x, rows, None, &mut s.qkv);
+        l.qkv.forward(x, rows, None, &mut s.qkv, &mut s.quant);
         self.attention(&s.qkv, packing, &mut s.context);
         l.attn_out
-            .forward(&s.context, rows, Some(x), &mut s.attended);
-        l.attn_norm.apply(&mut s.attended);
-        l.intermediate
-            .forward(&s.attended, rows, None, &mut s.inner);
-        let width = l.intermediate.n_out;
+            .forward(&s.context, rows, Some(x), &mut s.attended, &mut s.quant);
+        l.intermediate.forward_prepared(
+            &mut s.attended,
+            |row| l.attn_norm.apply_row(row),
+            rows,
+            None,
+            &mut s.inner,
+            &mut s.quant,
+        );
         let act = self.act;
-        s.inner
-            .par_chunks_mut(width * ROWS_PER_TASK)
-            .for_each(|chunk| match act {
-                Activation::Gelu => kernels::gelu_erf(chunk),
-                Activation::GeluNew => kernels::gelu_tanh(chunk),
-                Activation::Relu => chunk.iter_mut().for_each(|v| *v = v.max(0.0)),
-            });
-        l.output
-            .forward(&s.inner, rows, Some(&s.attended), &mut s.next);
+        l.output.forward_prepared(
+            &mut s.inner,
+            |row| match act {
+                Activation::Gelu => kernels::gelu_erf(row),
+                Activation::GeluNew => kernels::gelu_tanh(row),
+                Activation::Relu => row.iter_mut().for_each(|v| *v = v.max(0.0)),
+            },
+            rows,
+            Some(&s.attended),
+            &mut s.next,
+            &mut s.quant,
+        );
         l.out_norm.apply(&mut s.next);
         std::mem::swap(x, &mut s.next);
     }
