@@ -26,28 +26,11 @@ fn exp(x: f32) -> f32 {
     p * scale
 }
 
-/// `1 / d` for d ≥ 1: the hardware estimate (12 bits) refined by one Newton step to about 2e-7
-/// relative, a third of a division's cost in a vector loop. Elsewhere plain division.
-#[inline(always)]
-fn recip(d: f32) -> f32 {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
-    {
-        use std::arch::x86_64::{_mm_cvtss_f32, _mm_rcp_ss, _mm_set_ss};
-        // SAFETY: SSE is part of the x86-64 baseline.
-        let e = unsafe { _mm_cvtss_f32(_mm_rcp_ss(_mm_set_ss(d))) };
-        e * (2.0 - d * e)
-    }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
-    {
-        1.0 / d
-    }
-}
-
 /// `erf(x)` to 1.5e-7 absolute (Abramowitz & Stegun 7.1.26).
 #[inline(always)]
 fn erf(x: f32) -> f32 {
     let a = x.abs();
-    let t = recip(1.0 + 0.327_591_1 * a);
+    let t = 1.0 / (1.0 + 0.327_591_1 * a);
     let poly = t
         * (0.254_829_6
             + t * (-0.284_496_74 + t * (1.421_413_7 + t * (-1.453_152_1 + t * 1.061_405_4))));

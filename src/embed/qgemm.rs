@@ -33,7 +33,10 @@ pub struct QuantWeights {
     /// Inner dimension rounded up to even.
     kp: usize,
     n: usize,
+    /// The panels start at `offset`, the first 64-byte boundary: unaligned 32-byte loads that
+    /// straddle cache lines cost two.
     panels: Vec<i16>,
+    offset: usize,
     /// Per column, padded with zeros to whole panels.
     scales: Vec<f32>,
 }
@@ -46,13 +49,14 @@ impl QuantWeights {
         let q = qmax(kp);
         let n_panels = n.div_ceil(NR);
         let mut scales = vec![0f32; n_panels * NR];
-        let mut panels = vec![0i16; n_panels * NR * kp];
+        let mut panels = vec![0i16; n_panels * NR * kp + 32];
+        let offset = panels.as_ptr().align_offset(64);
         for (col, row) in weight.chunks_exact(k).enumerate() {
             let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
             let inv = if max > 0.0 { q / max } else { 0.0 };
             scales[col] = max / q;
             let (panel, c) = (col / NR, col % NR);
-            let base = panel * NR * kp;
+            let base = offset + panel * NR * kp;
             for (i, v) in row.iter().enumerate() {
                 let (t, half) = (i / 2, i % 2);
                 panels[base + t * 2 * NR + c * 2 + half] = (v * inv).round_ties_even() as i16;
@@ -62,6 +66,7 @@ impl QuantWeights {
             kp,
             n,
             panels,
+            offset,
             scales,
         }
     }
@@ -173,7 +178,7 @@ pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], simd
             for panel in 0..n.div_ceil(NR) {
                 let c0 = panel * NR;
                 let cols = NR.min(n - c0);
-                let b = &w.panels[panel * NR * kp..(panel + 1) * NR * kp];
+                let b = &w.panels[w.offset + panel * NR * kp..w.offset + (panel + 1) * NR * kp];
                 let sw = &w.scales[c0..c0 + NR];
                 let mut r = 0;
                 while r < rows {
@@ -365,80 +370,5 @@ mod tests {
         let mut out = vec![1f32; rows * n];
         matmul(&qa, &qw, &mut out);
         assert!(out.iter().all(|&v| v == 1.0));
-    }
-}
-#[cfg(test)]
-mod speed_probe {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn probe() {
-        for (rows, n, k) in [
-            (48usize, 16usize, 384usize),
-            (48, 1536, 384),
-            (1800, 16, 384),
-            (1800, 1536, 384),
-            (1800, 384, 1536),
-        ] {
-            eprintln!("rows {rows} n {n} k {k}");
-            let reps = 1800 * 1536 / (rows * n);
-            let x: Vec<f32> = (0..rows * k)
-                .map(|i| ((i * 7919) % 1000) as f32 / 500.0 - 1.0)
-                .collect();
-            let w: Vec<f32> = (0..n * k)
-                .map(|i| ((i * 104729) % 1000) as f32 / 5000.0 - 0.1)
-                .collect();
-            let qw = QuantWeights::new(&w, n, k);
-            let mut qa = QuantRows::default();
-            let mut out = vec![0f32; rows * n];
-            for _ in 0..2 {
-                let t = std::time::Instant::now();
-                qa.quantize(&x, k, qw.k_padded());
-                let tq = t.elapsed();
-                for _ in 0..reps {
-                    matmul(&qa, &qw, &mut out);
-                }
-                let tm = t.elapsed();
-                let macs = (rows * n * k * reps) as f64;
-                eprintln!(
-                    "quant {:?} total {:?}: {:.1} GMAC/s",
-                    tq,
-                    tm,
-                    macs / tm.as_secs_f64() / 1e9
-                );
-                let t = std::time::Instant::now();
-                for _ in 0..reps {
-                    unsafe {
-                        gemm::gemm(
-                            rows,
-                            n,
-                            k,
-                            out.as_mut_ptr(),
-                            1,
-                            n as isize,
-                            true,
-                            x.as_ptr(),
-                            1,
-                            k as isize,
-                            w.as_ptr(),
-                            k as isize,
-                            1,
-                            1.0,
-                            1.0,
-                            false,
-                            false,
-                            false,
-                            gemm::Parallelism::None,
-                        );
-                    }
-                }
-                let tm = t.elapsed();
-                eprintln!(
-                    "f32 gemm {:?}: {:.1} GMAC/s",
-                    tm,
-                    macs / tm.as_secs_f64() / 1e9
-                );
-            }
-        }
     }
 }
