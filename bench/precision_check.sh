@@ -47,9 +47,9 @@ for dtype in f32 i16; do
         --out "$OUT/seeds-$dtype.parquet" -q
     say "$dtype: themes"
     "$BIN" themes --embeddings "$OUT/ag-$dtype.parquet" --k 4 --seed "$SEED" \
-        --out "$OUT/ag-$dtype.themes.json" -q
+        --out "$OUT/ag-$dtype.themes.json" -q > "$OUT/ag-$dtype.themes.txt"
     "$BIN" themes --embeddings "$OUT/seeds-$dtype.parquet" --k auto --seed "$SEED" \
-        --out "$OUT/seeds-$dtype.themes.json" -q
+        --out "$OUT/seeds-$dtype.themes.json" -q > "$OUT/seeds-$dtype.themes.txt"
     say "$dtype: sentiment head on NewsMTSC dev-rw"
     "$BIN" head eval --data "$SHARED/data/newsmtsc/dev-rw.jsonl" --dtype "$dtype" --device cpu \
         --no-cache --json -q > "$OUT/head-$dtype.json"
