@@ -1,6 +1,7 @@
 //! `cargo bench`: the hot parts of a run, on the real model and real paragraphs.
 //!
-//! Tokenisation, one encoder batch (the packed CPU encoder and candle's tensor path), k-means
+//! Tokenisation, one encoder batch (the packed CPU encoder in f32 and i16, and candle's tensor
+//! path), k-means
 //! (full and mini-batch) and phrase scoring. Reads the model and data from `$THEMESCOPE_MODELS`
 //! and `$THEMESCOPE_SHARED` (default `../shared`), like the tests.
 
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use ndarray::Array2;
-use themescope::embed::{DeviceChoice, EmbedOptions, Embedder};
+use themescope::embed::{DeviceChoice, EmbedOptions, Embedder, Precision};
 use themescope::model::{self, ResolveOptions};
 use themescope::themes::phrases::{label_themes, PhraseOptions};
 use themescope::themes::{Clusterer, KMeansClusterer, MiniBatchKMeans};
@@ -20,7 +21,7 @@ fn shared() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
 }
 
-fn embedder(packed: bool) -> Embedder {
+fn embedder(packed: bool, precision: Precision) -> Embedder {
     let models = std::env::var_os("THEMESCOPE_MODELS")
         .map(PathBuf::from)
         .unwrap_or_else(|| shared().join("models"));
@@ -30,6 +31,7 @@ fn embedder(packed: bool) -> Embedder {
     let opts = EmbedOptions {
         device: DeviceChoice::Cpu,
         packed,
+        precision,
         ..EmbedOptions::default()
     };
     Embedder::load(&m, &opts).unwrap()
@@ -59,8 +61,9 @@ fn ag_news(n: usize) -> Vec<(String, u8)> {
 fn encoder(c: &mut Criterion) {
     let records = ag_news(512);
     let texts: Vec<&str> = records.iter().map(|(t, _)| t.as_str()).collect();
-    let packed = embedder(true);
-    let tensors = embedder(false);
+    let packed = embedder(true, Precision::F32);
+    let quantised = embedder(true, Precision::I16);
+    let tensors = embedder(false, Precision::F32);
     let mut g = c.benchmark_group("encoder");
     g.sample_size(10);
     g.bench_function("tokenize 512 paragraphs", |b| {
@@ -69,6 +72,9 @@ fn encoder(c: &mut Criterion) {
     let batch = &texts[..32];
     g.bench_function("batch of 32, packed f32", |b| {
         b.iter(|| packed.embed(batch, &mut |_| {}).unwrap())
+    });
+    g.bench_function("batch of 32, packed i16", |b| {
+        b.iter(|| quantised.embed(batch, &mut |_| {}).unwrap())
     });
     g.bench_function("batch of 32, candle tensors f32", |b| {
         b.iter(|| tensors.embed(batch, &mut |_| {}).unwrap())
