@@ -85,7 +85,7 @@ fn encoder(c: &mut Criterion) {
 fn clustering_and_phrases(c: &mut Criterion) {
     let records = ag_news(2000);
     let texts: Vec<&str> = records.iter().map(|(t, _)| t.as_str()).collect();
-    let embedder = embedder(true);
+    let embedder = embedder(true, Precision::F32);
     let vectors = embedder.embed(&texts, &mut |_| {}).unwrap();
     let x: Array2<f64> = vectors.mapv(f64::from);
     let mut g = c.benchmark_group("themes");
