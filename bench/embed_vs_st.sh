@@ -58,12 +58,7 @@ ensure_venv "$VENV" "$HERE/requirements-st.txt" \
     "import torch, sentence_transformers; torch.randn(2, 2) @ torch.randn(2, 2)" || die "venv is incomplete"
 
 # --- 2. themescope, release build ---------------------------------------------------------------
-BIN=${THEMESCOPE_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/themescope}
-if [ ! -x "$BIN" ]; then
-    say "cargo build --release"
-    (cd "$ROOT" && cargo build --release --quiet)
-fi
-[ -x "$BIN" ] || die "no themescope binary at $BIN"
+BIN=$(themescope_bin "$ROOT") || exit 1
 
 # --- 3. input -----------------------------------------------------------------------------------
 mkdir -p "$OUT/embed/time" "$OUT/embed/logs" "$OUT/embed/vectors"

@@ -25,3 +25,15 @@ time_fields() {
         /Maximum resident set size/ { m = $2 }
         END { printf "%.2f\t%.2f\t%d", w, c, m }' "$1"
 }
+
+# themescope_bin ROOT: prints the binary to run: $THEMESCOPE_BIN, else the release build in ROOT's
+# target folder, built first when it is missing; fails when there is none even then.
+themescope_bin() {
+    local root=$1 bin=${THEMESCOPE_BIN:-${CARGO_TARGET_DIR:-$1/target}/release/themescope}
+    if [ ! -x "$bin" ]; then
+        echo "bench: cargo build --release" >&2
+        (cd "$root" && cargo build --release --quiet) >&2
+    fi
+    [ -x "$bin" ] || { echo "bench: no themescope binary at $bin" >&2; return 1; }
+    echo "$bin"
+}

@@ -31,11 +31,7 @@ die() { echo "precision-check: $*" >&2; exit 1; }
 say() { echo "precision-check: $*" >&2; }
 
 ensure_venv "$VENV" "$HERE/requirements.txt" "import sklearn" || die "venv is incomplete"
-BIN=${THEMESCOPE_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/themescope}
-if [ ! -x "$BIN" ]; then
-    say "cargo build --release"
-    (cd "$ROOT" && cargo build --release --quiet)
-fi
+BIN=$(themescope_bin "$ROOT") || exit 1
 
 mkdir -p "$OUT"
 "$PY" "$HERE/prep_agnews.py" "$SHARED/data/ag_news/test.jsonl" "$OUT/ag_news.jsonl"

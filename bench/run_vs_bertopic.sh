@@ -29,8 +29,7 @@ TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench: $TIME not found (Debian: apt-get install time)" >&2; exit 1; }
 
 ensure_venv "$HERE/.venv" "$HERE/requirements.txt" "import bertopic, umap, hdbscan, sklearn, pyarrow"
-BIN=${THEMESCOPE_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/themescope}
-[ -x "$BIN" ] || (cd "$ROOT" && cargo build --release --quiet)
+BIN=$(themescope_bin "$ROOT") || exit 1
 
 W=$OUT/run-bench
 mkdir -p "$W/time" "$W/logs"

@@ -76,16 +76,15 @@ fn lane_sum(xs: &[f32], f: impl Fn(f32) -> f32) -> f32 {
 /// Maximum in eight lanes (`>` rather than `f32::max`, whose NaN rule blocks vectorising).
 #[inline(always)]
 fn lane_max(xs: &[f32], f: impl Fn(f32) -> f32, init: f32) -> f32 {
+    let pick = |m: f32, v: f32| if v > m { v } else { m };
     let mut acc = [init; 8];
     let chunks = xs.chunks_exact(8);
     let rest = chunks.remainder();
     for c in chunks {
         for (a, v) in acc.iter_mut().zip(c) {
-            let v = f(*v);
-            *a = if v > *a { v } else { *a };
+            *a = pick(*a, f(*v));
         }
     }
-    let pick = |m: f32, v: f32| if v > m { v } else { m };
     let lanes = acc.iter().fold(init, |m, &v| pick(m, v));
     rest.iter().fold(lanes, |m, v| pick(m, f(*v)))
 }

@@ -18,11 +18,15 @@ use super::config::{Activation, BertConfig};
 use super::kernels;
 use super::qgemm::{self, QuantRows, QuantWeights};
 
-/// A dense layer, weight stored as in the checkpoint (out × in, row-major), or quantised for
-/// [`qgemm`] (then `weight` is empty).
+/// A dense layer's weight: f32 as stored in the checkpoint (out × in, row-major), or quantised
+/// for [`qgemm`].
+enum Weights {
+    F32(Vec<f32>),
+    I16(QuantWeights),
+}
+
 struct Dense {
-    weight: Vec<f32>,
-    quant: Option<QuantWeights>,
+    weights: Weights,
     bias: Vec<f32>,
     n_in: usize,
     n_out: usize,
@@ -35,37 +39,41 @@ fn flat(t: Tensor) -> Result<Vec<f32>> {
 impl Dense {
     fn load(n_in: usize, n_out: usize, vb: VarBuilder) -> Result<Dense> {
         Ok(Dense {
-            weight: flat(vb.get((n_out, n_in), "weight")?)?,
-            quant: None,
+            weights: Weights::F32(flat(vb.get((n_out, n_in), "weight")?)?),
             bias: flat(vb.get(n_out, "bias")?)?,
             n_in,
             n_out,
         })
     }
 
-    /// Stacks layers that read the same input into one (query, key and value).
+    /// Stacks layers that read the same input into one (query, key and value); before they are
+    /// quantised.
     fn concat(parts: [Dense; 3]) -> Dense {
         let n_in = parts[0].n_in;
-        let mut out = Dense {
-            weight: Vec::new(),
-            quant: None,
-            bias: Vec::new(),
-            n_in,
-            n_out: 0,
-        };
+        let (mut weight, mut bias, mut n_out) = (Vec::new(), Vec::new(), 0);
         for p in parts {
-            out.weight.extend_from_slice(&p.weight);
-            out.bias.extend_from_slice(&p.bias);
-            out.n_out += p.n_out;
+            match p.weights {
+                Weights::F32(w) => weight.extend_from_slice(&w),
+                Weights::I16(_) => unreachable!("layers are stacked before they are quantised"),
+            }
+            bias.extend_from_slice(&p.bias);
+            n_out += p.n_out;
         }
-        out
+        Dense {
+            weights: Weights::F32(weight),
+            bias,
+            n_in,
+            n_out,
+        }
     }
 
     /// Replaces the f32 weight by its 16-bit quantised form.
-    fn quantized(mut self) -> Dense {
-        self.quant = Some(QuantWeights::new(&self.weight, self.n_out, self.n_in));
-        self.weight = Vec::new();
-        self
+    fn quantized(self) -> Dense {
+        let weights = match self.weights {
+            Weights::F32(w) => Weights::I16(QuantWeights::new(&w, self.n_out, self.n_in)),
+            quantised => quantised,
+        };
+        Dense { weights, ..self }
     }
 
     /// `out = x · Wᵀ + bias (+ residual)`; `x` is rows × n_in, `out` rows × n_out. `q` holds the
@@ -78,8 +86,8 @@ impl Dense {
         out: &mut Vec<f32>,
         q: &mut QuantRows,
     ) {
-        if let Some(w) = &self.quant {
-            q.quantize(&x[..rows * self.n_in], self.n_in, w.k_padded());
+        if let Weights::I16(w) = &self.weights {
+            q.quantize(&x[..rows * self.n_in], w);
         }
         self.product(x, rows, residual, out, q);
     }
@@ -97,9 +105,9 @@ impl Dense {
         q: &mut QuantRows,
     ) {
         let x = &mut x[..rows * self.n_in];
-        match &self.quant {
-            Some(w) => q.quantize_prepared(x, self.n_in, w.k_padded(), prepare),
-            None => x
+        match &self.weights {
+            Weights::I16(w) => q.quantize_prepared(x, w, prepare),
+            Weights::F32(_) => x
                 .par_chunks_mut(self.n_in * ROWS_PER_TASK)
                 .for_each(|chunk| chunk.chunks_exact_mut(self.n_in).for_each(&prepare)),
         }
@@ -124,10 +132,10 @@ impl Dense {
             }
             None => (0..rows).for_each(|_| out.extend_from_slice(&self.bias)),
         }
-        if let Some(w) = &self.quant {
-            qgemm::matmul(q, w, out);
-            return;
-        }
+        let weight = match &self.weights {
+            Weights::I16(w) => return qgemm::matmul(q, w, out),
+            Weights::F32(w) => w,
+        };
         // SAFETY: the pointers and strides describe x (rows × n_in), Wᵀ (n_in × n_out, read
         // through the row-major out × in weight) and out (rows × n_out), all in bounds.
         unsafe {
@@ -142,7 +150,7 @@ impl Dense {
                 x.as_ptr(),
                 1,
                 self.n_in as isize,
-                self.weight.as_ptr(),
+                weight.as_ptr(),
                 self.n_in as isize,
                 1,
                 1.0,

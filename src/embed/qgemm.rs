@@ -6,16 +6,18 @@
 //! is chosen from the inner dimension so that no sum can overflow i32, so the only error is the
 //! rounding of the two operands (about 1 part in 2,000 at MiniLM's sizes).
 //!
-//! Without AVX2 the same products run in portable code, slower but with identical results: the
-//! sums are exact integers and the f32 epilogue is the same fused multiply-add in both.
+//! Without AVX2 the same products run in portable code with identical results: the sums are
+//! exact integers and the f32 epilogue is the same fused multiply-add in both.
 
 use rayon::prelude::*;
+
+use super::kernels::quantize_row;
 
 /// Output columns per packed weight panel: two AVX2 registers of eight i32 sums.
 const NR: usize = 16;
 /// Rows per micro-kernel call: 6 × 2 accumulators + 2 weight registers + a broadcast and a
-/// product register make exactly the 16 AVX2 registers (one more spills an accumulator to the
-/// stack every step, which costs a third of the speed).
+/// product register make exactly the 16 AVX2 registers (a 4 × 24 tile spilled an accumulator to
+/// the stack every step, and the whole encoder ran about 15% slower with it).
 const MR: usize = 6;
 /// Rows per parallel task: large enough that scheduling is noise, small enough to share out.
 const ROWS_PER_TASK: usize = 48;
@@ -30,6 +32,7 @@ fn qmax(k: usize) -> f32 {
 /// panels of [`NR`] columns: within a panel, for each pair of inner indices `2t, 2t+1`, the
 /// columns' two values side by side, which is the operand layout of `vpmaddwd`.
 pub struct QuantWeights {
+    k: usize,
     /// Inner dimension rounded up to even.
     kp: usize,
     n: usize,
@@ -51,28 +54,22 @@ impl QuantWeights {
         let mut scales = vec![0f32; n_panels * NR];
         let mut panels = vec![0i16; n_panels * NR * kp + 32];
         let offset = panels.as_ptr().align_offset(64);
+        let mut column = vec![0i16; k];
         for (col, row) in weight.chunks_exact(k).enumerate() {
-            let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
-            let inv = if max > 0.0 { q / max } else { 0.0 };
-            scales[col] = max / q;
-            let (panel, c) = (col / NR, col % NR);
-            let base = offset + panel * NR * kp;
-            for (i, v) in row.iter().enumerate() {
-                let (t, half) = (i / 2, i % 2);
-                panels[base + t * 2 * NR + c * 2 + half] = (v * inv).round_ties_even() as i16;
+            scales[col] = quantize_row(row, &mut column, q);
+            let base = offset + (col / NR) * NR * kp + (col % NR) * 2;
+            for (i, &v) in column.iter().enumerate() {
+                panels[base + (i / 2) * 2 * NR + i % 2] = v;
             }
         }
         QuantWeights {
+            k,
             kp,
             n,
             panels,
             offset,
             scales,
         }
-    }
-
-    pub fn k_padded(&self) -> usize {
-        self.kp
     }
 }
 
@@ -85,67 +82,50 @@ pub struct QuantRows {
 }
 
 impl QuantRows {
-    /// Quantises `x` (rows of `k`) for a product with weights of padded inner dimension `kp`.
-    pub fn quantize(&mut self, x: &[f32], k: usize, kp: usize) {
-        let q = qmax(kp);
-        self.reset(x.len() / k, kp);
-        self.data
-            .par_chunks_mut(kp * ROWS_PER_TASK)
-            .zip(self.scales.par_chunks_mut(ROWS_PER_TASK))
-            .zip(x.par_chunks(k * ROWS_PER_TASK))
-            .for_each(|((dst, scales), src)| {
-                for ((d, s), x) in dst
-                    .chunks_exact_mut(kp)
-                    .zip(scales.iter_mut())
-                    .zip(src.chunks_exact(k))
-                {
-                    *s = quantize_row(x, &mut d[..k], q);
-                }
-            });
+    /// Quantises `x` (rows of the weights' inner dimension) for a product with `w`.
+    pub fn quantize(&mut self, x: &[f32], w: &QuantWeights) {
+        let q = qmax(w.kp);
+        self.fill(x.par_chunks(w.k), w, |row, out| quantize_row(row, out, q));
     }
 
     /// Runs `prepare` on each row of `x` in place and quantises it while it is in cache.
     pub fn quantize_prepared(
         &mut self,
         x: &mut [f32],
-        k: usize,
-        kp: usize,
+        w: &QuantWeights,
         prepare: impl Fn(&mut [f32]) + Sync,
     ) {
-        let q = qmax(kp);
-        self.reset(x.len() / k, kp);
-        self.data
-            .par_chunks_mut(kp * ROWS_PER_TASK)
-            .zip(self.scales.par_chunks_mut(ROWS_PER_TASK))
-            .zip(x.par_chunks_mut(k * ROWS_PER_TASK))
-            .for_each(|((dst, scales), src)| {
-                for ((d, s), x) in dst
-                    .chunks_exact_mut(kp)
-                    .zip(scales.iter_mut())
-                    .zip(src.chunks_exact_mut(k))
-                {
-                    prepare(x);
-                    *s = quantize_row(x, &mut d[..k], q);
-                }
-            });
+        let q = qmax(w.kp);
+        self.fill(x.par_chunks_mut(w.k), w, |row, out| {
+            prepare(row);
+            quantize_row(row, out, q)
+        });
     }
 
-    fn reset(&mut self, rows: usize, kp: usize) {
-        self.kp = kp;
+    /// Sizes the buffers for `rows` and fills each row's integers and scale with `each`.
+    fn fill<R: Send>(
+        &mut self,
+        rows: impl IndexedParallelIterator<Item = R>,
+        w: &QuantWeights,
+        each: impl Fn(R, &mut [i16]) -> f32 + Sync,
+    ) {
+        let n = rows.len();
+        self.kp = w.kp;
         self.data.clear();
-        self.data.resize(rows * kp, 0);
+        self.data.resize(n * w.kp, 0);
         self.scales.clear();
-        self.scales.resize(rows, 0.0);
+        self.scales.resize(n, 0.0);
+        self.data
+            .par_chunks_mut(w.kp)
+            .zip(self.scales.par_iter_mut())
+            .zip(rows)
+            .with_min_len(ROWS_PER_TASK)
+            .for_each(|((d, s), row)| *s = each(row, &mut d[..w.k]));
     }
 
     fn rows(&self) -> usize {
         self.scales.len()
     }
-}
-
-/// Rounds `x · q / max|x|` into `out`; returns the scale back (`max|x| / q`).
-fn quantize_row(x: &[f32], out: &mut [i16], q: f32) -> f32 {
-    crate::embed::kernels::quantize_row(x, out, q)
 }
 
 /// `out += (A · Wᵀ)` scaled back to f32, where `out` is rows × n and already holds the bias (and
@@ -327,7 +307,7 @@ mod tests {
         let w: Vec<f32> = (0..n * k).map(|_| lcg(&mut seed) * 0.2).collect();
         let qw = QuantWeights::new(&w, n, k);
         let mut qa = QuantRows::default();
-        qa.quantize(&x, k, qw.k_padded());
+        qa.quantize(&x, &qw);
         let bias: Vec<f32> = (0..rows * n).map(|i| (i % 5) as f32).collect();
         let mut portable = bias.clone();
         matmul_with(&qa, &qw, &mut portable, false);
@@ -366,7 +346,7 @@ mod tests {
         let w = vec![0f32; n * k];
         let qw = QuantWeights::new(&w, n, k);
         let mut qa = QuantRows::default();
-        qa.quantize(&x, k, qw.k_padded());
+        qa.quantize(&x, &qw);
         let mut out = vec![1f32; rows * n];
         matmul(&qa, &qw, &mut out);
         assert!(out.iter().all(|&v| v == 1.0));
