@@ -105,26 +105,29 @@ fn half_precision_with_padding_stays_finite_and_close() {
     }
 }
 
-/// `--dtype i16` on the tiny model: every linear layer quantised and run through the packed
-/// encoder. (Partial tiles and odd inner dimensions are covered by the kernel's unit tests.)
+/// `--dtype i16` and `i8` on the tiny model: every linear layer quantised (i8 after calibrating
+/// on the tiny model's own activations) and run through the packed encoder. (Partial tiles, odd
+/// inner dimensions and outlier channels are covered by the kernels' unit tests.)
 #[test]
-fn i16_linear_layers_stay_close_to_f32_and_say_so_in_the_info() {
+fn integer_linear_layers_stay_close_to_f32_and_say_so_in_the_info() {
     let tmp = tempfile::tempdir().unwrap();
     write_tiny_bert(tmp.path(), false);
     let full = load(tmp.path(), Precision::F32, 4)
         .embed(&TEXTS, &mut |_| {})
         .unwrap();
-    let e = load(tmp.path(), Precision::I16, 4);
-    assert_eq!(e.info().precision, Precision::I16);
-    let quantised = e.embed(&TEXTS, &mut |_| {}).unwrap();
-    for i in 0..TEXTS.len() {
-        let c = cosine(quantised.row(i), full.row(i));
-        assert!(c > 0.999, "row {i}: cosine {c}");
+    for (precision, floor) in [(Precision::I16, 0.999), (Precision::I8, 0.99)] {
+        let e = load(tmp.path(), precision, 4);
+        assert_eq!(e.info().precision, precision);
+        let quantised = e.embed(&TEXTS, &mut |_| {}).unwrap();
+        for i in 0..TEXTS.len() {
+            let c = cosine(quantised.row(i), full.row(i));
+            assert!(c > floor, "{precision:?} row {i}: cosine {c}");
+        }
+        assert_ne!(
+            quantised, full,
+            "{precision:?} gave f32's exact vectors: nothing was quantised"
+        );
     }
-    assert_ne!(
-        quantised, full,
-        "i16 gave f32's exact vectors: nothing was quantised"
-    );
 }
 
 #[test]

@@ -16,13 +16,17 @@ fn exp(x: f32) -> f32 {
     // Adding and subtracting 1.5 × 2^23 rounds to the nearest integer without a libm call.
     const ROUND: f32 = 12_582_912.0;
     let x = x.clamp(-87.3, 88.7);
-    let n = (x * LOG2E + ROUND) - ROUND;
+    let shifted = x * LOG2E + ROUND;
+    let n = shifted - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
     let p = 1.0
         + r * (1.0
             + r * (0.5
                 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    let scale = f32::from_bits(((n as i32 + 127) as u32) << 23);
+    // n sits in the low mantissa bits of `shifted`: reading it from there keeps the loop in
+    // vector registers (a float-to-int cast saturates lane by lane in scalar code).
+    let n = shifted.to_bits() as i32 - ROUND.to_bits() as i32;
+    let scale = f32::from_bits(((n + 127) as u32) << 23);
     p * scale
 }
 
@@ -119,6 +123,42 @@ fn quantize_row_body(x: &[f32], out: &mut [i16], q: f32) -> f32 {
     max / q
 }
 
+/// Rounds `x` onto `0..=levels` with a zero point (asymmetric, the range widened to hold 0) into
+/// `out`; returns `(scale, zero)` with `x ≈ scale · (q − zero)`. An all-zero row gives zeros.
+#[inline(always)]
+fn quantize_row_u8_body(x: &[f32], mul: &[f32], out: &mut [u8], levels: f32) -> (f32, i32) {
+    let (mut max, mut min) = ([0f32; 8], [0f32; 8]);
+    let pairs = x.chunks_exact(8).zip(mul.chunks_exact(8));
+    for (xs, ms) in pairs {
+        for i in 0..8 {
+            let v = xs[i] * ms[i];
+            max[i] = if v > max[i] { v } else { max[i] };
+            min[i] = if v < min[i] { v } else { min[i] };
+        }
+    }
+    let tail = x.len() / 8 * 8;
+    let (mut max, mut min) = (lane_max(&max, |v| v, 0.0), -lane_max(&min, |v| -v, 0.0));
+    for (v, m) in x[tail..].iter().zip(&mul[tail..]) {
+        max = max.max(v * m);
+        min = min.min(v * m);
+    }
+    if max <= min {
+        out.fill(0);
+        return (0.0, 0);
+    }
+    let scale = (max - min) / levels;
+    let inv = levels / (max - min);
+    const ROUND: f32 = 12_582_912.0;
+    let base = ROUND.to_bits() as i32;
+    // The zero point is an integer, so adding it before rounding rounds the same way.
+    let zero = (((-min * inv) + ROUND).to_bits() as i32 - base).clamp(0, levels as i32);
+    let (z, top) = (zero as f32, levels as i32);
+    for ((o, v), m) in out.iter_mut().zip(x).zip(mul) {
+        *o = (((v * m * inv + z) + ROUND).to_bits() as i32 - base).clamp(0, top) as u8;
+    }
+    (scale, zero)
+}
+
 #[inline(always)]
 fn layer_norm_body(row: &mut [f32], weight: &[f32], bias: &[f32], eps: f32) {
     let n = row.len() as f32;
@@ -167,6 +207,11 @@ dispatch!(
 dispatch!(
     /// Quantises one row to symmetric 16-bit integers of magnitude ≤ `q`; returns the scale back.
     quantize_row(x: &[f32], out: &mut [i16], q: f32) -> f32 => quantize_row_body
+);
+dispatch!(
+    /// Quantises one row to unsigned 8-bit integers `0..=levels` with a zero point; returns
+    /// `(scale, zero)`.
+    quantize_row_u8(x: &[f32], mul: &[f32], out: &mut [u8], levels: f32) -> (f32, i32) => quantize_row_u8_body
 );
 dispatch!(
     /// Layer norm of one row, in place: `(x - mean) / sqrt(var + eps) · weight + bias`.

@@ -3,11 +3,13 @@
 //! computes them.
 
 pub mod bert;
+mod calibration;
 pub mod config;
 mod device;
 mod error;
 mod kernels;
 pub mod packed;
+mod q8gemm;
 mod qgemm;
 mod tokens;
 
@@ -107,7 +109,7 @@ enum Backend {
     /// The padding-free f32 CPU encoder; its buffers are reused from batch to batch.
     Packed {
         model: Box<packed::PackedBert>,
-        scratch: Mutex<packed::Scratch>,
+        scratch: Box<Mutex<packed::Scratch>>,
     },
 }
 
@@ -125,8 +127,14 @@ impl Embedder {
         if opts.batch_size == 0 {
             return Err(EmbedError::BatchSize);
         }
-        // i16 is a CPU precision: `auto` means the CPU for it.
-        let device = if opts.precision == Precision::I16 && opts.device == DeviceChoice::Auto {
+        let linear = match opts.precision {
+            Precision::I16 => packed::Linear::I16,
+            Precision::I8 => packed::Linear::I8,
+            _ => packed::Linear::F32,
+        };
+        let quantize = linear != packed::Linear::F32;
+        // The integer precisions are CPU precisions: `auto` means the CPU for them.
+        let device = if quantize && opts.device == DeviceChoice::Auto {
             Device::Cpu
         } else {
             opts.device.open()?
@@ -145,21 +153,36 @@ impl Embedder {
             path: weights.clone(),
             reason: e.to_string(),
         };
-        let quantize = opts.precision == Precision::I16;
         if quantize && !device.is_cpu() {
             return Err(EmbedError::Device {
                 device: device_name(&device).into(),
-                reason:
-                    "--dtype i16 runs on the CPU only; use f16 or bf16 on a GPU, or --device cpu"
-                        .into(),
+                reason: format!(
+                    "--dtype {} runs on the CPU only; use f16 or bf16 on a GPU, or --device cpu",
+                    opts.precision.as_str()
+                ),
             });
         }
+        let max_seq_length = opts
+            .max_length
+            .or(sentence.max_seq_length)
+            .unwrap_or(512)
+            .min(config.max_position_embeddings);
+        let tokenizer = tokens::load_tokenizer(&model.dir.join("tokenizer.json"), max_seq_length)?;
         let backend = if (opts.packed || quantize) && device.is_cpu() && dtype == DType::F32 {
+            let mut packed = packed::PackedBert::load(&config, vb).map_err(weights_error)?;
+            if quantize {
+                let calibration = tokenizer
+                    .encode_batch(calibration::TEXTS.to_vec(), true)
+                    .map_err(|e| EmbedError::Tokenize(e.to_string()))?;
+                let seqs: Vec<(&[u32], &[u32])> = calibration
+                    .iter()
+                    .map(|e| (e.get_ids(), e.get_type_ids()))
+                    .collect();
+                packed.quantize(linear, &seqs).map_err(weights_error)?;
+            }
             Backend::Packed {
-                model: Box::new(
-                    packed::PackedBert::load(&config, vb, quantize).map_err(weights_error)?,
-                ),
-                scratch: Mutex::new(packed::Scratch::default()),
+                model: Box::new(packed),
+                scratch: Box::new(Mutex::new(packed::Scratch::default())),
             }
         } else {
             Backend::Tensors {
@@ -167,12 +190,6 @@ impl Embedder {
                 device: device.clone(),
             }
         };
-        let max_seq_length = opts
-            .max_length
-            .or(sentence.max_seq_length)
-            .unwrap_or(512)
-            .min(config.max_position_embeddings);
-        let tokenizer = tokens::load_tokenizer(&model.dir.join("tokenizer.json"), max_seq_length)?;
         let info = EncoderInfo {
             model_id: model.id.clone(),
             revision: model.revision.clone(),

@@ -7,7 +7,8 @@
 //! projections are one product, biases and residuals are written into the product's destination
 //! before it accumulates, GELU and softmax use vectorised kernels ([`super::kernels`]), and every
 //! buffer is reused from layer to layer. Same weights and the same arithmetic up to summation
-//! order: tests hold it to the tensor path and to sentence-transformers' vectors.
+//! order: tests hold it to the tensor path and to sentence-transformers' vectors. The linear
+//! layers can also run as 16-bit ([`super::qgemm`]) or 8-bit ([`super::q8gemm`]) integer products.
 
 use candle_core::{Result, Tensor};
 use candle_nn::VarBuilder;
@@ -16,13 +17,50 @@ use rayon::prelude::*;
 
 use super::config::{Activation, BertConfig};
 use super::kernels;
-use super::qgemm::{self, QuantRows, QuantWeights};
+use super::{q8gemm, qgemm};
+
+/// How the encoder's linear layers compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Linear {
+    /// f32 weights and products, as in the checkpoint.
+    F32,
+    /// 16-bit integer products ([`qgemm`]).
+    I16,
+    /// 8-bit integer products ([`q8gemm`]).
+    I8,
+}
 
 /// A dense layer's weight: f32 as stored in the checkpoint (out × in, row-major), or quantised
-/// for [`qgemm`].
+/// for [`qgemm`] or [`q8gemm`].
 enum Weights {
     F32(Vec<f32>),
-    I16(QuantWeights),
+    I16(qgemm::QuantWeights),
+    I8(q8gemm::QuantWeights),
+}
+
+/// A layer input's quantised rows, one buffer per integer width; reused from call to call.
+#[derive(Default)]
+pub struct QuantRows {
+    i16: qgemm::QuantRows,
+    i8: q8gemm::QuantRows,
+    /// While calibrating: each linear layer's largest input magnitude per channel, in the order
+    /// the forward pass reaches them.
+    observed: Option<Vec<Vec<f32>>>,
+}
+
+impl QuantRows {
+    fn observe(&mut self, x: &[f32], width: usize) {
+        let Some(observed) = &mut self.observed else {
+            return;
+        };
+        let mut max = vec![0f32; width];
+        for row in x.chunks_exact(width) {
+            max.iter_mut()
+                .zip(row)
+                .for_each(|(m, v)| *m = m.max(v.abs()));
+        }
+        observed.push(max);
+    }
 }
 
 struct Dense {
@@ -54,7 +92,7 @@ impl Dense {
         for p in parts {
             match p.weights {
                 Weights::F32(w) => weight.extend_from_slice(&w),
-                Weights::I16(_) => unreachable!("layers are stacked before they are quantised"),
+                _ => unreachable!("layers are stacked before they are quantised"),
             }
             bias.extend_from_slice(&p.bias);
             n_out += p.n_out;
@@ -67,11 +105,15 @@ impl Dense {
         }
     }
 
-    /// Replaces the f32 weight by its 16-bit quantised form.
-    fn quantized(self) -> Dense {
-        let weights = match self.weights {
-            Weights::F32(w) => Weights::I16(QuantWeights::new(&w, self.n_out, self.n_in)),
-            quantised => quantised,
+    /// Replaces the f32 weight by its quantised form for `linear`.
+    fn quantized(self, linear: Linear, range: Option<&[f32]>) -> Dense {
+        let (n, k) = (self.n_out, self.n_in);
+        let weights = match (self.weights, linear) {
+            (Weights::F32(w), Linear::I16) => Weights::I16(qgemm::QuantWeights::new(&w, n, k)),
+            (Weights::F32(w), Linear::I8) => {
+                Weights::I8(q8gemm::QuantWeights::new(&w, n, k, range))
+            }
+            (weights, _) => weights,
         };
         Dense { weights, ..self }
     }
@@ -86,8 +128,12 @@ impl Dense {
         out: &mut Vec<f32>,
         q: &mut QuantRows,
     ) {
-        if let Weights::I16(w) = &self.weights {
-            q.quantize(&x[..rows * self.n_in], w);
+        let x_in = &x[..rows * self.n_in];
+        q.observe(x_in, self.n_in);
+        match &self.weights {
+            Weights::I16(w) => q.i16.quantize(x_in, w),
+            Weights::I8(w) => q.i8.quantize(x_in, w),
+            Weights::F32(_) => {}
         }
         self.product(x, rows, residual, out, q);
     }
@@ -106,11 +152,13 @@ impl Dense {
     ) {
         let x = &mut x[..rows * self.n_in];
         match &self.weights {
-            Weights::I16(w) => q.quantize_prepared(x, w, prepare),
+            Weights::I16(w) => q.i16.quantize_prepared(x, w, prepare),
+            Weights::I8(w) => q.i8.quantize_prepared(x, w, prepare),
             Weights::F32(_) => x
                 .par_chunks_mut(self.n_in * ROWS_PER_TASK)
                 .for_each(|chunk| chunk.chunks_exact_mut(self.n_in).for_each(&prepare)),
         }
+        q.observe(x, self.n_in);
         self.product(x, rows, residual, out, q);
     }
 
@@ -133,7 +181,8 @@ impl Dense {
             None => (0..rows).for_each(|_| out.extend_from_slice(&self.bias)),
         }
         let weight = match &self.weights {
-            Weights::I16(w) => return qgemm::matmul(q, w, out),
+            Weights::I16(w) => return qgemm::matmul(&q.i16, w, out),
+            Weights::I8(w) => return q8gemm::matmul(&q.i8, w, x, out),
             Weights::F32(w) => w,
         };
         // SAFETY: the pointers and strides describe x (rows × n_in), Wᵀ (n_in × n_out, read
@@ -214,12 +263,14 @@ struct Layer {
 }
 
 impl Layer {
-    fn quantized(self) -> Layer {
+    /// `ranges`: the observed input ranges of qkv, attn_out, intermediate and output.
+    fn quantized(self, linear: Linear, ranges: Option<&[Vec<f32>]>) -> Layer {
+        let range = |i: usize| ranges.map(|r| &r[i][..]);
         Layer {
-            qkv: self.qkv.quantized(),
-            attn_out: self.attn_out.quantized(),
-            intermediate: self.intermediate.quantized(),
-            output: self.output.quantized(),
+            qkv: self.qkv.quantized(linear, range(0)),
+            attn_out: self.attn_out.quantized(linear, range(1)),
+            intermediate: self.intermediate.quantized(linear, range(2)),
+            output: self.output.quantized(linear, range(3)),
             ..self
         }
     }
@@ -252,10 +303,10 @@ pub struct PackedBert {
 }
 
 impl PackedBert {
-    /// Loads the weights (f32, CPU), with or without the `bert.` prefix. With `quantize`, every
-    /// linear layer of the encoder runs as a 16-bit integer product ([`qgemm`]); embeddings,
-    /// attention scores, layer norms and activations stay f32.
-    pub fn load(c: &BertConfig, vb: VarBuilder, quantize: bool) -> Result<PackedBert> {
+    /// Loads the weights (f32, CPU), with or without the `bert.` prefix. [`PackedBert::quantize`]
+    /// then turns the linear layers into integer products if wanted; embeddings, attention
+    /// scores, layer norms and activations stay f32 either way.
+    pub fn load(c: &BertConfig, vb: VarBuilder) -> Result<PackedBert> {
         let vb = if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
             vb.pp("bert")
         } else {
@@ -268,7 +319,7 @@ impl PackedBert {
                 let vb = vb.pp(format!("encoder.layer.{i}"));
                 let attn = vb.pp("attention");
                 let this = attn.pp("self");
-                let layer = Layer {
+                Ok(Layer {
                     qkv: Dense::concat([
                         Dense::load(h, h, this.pp("query"))?,
                         Dense::load(h, h, this.pp("key"))?,
@@ -283,8 +334,7 @@ impl PackedBert {
                     )?,
                     output: Dense::load(c.intermediate_size, h, vb.pp("output").pp("dense"))?,
                     out_norm: Norm::load(h, c.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?,
-                };
-                Ok(if quantize { layer.quantized() } else { layer })
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(PackedBert {
@@ -306,6 +356,30 @@ impl PackedBert {
             type_vocab: c.type_vocab_size,
             max_positions: c.max_position_embeddings,
         })
+    }
+
+    /// Converts every linear layer of the encoder to `linear`. 8-bit layers first run the f32
+    /// encoder over `calibration` (token ids and type ids of each sequence) to learn each input
+    /// channel's range; 16-bit layers need none.
+    pub fn quantize(&mut self, linear: Linear, calibration: &[(&[u32], &[u32])]) -> Result<()> {
+        let ranges = if linear == Linear::I8 && !calibration.is_empty() {
+            let mut scratch = Scratch::default();
+            scratch.quant.observed = Some(Vec::new());
+            self.forward(calibration, &mut scratch)?;
+            scratch.quant.observed
+        } else {
+            None
+        };
+        let per_layer = ranges
+            .as_ref()
+            .map(|r| r.chunks_exact(4).collect::<Vec<_>>());
+        let layers = std::mem::take(&mut self.layers);
+        self.layers = layers
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| l.quantized(linear, per_layer.as_ref().map(|p| p[i])))
+            .collect();
+        Ok(())
     }
 
     pub fn hidden_size(&self) -> usize {

@@ -14,13 +14,13 @@ use rayon::prelude::*;
 use super::kernels::quantize_row;
 
 /// Output columns per packed weight panel: two AVX2 registers of eight i32 sums.
-const NR: usize = 16;
+pub(super) const NR: usize = 16;
 /// Rows per micro-kernel call: 6 × 2 accumulators + 2 weight registers + a broadcast and a
 /// product register make exactly the 16 AVX2 registers (a 4 × 24 tile spilled an accumulator to
 /// the stack every step, and the whole encoder ran about 15% slower with it).
-const MR: usize = 6;
+pub(super) const MR: usize = 6;
 /// Rows per parallel task: large enough that scheduling is noise, small enough to share out.
-const ROWS_PER_TASK: usize = 48;
+pub(super) const ROWS_PER_TASK: usize = 48;
 
 /// The largest integer magnitude for both operands of an inner dimension of `k` (even): `k · q²`
 /// must fit in an i32.
@@ -134,7 +134,7 @@ pub fn matmul(a: &QuantRows, w: &QuantWeights, out: &mut [f32]) {
     matmul_with(a, w, out, simd_available())
 }
 
-fn simd_available() -> bool {
+pub(super) fn simd_available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
@@ -149,44 +149,61 @@ fn simd_available() -> bool {
 pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], simd: bool) {
     assert_eq!(a.kp, w.kp, "inner dimensions differ");
     assert_eq!(out.len(), a.rows() * w.n, "output is not rows × n");
-    let (n, kp) = (w.n, w.kp);
+    let kp = w.kp;
+    for_each_tile(out, w.n, MR, |r0, mr, panel, dst, c0, cols| {
+        let tile = Tile {
+            a: &a.data[r0 * kp..(r0 + mr) * kp],
+            sa: &a.scales[r0..r0 + mr],
+            b: &w.panels[w.offset + panel * NR * kp..w.offset + (panel + 1) * NR * kp],
+            sw: &w.scales[panel * NR..(panel + 1) * NR],
+            kp,
+        };
+        if simd {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: simd is only true where the CPU has AVX2 and FMA.
+            unsafe {
+                match mr {
+                    6 => avx2::tile::<6>(&tile, dst, w.n, c0, cols),
+                    5 => avx2::tile::<5>(&tile, dst, w.n, c0, cols),
+                    4 => avx2::tile::<4>(&tile, dst, w.n, c0, cols),
+                    3 => avx2::tile::<3>(&tile, dst, w.n, c0, cols),
+                    2 => avx2::tile::<2>(&tile, dst, w.n, c0, cols),
+                    _ => avx2::tile::<1>(&tile, dst, w.n, c0, cols),
+                }
+            }
+        } else {
+            tile_portable(&tile, dst, w.n, c0, cols);
+        }
+    });
+}
+
+/// Splits `out` (rows × `n`) into tasks of [`ROWS_PER_TASK`] rows run in parallel; within a task,
+/// visits each panel of [`NR`] columns and, for it, the rows in tiles of up to `max_rows`. `tile` gets
+/// the tile's first row (of the whole product), its row count, the panel, the destination from
+/// the tile's first row on, the panel's first column and how many of its columns are real.
+pub(super) fn for_each_tile(
+    out: &mut [f32],
+    n: usize,
+    max_rows: usize,
+    tile: impl Fn(usize, usize, usize, &mut [f32], usize, usize) + Sync,
+) {
     out.par_chunks_mut(n * ROWS_PER_TASK)
         .enumerate()
         .for_each(|(task, out)| {
-            let r0 = task * ROWS_PER_TASK;
             let rows = out.len() / n;
             for panel in 0..n.div_ceil(NR) {
                 let c0 = panel * NR;
-                let cols = NR.min(n - c0);
-                let b = &w.panels[w.offset + panel * NR * kp..w.offset + (panel + 1) * NR * kp];
-                let sw = &w.scales[c0..c0 + NR];
                 let mut r = 0;
                 while r < rows {
-                    let mr = MR.min(rows - r);
-                    let tile = Tile {
-                        a: &a.data[(r0 + r) * kp..(r0 + r + mr) * kp],
-                        sa: &a.scales[r0 + r..r0 + r + mr],
-                        b,
-                        sw,
-                        kp,
-                    };
-                    let dst = &mut out[r * n..];
-                    if simd {
-                        #[cfg(target_arch = "x86_64")]
-                        // SAFETY: simd is only true where the CPU has AVX2 and FMA.
-                        unsafe {
-                            match mr {
-                                6 => avx2::tile::<6>(&tile, dst, n, c0, cols),
-                                5 => avx2::tile::<5>(&tile, dst, n, c0, cols),
-                                4 => avx2::tile::<4>(&tile, dst, n, c0, cols),
-                                3 => avx2::tile::<3>(&tile, dst, n, c0, cols),
-                                2 => avx2::tile::<2>(&tile, dst, n, c0, cols),
-                                _ => avx2::tile::<1>(&tile, dst, n, c0, cols),
-                            }
-                        }
-                    } else {
-                        tile_portable(&tile, dst, n, c0, cols);
-                    }
+                    let mr = max_rows.min(rows - r);
+                    tile(
+                        task * ROWS_PER_TASK + r,
+                        mr,
+                        panel,
+                        &mut out[r * n..],
+                        c0,
+                        NR.min(n - c0),
+                    );
                     r += mr;
                 }
             }
