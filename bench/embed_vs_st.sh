@@ -13,7 +13,7 @@
 #
 # Environment (all optional):
 #   REPS=3 N=2000 BATCH=32 THREADS=2
-#   DTYPES="f32 i16"  themescope precisions to run each rep (i16: 16-bit integer linear layers);
+#   DTYPES="f32 i16 i8"  themescope precisions to run each rep (i16, i8: integer linear layers);
 #                     every one but f32 is also compared with themescope f32's vectors
 #   OUT=bench/out          input, vectors, time -v outputs, logs, results.tsv, embed_table.md
 #   SHARED=../shared       folder with data/ag_news/test.jsonl, seeds/ and models/
@@ -35,7 +35,7 @@ REPS=${REPS:-3}
 N=${N:-2000}
 BATCH=${BATCH:-32}
 THREADS=${THREADS:-2}
-DTYPES=${DTYPES:-f32 i16}
+DTYPES=${DTYPES:-f32 i16 i8}
 VENV=$HERE/.venv-st
 PY=$VENV/bin/python
 TIME=/usr/bin/time

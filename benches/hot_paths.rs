@@ -63,6 +63,7 @@ fn encoder(c: &mut Criterion) {
     let texts: Vec<&str> = records.iter().map(|(t, _)| t.as_str()).collect();
     let packed = embedder(true, Precision::F32);
     let quantised = embedder(true, Precision::I16);
+    let bytes = embedder(true, Precision::I8);
     let tensors = embedder(false, Precision::F32);
     let mut g = c.benchmark_group("encoder");
     g.sample_size(10);
@@ -75,6 +76,9 @@ fn encoder(c: &mut Criterion) {
     });
     g.bench_function("batch of 32, packed i16", |b| {
         b.iter(|| quantised.embed(batch, &mut |_| {}).unwrap())
+    });
+    g.bench_function("batch of 32, packed i8", |b| {
+        b.iter(|| bytes.embed(batch, &mut |_| {}).unwrap())
     });
     g.bench_function("batch of 32, candle tensors f32", |b| {
         b.iter(|| tensors.embed(batch, &mut |_| {}).unwrap())
