@@ -291,18 +291,19 @@ mod avx2 {
     }
 }
 
+/// Test inputs and the f64 product both integer kernels are held to.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lcg(seed: &mut u64) -> f32 {
+pub(super) mod testing {
+    /// Deterministic values in [-1, 1).
+    pub fn lcg(seed: &mut u64) -> f32 {
         *seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         ((*seed >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
     }
 
-    fn reference(x: &[f32], w: &[f32], rows: usize, n: usize, k: usize) -> Vec<f32> {
+    /// `x · Wᵀ` in f64: `x` rows × k, `w` n × k.
+    pub fn reference(x: &[f32], w: &[f32], rows: usize, n: usize, k: usize) -> Vec<f32> {
         let mut out = vec![0f32; rows * n];
         for r in 0..rows {
             for c in 0..n {
@@ -313,6 +314,12 @@ mod tests {
         }
         out
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{lcg, reference};
+    use super::*;
 
     /// Odd sizes on purpose: a row count that leaves every remainder tile, an odd inner
     /// dimension (padding) and a column count that is not a whole panel.
