@@ -1,27 +1,35 @@
 //! themescope: find the themes running through a corpus of articles and the attitude each text
 //! takes toward the actors it names.
 //!
-//! Every pipeline stage is a library module with typed inputs and outputs (see `DESIGN.md` in the
-//! shared folder); the binary only parses arguments and calls these functions.
+//! Every stage is a library module with typed inputs and outputs; [`pipeline`] runs them in
+//! order, and the binary (`src/cli/`) only parses arguments, draws progress and prints results.
+//! `ARCHITECTURE.md` at the repository root is the map: the flow, the types passed between
+//! stages, and where new code goes.
 //!
 //! | stage | module |
 //! |---|---|
 //! | read and clean files into documents and paragraphs | [`corpus`] |
 //! | find and verify model files | [`model`] |
 //! | paragraphs → vectors (and token vectors) | [`embed`] |
-//! | vectors already computed, by model and text | [`cache`] |
 //! | vectors ⇄ `.npy` / `.safetensors` / `.parquet` | [`store`] |
+//! | vectors already computed, by model and text | [`cache`] |
 //! | vectors → themes named by key phrases | [`themes`] |
 //! | actor files, the built-in gazetteer, discovery, mentions | [`actors`] |
 //! | attitude toward each mention, and its aggregation | [`sentiment`] |
-//! | everything → report.json / .md / .html, paragraphs.parquet | [`report`] |
+//! | every setting of a run, from defaults, file and options | [`config`] |
+//! | everything → report.json / .md / .html, paragraphs.parquet, run.json | [`report`] |
+//! | the whole job, with progress events | [`pipeline`] |
+//!
+//! A module uses only those above it in this table (and [`fsutil`]).
 
 pub mod actors;
 pub mod cache;
+pub mod config;
 pub mod corpus;
 pub mod embed;
 pub mod fsutil;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod sentiment;
 pub mod store;

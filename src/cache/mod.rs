@@ -12,6 +12,8 @@
 //! normalisation, maximum length, precision and the text itself. The value carries its own
 //! checksum, which `verify` recomputes.
 
+mod units;
+
 use std::path::{Path, PathBuf};
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
@@ -20,6 +22,8 @@ use sha2::{Digest, Sha256};
 use ndarray::Array2;
 
 use crate::embed::{EmbedError, Embedder, EncoderInfo};
+
+pub use units::embed_units;
 
 /// Vectors embedded between two commits.
 pub const COMMIT_ROWS: usize = 128;

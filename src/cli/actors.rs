@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Args;
+use clap::{ArgMatches, Args};
 use themescope::actors::{discover, to_toml, DiscoverOptions};
-use themescope::corpus::{Corpus, ReadOptions};
+use themescope::corpus::Corpus;
 
+use super::args::{InputArgs, MinMentionsArg};
 use super::GlobalArgs;
 
 /// Shown after `themescope actors --help`.
@@ -30,35 +31,25 @@ pub struct ActorsArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// List actors mentioned at least this often.
-    #[arg(long, env = "THEMESCOPE_MIN_MENTIONS", default_value_t = 3)]
-    pub min_mentions: usize,
+    #[command(flatten)]
+    pub min: MinMentionsArg,
 
     /// List at most this many discovered people, organisations and groups (countries aside).
     #[arg(long, env = "THEMESCOPE_MAX_ACTORS", default_value_t = 100)]
     pub max_actors: usize,
 
-    /// Field (jsonl) or column (csv) that holds the text.
-    #[arg(long, env = "THEMESCOPE_TEXT_FIELD", default_value = "text")]
-    pub text_field: String,
-
-    /// Keep boilerplate paragraphs (copyright lines, photo credits, "Follow the topics" footers).
-    #[arg(long, env = "THEMESCOPE_KEEP_BOILERPLATE")]
-    pub keep_boilerplate: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
-pub fn run(global: &GlobalArgs, args: &ActorsArgs) -> Result<ExitCode> {
-    let corpus = Corpus::read(
-        &args.inputs,
-        &ReadOptions {
-            text_field: args.text_field.clone(),
-            strip_boilerplate: !args.keep_boilerplate,
-        },
-    )?;
+pub fn run(global: &GlobalArgs, args: &ActorsArgs, matches: &ArgMatches) -> Result<ExitCode> {
+    let config = super::settings::resolve(matches, None, &[])?;
+    let corpus = Corpus::read(&args.inputs, &config.input.read_options())?;
+    let min_mentions = config.sentiment.min_mentions;
     let found = discover(
         &corpus,
         &DiscoverOptions {
-            min_mentions: args.min_mentions,
+            min_mentions,
             max_actors: args.max_actors,
         },
     );
@@ -67,7 +58,7 @@ pub fn run(global: &GlobalArgs, args: &ActorsArgs) -> Result<ExitCode> {
         corpus.documents.len(),
         corpus.paragraph_count(),
         found.actors.len(),
-        args.min_mentions
+        min_mentions
     ));
     let mut stdout = std::io::stdout().lock();
     if global.json {

@@ -32,7 +32,7 @@ pub enum CacheCommand {
 }
 
 fn open(global: &GlobalArgs) -> Result<EmbeddingCache> {
-    let Some(dir) = global.cache_dir() else {
+    let Some(dir) = global.cache.clone().or_else(EmbeddingCache::default_dir) else {
         bail!("no cache folder: set --cache DIR (or XDG_CACHE_HOME or HOME)");
     };
     Ok(EmbeddingCache::open(&dir)?)

@@ -2,16 +2,12 @@
 
 use std::io::IsTerminal;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use themescope::cache::{embed_through_cache, EmbeddingCache};
-use themescope::corpus::{Corpus, ReadOptions, TextUnit, Unit};
-use themescope::embed::{DeviceChoice, EmbedOptions, Embedder, Precision};
-use themescope::model::{self, ResolveOptions, ResolvedModel};
-use themescope::sentiment::score::{score_mentions, CorpusMention, ScoredMention};
-use themescope::sentiment::Scorer;
-use themescope::store::{EmbeddingInfo, EmbeddingSet, RowMeta};
+use themescope::embed::{CpuEncoder, DeviceChoice, Precision};
+use themescope::model::ResolveOptions;
+
+use super::progress::Progress;
 
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
@@ -54,6 +50,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "THEMESCOPE_NO_CACHE")]
     pub no_cache: bool,
 
+    /// The f32 CPU encoder: packed (padding-free, faster) or tensors (candle's; the same vectors,
+    /// kept to time the packed one against).
+    #[arg(long, global = true, env = "THEMESCOPE_CPU_ENCODER", value_enum,
+          default_value_t = CpuEncoder::Packed, hide_short_help = true)]
+    pub cpu_encoder: CpuEncoder,
+
     /// No progress bars or informational messages on stderr (errors still print).
     #[arg(long, short, global = true, env = "THEMESCOPE_QUIET")]
     pub quiet: bool,
@@ -82,6 +84,7 @@ impl GlobalArgs {
         Ok(())
     }
 
+    /// Where models are looked up: the environment, and --offline.
     pub fn resolve_options(&self) -> ResolveOptions {
         let mut opts = ResolveOptions::from_env();
         opts.offline |= self.offline;
@@ -89,74 +92,9 @@ impl GlobalArgs {
         opts
     }
 
-    /// The model named by --model, or the default.
-    pub fn model_spec(&self) -> &str {
-        self.model.as_deref().unwrap_or(model::DEFAULT_MODEL)
-    }
-
-    pub fn resolve_model(&self, spec: &str) -> Result<ResolvedModel> {
-        Ok(model::resolve(spec, &self.resolve_options())?)
-    }
-
-    pub fn embed_options(&self, max_length: Option<usize>) -> EmbedOptions {
-        EmbedOptions {
-            device: self.device,
-            precision: self.dtype,
-            batch_size: self.batch_size as usize,
-            max_length,
-            // Benchmarks set THEMESCOPE_CPU_ENCODER=tensors to time candle's tensor path against
-            // the packed one in the same build.
-            packed: std::env::var("THEMESCOPE_CPU_ENCODER").as_deref() != Ok("tensors"),
-        }
-    }
-
-    /// Resolves and loads the model named by `spec` (a folder or Hub id).
-    pub fn load_embedder(
-        &self,
-        spec: &str,
-        max_length: Option<usize>,
-    ) -> Result<(ResolvedModel, Embedder)> {
-        let model = self.resolve_model(spec)?;
-        let embedder = Embedder::load(&model, &self.embed_options(max_length))?;
-        Ok((model, embedder))
-    }
-
-    /// The cache folder in effect (ignoring --no-cache).
-    pub fn cache_dir(&self) -> Option<std::path::PathBuf> {
-        self.cache.clone().or_else(EmbeddingCache::default_dir)
-    }
-
-    /// The embedding cache, unless --no-cache. A cache that cannot be opened (another process
-    /// holds it, a damaged file) is reported and skipped: the work goes on without it.
-    pub fn open_cache(&self) -> Option<EmbeddingCache> {
-        if self.no_cache {
-            return None;
-        }
-        let dir = self.cache_dir()?;
-        match EmbeddingCache::open(&dir) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                eprintln!("warning: {e}; embedding without the cache");
-                None
-            }
-        }
-    }
-
-    /// A progress bar on stderr, hidden with --quiet or when stderr is not a terminal.
-    pub fn progress(&self, len: usize, what: &str) -> ProgressBar {
-        if self.quiet {
-            return ProgressBar::hidden();
-        }
-        let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{msg:>10} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)",
-            )
-            .expect("static template")
-            .progress_chars("=> "),
-        );
-        bar.set_message(what.to_string());
-        bar
+    /// Progress and messages on stderr, as --quiet says.
+    pub fn progress(&self) -> Progress {
+        Progress::new(self.quiet)
     }
 
     /// An informational line on stderr unless --quiet.
@@ -165,129 +103,4 @@ impl GlobalArgs {
             eprintln!("{}", line.as_ref());
         }
     }
-}
-
-/// How inputs are read into rows; shared by every command that reads a corpus.
-#[derive(Debug, Args)]
-pub struct CorpusArgs {
-    /// What one row is: a paragraph, a whole document (a file or a jsonl/csv record), or a sentence.
-    #[arg(long, env = "THEMESCOPE_UNIT", value_enum, default_value_t = Unit::Paragraph)]
-    pub unit: Unit,
-
-    /// Field (jsonl) or column (csv) that holds the text.
-    #[arg(long, env = "THEMESCOPE_TEXT_FIELD", default_value = "text")]
-    pub text_field: String,
-
-    /// Keep boilerplate paragraphs (copyright lines, photo credits, "Follow the topics" footers).
-    #[arg(long, env = "THEMESCOPE_KEEP_BOILERPLATE")]
-    pub keep_boilerplate: bool,
-}
-
-impl CorpusArgs {
-    /// Reads the inputs and cuts them into rows.
-    pub fn read(
-        &self,
-        global: &GlobalArgs,
-        inputs: &[std::path::PathBuf],
-    ) -> Result<Vec<TextUnit>> {
-        let read = ReadOptions {
-            text_field: self.text_field.clone(),
-            strip_boilerplate: !self.keep_boilerplate,
-        };
-        let corpus = Corpus::read(inputs, &read)?;
-        let units = corpus.units(self.unit);
-        global.info(format!(
-            "read {} documents, {} {}s",
-            corpus.documents.len(),
-            units.len(),
-            unit_name(self.unit)
-        ));
-        Ok(units)
-    }
-}
-
-pub fn unit_name(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Paragraph => "paragraph",
-        Unit::Document => "document",
-        Unit::Sentence => "sentence",
-    }
-}
-
-/// Embeds the rows with a progress bar and packs them with their provenance.
-/// Scores mentions, reusing the predictions the cache holds for the trained head (see
-/// [`score_mentions`]) and saying how many it found.
-pub fn score_mentions_cached(
-    global: &GlobalArgs,
-    corpus: &Corpus,
-    mentions: Vec<CorpusMention>,
-    scorer: &dyn Scorer,
-) -> Result<Vec<ScoredMention>> {
-    let cache = match scorer.cache_identity() {
-        Some(_) => global.open_cache(),
-        None => None,
-    };
-    let total = mentions.len();
-    let bar = global.progress(total, "mentions");
-    let (scored, used) = score_mentions(corpus, mentions, scorer, cache.as_ref(), &mut |n| {
-        bar.inc(n as u64)
-    })
-    .context("scoring failed")?;
-    bar.finish_and_clear();
-    if let Some(c) = &cache {
-        global.info(format!(
-            "cache: {} of {total} mention scores found, {} scored ({})",
-            used.hits,
-            used.scored,
-            c.path().display()
-        ));
-    }
-    Ok(scored)
-}
-
-pub fn embed_units(
-    global: &GlobalArgs,
-    embedder: &Embedder,
-    units: Vec<TextUnit>,
-    unit: Unit,
-) -> Result<EmbeddingSet> {
-    let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-    let cache = global.open_cache();
-    let bar = global.progress(texts.len(), "embedding");
-    let (vectors, used) =
-        embed_through_cache(embedder, cache.as_ref(), &texts, &mut |n| bar.inc(n as u64))
-            .context("embedding failed")?;
-    bar.finish_and_clear();
-    if let Some(c) = &cache {
-        global.info(format!(
-            "cache: {} of {} {}s found, {} embedded ({})",
-            used.hits,
-            texts.len(),
-            unit_name(unit),
-            used.embedded,
-            c.path().display()
-        ));
-    }
-    let info = embedder.info();
-    Ok(EmbeddingSet {
-        info: EmbeddingInfo {
-            model_id: info.model_id.clone(),
-            revision: info.revision.clone(),
-            pooling: info.pooling.as_str().to_string(),
-            normalized: info.normalize,
-            max_seq_length: info.max_seq_length,
-            dim: info.dim,
-            unit: unit_name(unit).to_string(),
-            themescope_version: env!("CARGO_PKG_VERSION").to_string(),
-        },
-        rows: units
-            .into_iter()
-            .map(|u| RowMeta {
-                doc_id: u.doc_id,
-                para_index: u.index,
-                text: u.text,
-            })
-            .collect(),
-        vectors,
-    })
 }

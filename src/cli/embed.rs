@@ -6,10 +6,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Result;
-use clap::Args;
+use clap::{ArgMatches, Args};
+use themescope::pipeline::steps;
 use themescope::store::{self, Format};
 
-use super::common::{embed_units, unit_name, CorpusArgs};
+use super::args::CorpusArgs;
 use super::GlobalArgs;
 
 /// Shown after `themescope embed --help`.
@@ -46,14 +47,16 @@ pub struct EmbedArgs {
     pub max_length: Option<u32>,
 }
 
-pub fn run(global: &GlobalArgs, args: &EmbedArgs) -> Result<ExitCode> {
+pub fn run(global: &GlobalArgs, args: &EmbedArgs, matches: &ArgMatches) -> Result<ExitCode> {
     // Cheap checks first: a bad --out or input fails before the model loads.
     let format = Format::from_path(&args.out)?;
-    let units = args.corpus.read(global, &args.inputs)?;
+    let config = super::settings::resolve(matches, None, &[])?;
+    let units = args.corpus.read(global, &config.input, &args.inputs)?;
 
     let started = Instant::now();
+    let max_length = args.max_length.map(|n| n as usize);
     let (model, embedder) =
-        global.load_embedder(global.model_spec(), args.max_length.map(|n| n as usize))?;
+        steps::load_encoder(&config.model, &global.resolve_options(), max_length)?;
     let info = embedder.info().clone();
     global.info(format!(
         "model {} ({}, {} on {})",
@@ -63,7 +66,15 @@ pub fn run(global: &GlobalArgs, args: &EmbedArgs) -> Result<ExitCode> {
         info.device
     ));
     let embed_started = Instant::now();
-    let set = embed_units(global, &embedder, units, args.corpus.unit)?;
+    let mut progress = global.progress();
+    let cache = steps::open_cache(&config.model, &mut progress);
+    let set = steps::embed(
+        &embedder,
+        cache.as_ref(),
+        units,
+        args.corpus.unit,
+        &mut progress,
+    )?;
     let embed_seconds = embed_started.elapsed().as_secs_f64();
     store::write(&args.out, &set)?;
     let rows = set.rows.len();
@@ -81,7 +92,7 @@ pub fn run(global: &GlobalArgs, args: &EmbedArgs) -> Result<ExitCode> {
             "out": args.out,
             "rows": rows,
             "dim": info.dim,
-            "unit": unit_name(args.corpus.unit),
+            "unit": args.corpus.unit.as_str(),
             "model": info.model_id,
             "revision": info.revision,
             "device": info.device,

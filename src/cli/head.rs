@@ -7,12 +7,15 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use clap::{Args, Subcommand};
+use clap::{ArgMatches, Args, Subcommand};
+use themescope::config::RunConfig;
+use themescope::pipeline::{steps, Events, Task};
 use themescope::sentiment::data::{self, DataFormat};
 use themescope::sentiment::features::Recipe;
 use themescope::sentiment::train::{self, TrainEvent, TrainOptions, Tuning};
-use themescope::sentiment::{eval, Head, Method, DEFAULT_HEAD};
+use themescope::sentiment::{eval, Scorer, ScoringModel};
 
+use super::args::ScorerArgs;
 use super::GlobalArgs;
 
 /// Shown after `themescope head --help`.
@@ -106,28 +109,24 @@ pub struct EvalArgs {
     #[arg(long, env = "THEMESCOPE_EVAL_DATA", value_name = "FILE")]
     pub data: PathBuf,
 
-    /// The head: a built-in name or the path of a .safetensors head.
-    #[arg(long, env = "THEMESCOPE_HEAD", default_value = DEFAULT_HEAD, value_name = "NAME|PATH")]
-    pub head: String,
-
-    /// head: the trained head; vader: the VADER lexicon baseline on the sentence around the
-    /// target.
-    #[arg(long, env = "THEMESCOPE_METHOD", value_enum, default_value_t = Method::Head)]
-    pub method: Method,
+    #[command(flatten)]
+    pub scorer: ScorerArgs,
 
     /// Folder that keeps computed NewsMTSC features between runs.
     #[arg(long, env = "THEMESCOPE_HEAD_CACHE", value_name = "DIR")]
     pub cache: Option<PathBuf>,
 }
 
-pub fn run(global: &GlobalArgs, cmd: &HeadCommand) -> Result<ExitCode> {
+pub fn run(global: &GlobalArgs, cmd: &HeadCommand, matches: &ArgMatches) -> Result<ExitCode> {
+    // `--cache` (features) and `--seed` (folds) are the head's own, not the run settings.
+    let config = super::settings::resolve(matches, None, &["cache", "seed"])?;
     match cmd {
-        HeadCommand::Train(args) => train_head(global, args),
-        HeadCommand::Eval(args) => eval_head(global, args),
+        HeadCommand::Train(args) => train_head(global, &config, args),
+        HeadCommand::Eval(args) => eval_head(global, &config, args),
     }
 }
 
-fn train_head(global: &GlobalArgs, args: &TrainArgs) -> Result<ExitCode> {
+fn train_head(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result<ExitCode> {
     let recipe = Recipe::parse(&args.recipe).with_context(|| {
         format!(
             "--recipe `{}`: use `+`-separated blocks from sentence, span, marked, marked_span, replaced, replaced_span",
@@ -146,7 +145,7 @@ fn train_head(global: &GlobalArgs, args: &TrainArgs) -> Result<ExitCode> {
         train_data.targets.len(),
         train_data.sentences
     ));
-    let (_, embedder) = global.load_embedder(global.model_spec(), None)?;
+    let (_, embedder) = steps::load_encoder(&config.model, &global.resolve_options(), None)?;
     let opts = TrainOptions {
         seed: args.seed,
         recipe,
@@ -160,7 +159,9 @@ fn train_head(global: &GlobalArgs, args: &TrainArgs) -> Result<ExitCode> {
         ..TrainOptions::default()
     };
     let started = Instant::now();
-    let mut bar: Option<(String, indicatif::ProgressBar)> = None;
+    let mut progress = global.progress();
+    // The feature set being computed, and how far it got.
+    let mut current: Option<(String, usize)> = None;
     let report = train::train(
         &embedder,
         &train_data,
@@ -168,21 +169,20 @@ fn train_head(global: &GlobalArgs, args: &TrainArgs) -> Result<ExitCode> {
         &opts,
         &mut |event| match event {
             TrainEvent::Features { what, done, total } => {
-                if bar.as_ref().is_none_or(|(w, _)| w != what) {
-                    if let Some((_, b)) = bar.take() {
-                        b.finish_and_clear();
-                    }
-                    bar = Some((what.to_string(), global.progress(total, "features")));
+                if current.as_ref().is_none_or(|(w, _)| w != what) {
+                    progress.task_finished();
+                    progress.task_started(Task::Features, total);
+                    current = Some((what.to_string(), 0));
                 }
-                if let Some((_, b)) = &bar {
-                    b.set_position(done as u64);
+                if let Some((_, last)) = &mut current {
+                    progress.task_progress(done.saturating_sub(*last));
+                    *last = done;
                 }
             }
             TrainEvent::Fit { c } => {
-                if let Some((_, b)) = bar.take() {
-                    b.finish_and_clear();
-                }
-                global.info(format!("fitting with C = {c}"));
+                progress.task_finished();
+                current = None;
+                progress.info(&format!("fitting with C = {c}"));
             }
         },
     )?;
@@ -226,22 +226,20 @@ fn train_head(global: &GlobalArgs, args: &TrainArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn eval_head(global: &GlobalArgs, args: &EvalArgs) -> Result<ExitCode> {
+fn eval_head(global: &GlobalArgs, config: &RunConfig, args: &EvalArgs) -> Result<ExitCode> {
     let format = data::detect_format(&args.data)?;
     let started = Instant::now();
-    let evaluation = match args.method {
-        Method::Head => {
-            let head = Head::resolve(&args.head)?;
-            let (_, embedder) = global.load_embedder(global.model_spec(), None)?;
-            head.check_encoder(embedder.info())?;
-            let scorer = eval::HeadScorer::new(&head, &embedder);
-            run_eval(global, args, format, &scorer)?
+    let scoring = ScoringModel::load(config.sentiment.method, &config.sentiment.head)?;
+    let embedder = match scoring.needs_encoder() {
+        true => {
+            let (_, e) = steps::load_encoder(&config.model, &global.resolve_options(), None)?;
+            scoring.check_encoder(e.info())?;
+            Some(e)
         }
-        Method::Vader => {
-            let vader = themescope::sentiment::vader::Vader::load_default()?;
-            run_eval(global, args, format, &vader)?
-        }
+        false => None,
     };
+    let scorer = scoring.scorer(embedder.as_ref())?;
+    let evaluation = run_eval(global, args, format, scorer.as_ref())?;
     global.info(format!(
         "evaluated {} in {:.1} s",
         args.data.display(),
@@ -260,24 +258,34 @@ fn run_eval(
     global: &GlobalArgs,
     args: &EvalArgs,
     format: DataFormat,
-    scorer: &dyn eval::Scorer,
+    scorer: &dyn Scorer,
 ) -> Result<eval::EvalReport> {
     match format {
         DataFormat::NewsMtsc => {
             let d = data::read_newsmtsc(&args.data)?;
-            let bar = global.progress(d.targets.len(), "scoring");
-            let r = eval::eval_newsmtsc(scorer, &d, args.cache.as_deref(), &mut |n| {
-                bar.inc(n as u64)
-            })?;
-            bar.finish_and_clear();
-            Ok(r)
+            let cache = args.cache.as_deref();
+            counted(global, d.targets.len(), |progress| {
+                Ok(eval::eval_newsmtsc(scorer, &d, cache, progress)?)
+            })
         }
         DataFormat::Persent => {
             let paragraphs = data::read_persent(&args.data)?;
-            let bar = global.progress(paragraphs.len(), "paragraphs");
-            let r = eval::eval_persent(scorer, &paragraphs, &mut |n| bar.inc(n as u64))?;
-            bar.finish_and_clear();
-            Ok(r)
+            counted(global, paragraphs.len(), |progress| {
+                Ok(eval::eval_persent(scorer, &paragraphs, progress)?)
+            })
         }
     }
+}
+
+/// Runs `work` with a progress count of `total` items scored.
+fn counted<T>(
+    global: &GlobalArgs,
+    total: usize,
+    work: impl FnOnce(&mut dyn FnMut(usize)) -> Result<T>,
+) -> Result<T> {
+    let mut progress = global.progress();
+    progress.task_started(Task::Scoring, total);
+    let out = work(&mut |n| progress.task_progress(n));
+    progress.task_finished();
+    out
 }

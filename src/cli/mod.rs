@@ -1,15 +1,20 @@
-//! The command line: argument parsing and dispatch. Every command is a thin layer over the
-//! library; one file per subcommand.
+//! The command line: argument parsing, settings resolution, progress drawing and output
+//! printing. Every command is a thin layer over the library; one file per subcommand, shared
+//! argument groups in `args.rs` and `common.rs`, settings in `settings.rs`, progress in
+//! `progress.rs`.
 
 mod actors;
+mod args;
 mod cache;
 mod common;
 mod config;
 mod embed;
 mod head;
 mod models;
+mod progress;
 mod run;
 mod sentiment;
+mod settings;
 mod themes;
 
 use std::process::ExitCode;
@@ -59,7 +64,7 @@ pub enum Command {
     Actors(actors::ActorsArgs),
     /// Score the attitude toward every actor the corpus names: a per-actor table and JSON.
     #[command(after_help = sentiment::AFTER_HELP)]
-    Sentiment(sentiment::SentimentArgs),
+    Sentiment(sentiment::SentimentCmdArgs),
     /// The incremental embedding cache: stats, clear, verify.
     #[command(subcommand, after_help = cache::AFTER_HELP)]
     Cache(cache::CacheCommand),
@@ -77,22 +82,28 @@ pub fn run() -> Result<ExitCode> {
         Err(e) => e.exit(),
     };
     cli.global.init()?;
+    let sub = leaf(&matches);
+    let g = &cli.global;
     match &cli.command {
-        Command::Run(args) => {
-            let sub = matches
-                .subcommand_matches("run")
-                .expect("the run subcommand was parsed");
-            run::run(&cli.global, args, sub)
-        }
-        Command::Config(cmd) => config::run(&cli.global, cmd),
-        Command::Cache(cmd) => cache::run(&cli.global, cmd),
-        Command::Embed(args) => embed::run(&cli.global, args),
-        Command::Themes(args) => themes::run(&cli.global, args),
-        Command::Models(cmd) => models::run(&cli.global, cmd),
-        Command::Head(cmd) => head::run(&cli.global, cmd),
-        Command::Actors(args) => actors::run(&cli.global, args),
-        Command::Sentiment(args) => sentiment::run(&cli.global, args),
+        Command::Run(args) => run::run(g, args, sub),
+        Command::Config(cmd) => config::run(g, cmd),
+        Command::Cache(cmd) => cache::run(g, cmd),
+        Command::Embed(args) => embed::run(g, args, sub),
+        Command::Themes(args) => themes::run(g, args, sub),
+        Command::Models(cmd) => models::run(g, cmd),
+        Command::Head(cmd) => head::run(g, cmd, sub),
+        Command::Actors(args) => actors::run(g, args, sub),
+        Command::Sentiment(args) => sentiment::run(g, args, sub),
     }
+}
+
+/// The matches of the innermost subcommand given (`head eval` → those of `eval`).
+fn leaf(matches: &clap::ArgMatches) -> &clap::ArgMatches {
+    let mut m = matches;
+    while let Some((_, sub)) = m.subcommand() {
+        m = sub;
+    }
+    m
 }
 
 /// The error and its causes on one line, without repeating a cause already in the message.

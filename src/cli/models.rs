@@ -57,7 +57,8 @@ pub fn run(global: &GlobalArgs, cmd: &ModelsCommand) -> Result<ExitCode> {
             }
         }
         ModelsCommand::Pull { model } | ModelsCommand::Verify { model } => {
-            let spec = model.as_deref().unwrap_or(global.model_spec());
+            let spec =
+                (model.as_deref().or(global.model.as_deref())).unwrap_or(model::DEFAULT_MODEL);
             let mut opts = global.resolve_options();
             opts.offline |= matches!(cmd, ModelsCommand::Verify { .. });
             let m = model::resolve(spec, &opts)?;

@@ -8,19 +8,16 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use clap::Args;
-use themescope::actors::{
-    discover, read_actor_file, ActorFile, ActorSet, DiscoverOptions, MentionMatcher,
-};
-use themescope::corpus::{Corpus, ReadOptions};
+use clap::{ArgMatches, Args};
+use themescope::actors::read_actor_file;
+use themescope::corpus::Corpus;
 use themescope::fsutil::write_atomic;
+use themescope::pipeline::steps;
 use themescope::sentiment::aggregate::{aggregate, ActorSummary, AggregateOptions, ParagraphScore};
-use themescope::sentiment::eval::HeadScorer;
-use themescope::sentiment::score::{find_mentions, CorpusMention};
-use themescope::sentiment::vader::Vader;
-use themescope::sentiment::{Head, Method, Scorer, DEFAULT_HEAD};
+use themescope::sentiment::score::actors_and_mentions;
+use themescope::sentiment::ScoringModel;
 
-use super::common::score_mentions_cached;
+use super::args::{InputArgs, SentimentArgs};
 use super::GlobalArgs;
 
 /// Shown after `themescope sentiment --help`.
@@ -39,14 +36,10 @@ Examples:
   themescope sentiment ../shared/seeds --method vader";
 
 #[derive(Debug, Args)]
-pub struct SentimentArgs {
+pub struct SentimentCmdArgs {
     /// Files, folders, or `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-
-    /// Actor file (TOML, as `themescope actors` writes); without it actors are discovered.
-    #[arg(long, env = "THEMESCOPE_ACTORS", value_name = "FILE")]
-    pub actors: Option<PathBuf>,
 
     /// Write the full result (actors, per paragraph/document/theme statistics, every mention) as
     /// JSON. Written atomically.
@@ -58,51 +51,30 @@ pub struct SentimentArgs {
     )]
     pub out: Option<PathBuf>,
 
-    /// head: the trained head over the encoder's features; vader: the VADER lexicon baseline on
-    /// the sentence around each mention.
-    #[arg(long, env = "THEMESCOPE_METHOD", value_enum, default_value_t = Method::Head)]
-    pub method: Method,
-
-    /// The head: a built-in name or the path of a .safetensors head.
-    #[arg(long, env = "THEMESCOPE_HEAD", default_value = DEFAULT_HEAD, value_name = "NAME|PATH")]
-    pub head: String,
-
-    /// Actors with fewer mentions are listed but not ranked (and not discovered).
-    #[arg(long, env = "THEMESCOPE_MIN_MENTIONS", default_value_t = 3)]
-    pub min_mentions: usize,
+    #[command(flatten)]
+    pub sentiment: SentimentArgs,
 
     /// Seed for the bootstrap intervals.
     #[arg(long, env = "THEMESCOPE_SENTIMENT_SEED", default_value_t = 42)]
     pub seed: u64,
 
-    /// Field (jsonl) or column (csv) that holds the text.
-    #[arg(long, env = "THEMESCOPE_TEXT_FIELD", default_value = "text")]
-    pub text_field: String,
-
-    /// Keep boilerplate paragraphs (copyright lines, photo credits, "Follow the topics" footers).
-    #[arg(long, env = "THEMESCOPE_KEEP_BOILERPLATE")]
-    pub keep_boilerplate: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
-pub fn run(global: &GlobalArgs, args: &SentimentArgs) -> Result<ExitCode> {
+pub fn run(global: &GlobalArgs, args: &SentimentCmdArgs, matches: &ArgMatches) -> Result<ExitCode> {
+    // `--seed` here seeds the bootstrap, not the themes.
+    let config = super::settings::resolve(matches, None, &["seed"])?;
+    let settings = &config.sentiment;
     // Cheap checks first: a bad actor file or head fails before the corpus and model load.
-    let file = args.actors.as_deref().map(read_actor_file).transpose()?;
-    let head = match args.method {
-        Method::Head => Some(Head::resolve(&args.head)?),
-        Method::Vader => None,
-    };
-    let vader = match args.method {
-        Method::Vader => Some(Vader::load_default()?),
-        Method::Head => None,
-    };
-    let corpus = Corpus::read(
-        &args.inputs,
-        &ReadOptions {
-            text_field: args.text_field.clone(),
-            strip_boilerplate: !args.keep_boilerplate,
-        },
-    )?;
-    let (actors, mentions) = actors_and_mentions(&corpus, file.as_ref(), args.min_mentions);
+    let file = settings
+        .actors
+        .as_deref()
+        .map(read_actor_file)
+        .transpose()?;
+    let scoring = ScoringModel::load(settings.method, &settings.head)?;
+    let corpus = Corpus::read(&args.inputs, &config.input.read_options())?;
+    let (actors, mentions) = actors_and_mentions(&corpus, file.as_ref(), settings.min_mentions);
     global.info(format!(
         "{} documents, {} paragraphs: {} mentions of {} actors",
         corpus.documents.len(),
@@ -116,24 +88,27 @@ pub fn run(global: &GlobalArgs, args: &SentimentArgs) -> Result<ExitCode> {
     ));
 
     let started = Instant::now();
-    let embedder = match &head {
-        Some(h) => {
-            let (_, e) = global.load_embedder(global.model_spec(), None)?;
-            h.check_encoder(e.info())?;
+    let embedder = match scoring.needs_encoder() {
+        true => {
+            let (_, e) = steps::load_encoder(&config.model, &global.resolve_options(), None)?;
+            scoring.check_encoder(e.info())?;
             Some(e)
         }
+        false => None,
+    };
+    let scorer = scoring.scorer(embedder.as_ref())?;
+    let mut progress = global.progress();
+    let cache = match scorer.cache_identity() {
+        Some(_) => steps::open_cache(&config.model, &mut progress),
         None => None,
     };
-    let head_scorer = head
-        .as_ref()
-        .zip(embedder.as_ref())
-        .map(|(h, e)| HeadScorer::new(h, e));
-    let scorer: &dyn Scorer = match (&head_scorer, &vader) {
-        (Some(s), _) => s,
-        (None, Some(v)) => v,
-        (None, None) => anyhow::bail!("--method: choose head or vader"),
-    };
-    let scored = score_mentions_cached(global, &corpus, mentions, scorer)?;
+    let scored = steps::score(
+        &corpus,
+        mentions,
+        scorer.as_ref(),
+        cache.as_ref(),
+        &mut progress,
+    )?;
     let seconds = started.elapsed().as_secs_f64();
     global.info(format!(
         "scored {} mentions in {seconds:.1} s ({:.1} mentions/s)",
@@ -141,20 +116,20 @@ pub fn run(global: &GlobalArgs, args: &SentimentArgs) -> Result<ExitCode> {
         scored.len() as f64 / seconds.max(1e-9)
     ));
     let opts = AggregateOptions {
-        min_mentions: args.min_mentions,
+        min_mentions: settings.min_mentions,
         seed: args.seed,
         ..AggregateOptions::default()
     };
     let summaries = aggregate(&actors, &scored, None, &opts);
 
     let result = serde_json::json!({
-        "method": args.method,
-        "head": head.as_ref().map(|h| serde_json::json!({
+        "method": settings.method,
+        "head": scoring.head().map(|h| serde_json::json!({
             "name": h.source,
             "encoder": h.meta.encoder_id,
             "recipe": h.meta.recipe.name(),
         })),
-        "min_mentions": args.min_mentions,
+        "min_mentions": settings.min_mentions,
         "seed": args.seed,
         "documents": corpus.documents.len(),
         "paragraphs": corpus.paragraph_count(),
@@ -174,30 +149,6 @@ pub fn run(global: &GlobalArgs, args: &SentimentArgs) -> Result<ExitCode> {
         write!(stdout, "{}", table(&summaries))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The actors (from the file, else discovered with at least `min_mentions` mentions) and
-/// every mention of them in the corpus; shared by `sentiment` and `run`.
-pub(super) fn actors_and_mentions(
-    corpus: &Corpus,
-    file: Option<&ActorFile>,
-    min_mentions: usize,
-) -> (ActorSet, Vec<CorpusMention>) {
-    let actors = match file {
-        Some(f) => f.actor_set(),
-        None => discover(
-            corpus,
-            &DiscoverOptions {
-                min_mentions,
-                ..DiscoverOptions::default()
-            },
-        )
-        .actor_set(),
-    };
-    let matcher = MentionMatcher::new(&actors);
-    let names: Vec<String> = actors.actors.iter().map(|a| a.name.clone()).collect();
-    let mentions = find_mentions(corpus, &matcher, &names);
-    (actors, mentions)
 }
 
 fn where_(p: &Option<ParagraphScore>) -> String {

@@ -45,6 +45,17 @@ pub enum Unit {
     Sentence,
 }
 
+impl Unit {
+    /// The unit's name, as in embedding files (`"paragraph"`, `"document"`, `"sentence"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Paragraph => "paragraph",
+            Unit::Document => "document",
+            Unit::Sentence => "sentence",
+        }
+    }
+}
+
 /// One piece of text that becomes a row: a paragraph, a sentence or a whole document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextUnit {

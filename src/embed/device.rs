@@ -108,3 +108,14 @@ impl Precision {
         }
     }
 }
+
+/// `--cpu-encoder`: which forward pass runs f32 on the CPU. Both give the same vectors; the
+/// packed one is faster, the tensor one is kept to time it against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CpuEncoder {
+    /// The padding-free encoder with its own kernels.
+    #[default]
+    Packed,
+    /// candle's tensor operations, batches padded to their longest text.
+    Tensors,
+}

@@ -19,4 +19,7 @@ pub enum EmbedError {
     Tokenize(String),
     #[error("the encoder failed: {0}")]
     Forward(#[from] candle_core::Error),
+    /// The model's files could not be read for their hash.
+    #[error(transparent)]
+    Files(#[from] crate::model::ModelError),
 }

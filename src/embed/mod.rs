@@ -21,7 +21,7 @@ use ndarray::Array2;
 use tokenizers::Tokenizer;
 
 pub use config::{BertConfig, Pooling, SentenceConfig};
-pub use device::{device_name, DeviceChoice, Precision};
+pub use device::{device_name, CpuEncoder, DeviceChoice, Precision};
 pub use error::EmbedError;
 pub use tokens::TokenVectors;
 
@@ -78,16 +78,20 @@ pub struct EncoderInfo {
     pub dim: usize,
     pub device: &'static str,
     pub precision: Precision,
+    /// sha256 of the model files that decide a vector ([`ResolvedModel::content_sha256`]).
+    pub content_sha256: String,
 }
 
 impl EncoderInfo {
     /// Everything besides the text that decides a vector, as NUL-separated fields: what cache
-    /// keys are built from.
+    /// keys are built from. The files' hash is in it: weights changed in place, or another
+    /// folder of the same name, never return the old vectors.
     pub fn settings_key(&self) -> String {
         format!(
-            "{}\0{}\0{}\0{}\0{}\0{:?}\0",
+            "{}\0{}\0{}\0{}\0{}\0{}\0{:?}\0",
             self.model_id,
             self.revision.as_deref().unwrap_or(""),
+            self.content_sha256,
             self.pooling.as_str(),
             self.normalize,
             self.max_seq_length,
@@ -193,6 +197,7 @@ impl Embedder {
         let info = EncoderInfo {
             model_id: model.id.clone(),
             revision: model.revision.clone(),
+            content_sha256: model.content_sha256()?,
             pooling: sentence.pooling,
             normalize: sentence.normalize,
             max_seq_length,
@@ -224,6 +229,12 @@ impl Embedder {
             out.row_mut(row).assign(&ndarray::ArrayView1::from(pooled));
         })?;
         Ok(out)
+    }
+
+    /// An embedding function for theme phrases (the themes stage takes a closure, so it does not
+    /// depend on the encoder).
+    pub fn phrase_embedder(&self) -> impl FnMut(&[&str]) -> Result<Array2<f32>, String> + '_ {
+        |phrases| self.embed(phrases, &mut |_| {}).map_err(|e| e.to_string())
     }
 
     /// One vector per text and, from the same forward pass, the vector of every token with its

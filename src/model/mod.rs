@@ -139,6 +139,26 @@ pub struct ResolvedModel {
     pub source: ModelSource,
 }
 
+impl ResolvedModel {
+    /// The sha256 of the files that decide a vector (the required and optional files present,
+    /// each by name and content), streamed. A folder's name or revision does not say whether
+    /// its weights were replaced in place; this does, so caches key on it.
+    pub fn content_sha256(&self) -> Result<String, ModelError> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for file in REQUIRED_FILES.iter().chain(OPTIONAL_FILES.iter()) {
+            let path = self.dir.join(file);
+            if path.is_file() {
+                h.update(file.as_bytes());
+                h.update([0]);
+                h.update(manifest::sha256_file(&path)?.as_bytes());
+                h.update([0]);
+            }
+        }
+        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
 /// Finds the model named by `spec` and checks its files.
 pub fn resolve(spec: &str, opts: &ResolveOptions) -> Result<ResolvedModel, ModelError> {
     match ModelSpec::parse(spec)? {

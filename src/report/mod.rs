@@ -9,12 +9,14 @@
 //! | `html.rs` | `report.html` |
 //! | `svg.rs` | the charts |
 //! | `paragraphs.rs` | `paragraphs.parquet` |
+//! | `manifest.rs` | `run.json`, the run manifest |
 //!
 //! Every number is rounded to 4 decimals and no time or absolute path goes in, so the same
 //! inputs give byte-identical files.
 
 mod build;
 pub mod html;
+pub mod manifest;
 pub mod markdown;
 pub mod paragraphs;
 pub mod projection;

@@ -1,166 +1,14 @@
-//! Scoring targets with a method (the head or VADER) and evaluating it on NewsMTSC targets or
-//! PerSenT paragraphs.
+//! Evaluating a scoring method (the head or VADER) on NewsMTSC targets or PerSenT paragraphs.
 
 use std::path::Path;
 
 use serde::Serialize;
 
 use super::data::{Dataset, PersentParagraph};
-use super::features::{self, TargetRef};
-use super::vader::Vader;
-use super::{train, Evaluation, Head, Label, Prediction, SentimentError};
+use super::features::TargetRef;
+use super::{train, Evaluation, Label, Method, Prediction, Scorer, SentimentError};
 use crate::actors::{Actor, ActorKind, ActorSet, MentionMatcher};
 use crate::corpus::{Document, ReadOptions};
-use crate::embed::Embedder;
-
-/// How targets are scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    /// The trained head over the encoder's features.
-    Head,
-    /// The VADER lexicon on the sentence around the target.
-    Vader,
-}
-
-/// Scores targets (a sentence and the target's byte span in it).
-pub trait Scorer {
-    fn method(&self) -> Method;
-
-    /// What decides a prediction besides its target, as bytes for a cache key; `None` when
-    /// scoring is cheaper than a cache lookup (the lexicon).
-    fn cache_identity(&self) -> Option<Vec<u8>> {
-        None
-    }
-
-    /// One prediction per target; `progress` is told how many targets each step finished.
-    fn score(
-        &self,
-        targets: &[TargetRef<'_>],
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<Vec<Prediction>, SentimentError>;
-
-    /// Scores a NewsMTSC dataset (the head reuses cached features when given a folder).
-    fn score_dataset(
-        &self,
-        data: &Dataset,
-        _cache: Option<&Path>,
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<Vec<Prediction>, SentimentError> {
-        let targets: Vec<TargetRef<'_>> = data
-            .targets
-            .iter()
-            .map(|t| TargetRef {
-                text: &t.text,
-                span: t.span.clone(),
-            })
-            .collect();
-        self.score(&targets, progress)
-    }
-}
-
-/// The head with the encoder that makes its features.
-pub struct HeadScorer<'a> {
-    head: &'a Head,
-    embedder: &'a Embedder,
-}
-
-impl<'a> HeadScorer<'a> {
-    /// Call [`Head::check_encoder`] first.
-    pub fn new(head: &'a Head, embedder: &'a Embedder) -> HeadScorer<'a> {
-        HeadScorer { head, embedder }
-    }
-}
-
-impl Scorer for HeadScorer<'_> {
-    fn method(&self) -> Method {
-        Method::Head
-    }
-
-    /// The encoder's settings, the recipe and every number of the head itself.
-    fn cache_identity(&self) -> Option<Vec<u8>> {
-        let mut id = format!(
-            "head-v1\0{}{}\0",
-            self.embedder.info().settings_key(),
-            self.head.meta.recipe.name(),
-        )
-        .into_bytes();
-        let h = self.head;
-        for x in h
-            .mean
-            .iter()
-            .chain(&h.scale)
-            .chain(&h.weight)
-            .chain(&h.bias)
-        {
-            id.extend_from_slice(&x.to_le_bytes());
-        }
-        Some(id)
-    }
-
-    fn score(
-        &self,
-        targets: &[TargetRef<'_>],
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<Vec<Prediction>, SentimentError> {
-        let f = features::extract(self.embedder, &self.head.meta.recipe, targets, progress)?;
-        Ok(self.head.predict(f.view()))
-    }
-
-    fn score_dataset(
-        &self,
-        data: &Dataset,
-        cache: Option<&Path>,
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<Vec<Prediction>, SentimentError> {
-        let Some(dir) = cache else {
-            let targets: Vec<TargetRef<'_>> = data
-                .targets
-                .iter()
-                .map(|t| TargetRef {
-                    text: &t.text,
-                    span: t.span.clone(),
-                })
-                .collect();
-            return self.score(&targets, progress);
-        };
-        let mut last = 0;
-        let full = train::dataset_features(self.embedder, data, Some(dir), &mut |e| {
-            if let train::TrainEvent::Features { done, .. } = e {
-                progress(done - last);
-                last = done;
-            }
-        })?;
-        let cols = self
-            .head
-            .meta
-            .recipe
-            .columns_in_full(self.head.meta.encoder_dim);
-        Ok(self
-            .head
-            .predict(full.select(ndarray::Axis(1), &cols).view()))
-    }
-}
-
-impl Scorer for Vader {
-    fn method(&self) -> Method {
-        Method::Vader
-    }
-
-    /// VADER reads the whole text it is given (the sentence), whatever the target.
-    fn score(
-        &self,
-        targets: &[TargetRef<'_>],
-        progress: &mut dyn FnMut(usize),
-    ) -> Result<Vec<Prediction>, SentimentError> {
-        let out = targets
-            .iter()
-            .map(|t| self.polarity(t.text).prediction())
-            .collect();
-        progress(targets.len());
-        Ok(out)
-    }
-}
 
 /// An evaluation with what was evaluated. Serialises flat: `accuracy`, `f1m`, `per_class`,
 /// `confusion`, `n`, then `method`, `format`, and for PerSenT `named` and `coverage`.
@@ -181,7 +29,7 @@ pub struct EvalReport {
 
 impl EvalReport {
     pub fn to_text(&self) -> String {
-        let mut out = format!("{} on {}\n", method_name(self.method), self.format);
+        let mut out = format!("{} on {}\n", self.method.as_str(), self.format);
         out.push_str(&self.evaluation.to_text());
         if let (Some(named), Some(coverage)) = (&self.named, self.coverage) {
             out.push_str(&format!(
@@ -194,11 +42,34 @@ impl EvalReport {
     }
 }
 
-fn method_name(m: Method) -> &'static str {
-    match m {
-        Method::Head => "head",
-        Method::Vader => "vader",
-    }
+/// Scores a NewsMTSC dataset; the head reuses the full feature matrix kept in `cache` (the
+/// one training computes), when given a folder.
+fn score_dataset(
+    scorer: &dyn Scorer,
+    data: &Dataset,
+    cache: Option<&Path>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Vec<Prediction>, SentimentError> {
+    let (Some(dir), Some((head, embedder))) = (cache, scorer.head()) else {
+        let targets: Vec<TargetRef<'_>> = data
+            .targets
+            .iter()
+            .map(|t| TargetRef {
+                text: &t.text,
+                span: t.span.clone(),
+            })
+            .collect();
+        return scorer.score(&targets, progress);
+    };
+    let mut last = 0;
+    let full = train::dataset_features(embedder, data, Some(dir), &mut |e| {
+        if let train::TrainEvent::Features { done, .. } = e {
+            progress(done - last);
+            last = done;
+        }
+    })?;
+    let cols = head.meta.recipe.columns_in_full(head.meta.encoder_dim);
+    Ok(head.predict(full.select(ndarray::Axis(1), &cols).view()))
 }
 
 /// Scores every NewsMTSC target.
@@ -208,7 +79,7 @@ pub fn eval_newsmtsc(
     cache: Option<&Path>,
     progress: &mut dyn FnMut(usize),
 ) -> Result<EvalReport, SentimentError> {
-    let preds = scorer.score_dataset(data, cache, progress)?;
+    let preds = score_dataset(scorer, data, cache, progress)?;
     let gold: Vec<Label> = data.targets.iter().map(|t| t.label).collect();
     let labels: Vec<Label> = preds.iter().map(|p| p.label).collect();
     Ok(EvalReport {
@@ -319,6 +190,7 @@ pub fn eval_persent(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sentiment::vader::Vader;
 
     #[test]
     fn persent_targets_match_by_name_and_surname() {

@@ -12,9 +12,10 @@
 //! | `train.rs` | training with tuning and dev scores |
 //! | `metrics.rs` | accuracy, F1m, confusion |
 //! | `vader.rs` | the VADER lexicon baseline |
+//! | `scorer.rs` | the scoring methods (head, VADER) and loading the one chosen |
 //! | `score.rs` | finding and scoring every mention in a corpus |
 //! | `aggregate.rs` | per actor, paragraph, document, theme and corpus statistics |
-//! | `eval.rs` | scoring with a method; evaluation on NewsMTSC and PerSenT |
+//! | `eval.rs` | evaluation on NewsMTSC and PerSenT |
 
 pub mod aggregate;
 pub mod cache;
@@ -28,11 +29,12 @@ pub mod logreg;
 pub mod metrics;
 pub mod rng;
 pub mod score;
+mod scorer;
 pub mod train;
 pub mod vader;
 
 pub use error::SentimentError;
-pub use eval::{Method, Scorer};
 pub use head::{Head, DEFAULT_HEAD};
 pub use label::{Label, Prediction};
 pub use metrics::Evaluation;
+pub use scorer::{HeadScorer, Method, Scorer, ScoringModel};

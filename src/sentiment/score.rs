@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::features::TargetRef;
 use super::{Prediction, Scorer, SentimentError};
-use crate::actors::MentionMatcher;
+use crate::actors::{discover, ActorFile, ActorSet, DiscoverOptions, MentionMatcher};
 use crate::cache::EmbeddingCache;
 use crate::corpus::Corpus;
 
@@ -49,6 +49,30 @@ pub struct ScoredMention {
     pub mention: CorpusMention,
     #[serde(flatten)]
     pub prediction: Prediction,
+}
+
+/// The actors (from the file, else discovered with at least `min_mentions` mentions) and
+/// every mention of them in the corpus.
+pub fn actors_and_mentions(
+    corpus: &Corpus,
+    file: Option<&ActorFile>,
+    min_mentions: usize,
+) -> (ActorSet, Vec<CorpusMention>) {
+    let actors = match file {
+        Some(f) => f.actor_set(),
+        None => discover(
+            corpus,
+            &DiscoverOptions {
+                min_mentions,
+                ..DiscoverOptions::default()
+            },
+        )
+        .actor_set(),
+    };
+    let matcher = MentionMatcher::new(&actors);
+    let names: Vec<String> = actors.actors.iter().map(|a| a.name.clone()).collect();
+    let mentions = find_mentions(corpus, &matcher, &names);
+    (actors, mentions)
 }
 
 /// Every mention in every paragraph of the corpus, in reading order.

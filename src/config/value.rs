@@ -1,0 +1,198 @@
+//! How each kind of setting reads from TOML and from option text. A value may come as its TOML
+//! type or as text (`k = 7` or `k = "7"`; a flag's value is always text), and text is parsed by
+//! the same `FromStr` the flag uses, so the file and the command line accept the same values.
+
+use std::fmt::{self, Display};
+use std::str::FromStr;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Serializer;
+
+/// Any scalar, as the text a flag would hold.
+struct ScalarText;
+
+impl Visitor<'_> for ScalarText {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string, number or boolean")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}
+
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(ScalarText)
+}
+
+fn parsed<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr,
+    T::Err: Display,
+{
+    let text = scalar(d)?;
+    text.trim()
+        .parse()
+        .map_err(|e| de::Error::custom(format!("{text:?} is invalid: {e}")))
+}
+
+/// Values with their own text form (`k = "auto"`, `reduce = "pca:16"`), and numbers.
+pub mod text {
+    use super::*;
+
+    pub fn serialize<S: Serializer, T: Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
+    }
+
+    pub fn deserialize<'de, D, T>(d: D) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: FromStr,
+        T::Err: Display,
+    {
+        parsed(d)
+    }
+}
+
+/// Whole numbers: a TOML integer or its text.
+pub use text as number;
+
+/// Booleans: `true`/`false`, or their text.
+pub mod flag {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bool(*v)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        let text = scalar(d)?;
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(true),
+            "false" | "0" | "no" | "off" => Ok(false),
+            _ => Err(de::Error::custom(format!(
+                "{text:?} is invalid: use true or false"
+            ))),
+        }
+    }
+}
+
+/// One of an enum's named choices, in any case (`algo = "kmeans"`).
+pub mod choice {
+    use super::*;
+    use clap::ValueEnum;
+
+    fn name<T: ValueEnum>(v: &T) -> String {
+        v.to_possible_value()
+            .map(|p| p.get_name().to_string())
+            .unwrap_or_default()
+    }
+
+    pub fn serialize<S: Serializer, T: ValueEnum>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&name(v))
+    }
+
+    pub fn deserialize<'de, D, T>(d: D) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: ValueEnum,
+    {
+        let text = scalar(d)?;
+        T::from_str(text.trim(), true).map_err(|_| {
+            let names: Vec<String> = T::value_variants().iter().map(name).collect();
+            de::Error::custom(format!("{text:?} is invalid: choose {}", names.join(", ")))
+        })
+    }
+}
+
+/// Optional text, where empty text means unset (`cache = ""`).
+pub mod empty_is_none {
+    use super::*;
+
+    pub fn serialize<S, T>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        T: AsRef<std::ffi::OsStr>,
+    {
+        let text = v
+            .as_ref()
+            .map(|t| t.as_ref().to_string_lossy().into_owned());
+        s.serialize_str(text.as_deref().unwrap_or(""))
+    }
+
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: From<String>,
+    {
+        let text = scalar(d)?;
+        Ok((!text.is_empty()).then(|| T::from(text)))
+    }
+}
+
+/// An optional count, where 0 means unset (`threads = 0`: all cores).
+pub mod zero_is_none {
+    use super::*;
+
+    pub fn serialize<S, T>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        T: Display,
+    {
+        match v {
+            Some(n) => s.collect_str(n),
+            None => s.serialize_str("0"),
+        }
+    }
+
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: FromStr + Default + PartialEq,
+        T::Err: Display,
+    {
+        let n: T = parsed(d)?;
+        Ok((n != T::default()).then_some(n))
+    }
+}
+
+/// `line N: [section] key: ` for an error at `span` in a TOML file's text, as far as the text
+/// shows it (empty when there is no span).
+pub fn locate(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let Some(span) = span else {
+        return String::new();
+    };
+    let start = span.start.min(text.len());
+    let before = &text[..start];
+    let line_no = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("").trim();
+    let section = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'));
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim())
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    match (section, key) {
+        (Some(s), Some(k)) => format!("line {line_no}: {s} {k}: "),
+        (None, Some(k)) => format!("line {line_no}: {k}: "),
+        (_, None) if line.starts_with('[') => format!("line {line_no}: {line}: "),
+        _ => format!("line {line_no}: "),
+    }
+}

@@ -1,0 +1,99 @@
+//! The steps a run is made of, each usable alone (the `embed`, `themes` and `sentiment` commands
+//! run some of them): each takes its settings and reports through [`Events`].
+
+use crate::cache::{embed_units, EmbeddingCache};
+use crate::config::ModelSettings;
+use crate::corpus::{Corpus, TextUnit, Unit};
+use crate::embed::Embedder;
+use crate::model::{self, ResolveOptions, ResolvedModel};
+use crate::sentiment::score::{score_mentions, CorpusMention, ScoredMention};
+use crate::sentiment::Scorer;
+use crate::store::EmbeddingSet;
+
+use super::{Events, PipelineError, Task};
+
+/// Resolves and loads the encoder the settings name; `max_length` overrides the model's.
+pub fn load_encoder(
+    settings: &ModelSettings,
+    resolve: &ResolveOptions,
+    max_length: Option<usize>,
+) -> Result<(ResolvedModel, Embedder), PipelineError> {
+    let model = model::resolve(settings.name_or_default(), resolve)?;
+    let embedder = Embedder::load(&model, &settings.embed_options(max_length))?;
+    Ok((model, embedder))
+}
+
+/// The cache folder in effect (ignoring `no_cache`).
+pub fn cache_dir(settings: &ModelSettings) -> Option<std::path::PathBuf> {
+    settings.cache.clone().or_else(EmbeddingCache::default_dir)
+}
+
+/// The embedding cache, unless the settings turn it off. A cache that cannot be opened (another
+/// process holds it, a damaged file) is reported and skipped: the work goes on without it.
+pub fn open_cache(settings: &ModelSettings, events: &mut dyn Events) -> Option<EmbeddingCache> {
+    if settings.no_cache {
+        return None;
+    }
+    match EmbeddingCache::open(&cache_dir(settings)?) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            events.warning(&format!("{e}; embedding without the cache"));
+            None
+        }
+    }
+}
+
+/// Embeds the rows through the cache, with progress, and says what the cache held.
+pub fn embed(
+    embedder: &Embedder,
+    cache: Option<&EmbeddingCache>,
+    units: Vec<TextUnit>,
+    unit: Unit,
+    events: &mut dyn Events,
+) -> Result<EmbeddingSet, PipelineError> {
+    let total = units.len();
+    events.task_started(Task::Embedding, total);
+    let result = embed_units(embedder, cache, units, unit, &mut |n| {
+        events.task_progress(n)
+    });
+    events.task_finished();
+    let (set, used) = result?;
+    if let Some(c) = cache {
+        events.info(&format!(
+            "cache: {} of {total} {}s found, {} embedded ({})",
+            used.hits,
+            unit.as_str(),
+            used.embedded,
+            c.path().display()
+        ));
+    }
+    Ok(set)
+}
+
+/// Scores the mentions, reusing the predictions the cache holds for a scorer worth caching
+/// (the trained head), and says how many it found.
+pub fn score(
+    corpus: &Corpus,
+    mentions: Vec<CorpusMention>,
+    scorer: &dyn Scorer,
+    cache: Option<&EmbeddingCache>,
+    events: &mut dyn Events,
+) -> Result<Vec<ScoredMention>, PipelineError> {
+    let cache = cache.filter(|_| scorer.cache_identity().is_some());
+    let total = mentions.len();
+    events.task_started(Task::Mentions, total);
+    let result = score_mentions(corpus, mentions, scorer, cache, &mut |n| {
+        events.task_progress(n)
+    });
+    events.task_finished();
+    let (scored, used) = result?;
+    if let Some(c) = cache {
+        events.info(&format!(
+            "cache: {} of {total} mention scores found, {} scored ({})",
+            used.hits,
+            used.scored,
+            c.path().display()
+        ));
+    }
+    Ok(scored)
+}
