@@ -230,14 +230,7 @@ fn eval_head(global: &GlobalArgs, config: &RunConfig, args: &EvalArgs) -> Result
     let format = data::detect_format(&args.data)?;
     let started = Instant::now();
     let scoring = ScoringModel::load(config.sentiment.method, &config.sentiment.head)?;
-    let embedder = match scoring.needs_encoder() {
-        true => {
-            let (_, e) = steps::load_encoder(&config.model, &global.resolve_options(), None)?;
-            scoring.check_encoder(e.info())?;
-            Some(e)
-        }
-        false => None,
-    };
+    let embedder = steps::scoring_encoder(&scoring, &config.model, &global.resolve_options())?;
     let scorer = scoring.scorer(embedder.as_ref())?;
     let evaluation = run_eval(global, args, format, scorer.as_ref())?;
     global.info(format!(
@@ -264,28 +257,23 @@ fn run_eval(
         DataFormat::NewsMtsc => {
             let d = data::read_newsmtsc(&args.data)?;
             let cache = args.cache.as_deref();
-            counted(global, d.targets.len(), |progress| {
-                Ok(eval::eval_newsmtsc(scorer, &d, cache, progress)?)
-            })
+            let mut events = global.progress();
+            Ok(steps::counted(
+                &mut events,
+                Task::Scoring,
+                d.targets.len(),
+                |p| eval::eval_newsmtsc(scorer, &d, cache, p),
+            )?)
         }
         DataFormat::Persent => {
             let paragraphs = data::read_persent(&args.data)?;
-            counted(global, paragraphs.len(), |progress| {
-                Ok(eval::eval_persent(scorer, &paragraphs, progress)?)
-            })
+            let mut events = global.progress();
+            Ok(steps::counted(
+                &mut events,
+                Task::Scoring,
+                paragraphs.len(),
+                |p| eval::eval_persent(scorer, &paragraphs, p),
+            )?)
         }
     }
-}
-
-/// Runs `work` with a progress count of `total` items scored.
-fn counted<T>(
-    global: &GlobalArgs,
-    total: usize,
-    work: impl FnOnce(&mut dyn FnMut(usize)) -> Result<T>,
-) -> Result<T> {
-    let mut progress = global.progress();
-    progress.task_started(Task::Scoring, total);
-    let out = work(&mut |n| progress.task_progress(n));
-    progress.task_finished();
-    out
 }

@@ -88,14 +88,7 @@ pub fn run(global: &GlobalArgs, args: &SentimentCmdArgs, matches: &ArgMatches) -
     ));
 
     let started = Instant::now();
-    let embedder = match scoring.needs_encoder() {
-        true => {
-            let (_, e) = steps::load_encoder(&config.model, &global.resolve_options(), None)?;
-            scoring.check_encoder(e.info())?;
-            Some(e)
-        }
-        false => None,
-    };
+    let embedder = steps::scoring_encoder(&scoring, &config.model, &global.resolve_options())?;
     let scorer = scoring.scorer(embedder.as_ref())?;
     let mut progress = global.progress();
     let cache = match scorer.cache_identity() {

@@ -400,30 +400,27 @@ mod tests {
 
     #[test]
     fn errors_name_the_file_the_line_and_the_key() {
-        let p = Path::new("my.toml");
-        let e = RunConfig::parse(p, "[themes]\nk = \n")
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("my.toml: line 2:"), "{e}");
-        let e = RunConfig::parse(p, "[themes]\nkk = 3\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("line 2: [themes] kk:") && e.contains("unknown field"),
-            "{e}"
-        );
-        let e = RunConfig::parse(p, "[theme]\nk = 3\n")
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("[theme]") && e.contains("unknown field"), "{e}");
-        let e = RunConfig::parse(p, "[themes]\nk_max = \"many\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("line 2: [themes] k_max:"), "{e}");
-        let e = RunConfig::parse(p, "[themes]\nalgo = \"dbscan\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("[themes] algo") && e.contains("kmeans"), "{e}");
+        for (text, needles) in [
+            ("[themes]\nk = \n", &["my.toml: line 2:"][..]),
+            (
+                "[themes]\nkk = 3\n",
+                &["line 2: [themes] kk:", "unknown field"],
+            ),
+            ("[theme]\nk = 3\n", &["[theme]", "unknown field"]),
+            ("[themes]\nk_max = \"many\"\n", &["line 2: [themes] k_max:"]),
+            (
+                "[themes]\nalgo = \"dbscan\"\n",
+                &["[themes] algo", "kmeans"],
+            ),
+        ] {
+            let e = RunConfig::parse(Path::new("my.toml"), text)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("my.toml: "), "{e}");
+            for needle in needles {
+                assert!(e.contains(needle), "`{needle}` missing from: {e}");
+            }
+        }
     }
 
     #[test]

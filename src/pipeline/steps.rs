@@ -7,7 +7,7 @@ use crate::corpus::{Corpus, TextUnit, Unit};
 use crate::embed::Embedder;
 use crate::model::{self, ResolveOptions, ResolvedModel};
 use crate::sentiment::score::{score_mentions, CorpusMention, ScoredMention};
-use crate::sentiment::Scorer;
+use crate::sentiment::{Scorer, ScoringModel};
 use crate::store::EmbeddingSet;
 
 use super::{Events, PipelineError, Task};
@@ -43,6 +43,46 @@ pub fn open_cache(settings: &ModelSettings, events: &mut dyn Events) -> Option<E
     }
 }
 
+/// Runs `work` as a task of `total` items, telling `events` how far it got.
+pub fn counted<T>(
+    events: &mut dyn Events,
+    task: Task,
+    total: usize,
+    work: impl FnOnce(&mut dyn FnMut(usize)) -> T,
+) -> T {
+    events.task_started(task, total);
+    let out = work(&mut |n| events.task_progress(n));
+    events.task_finished();
+    out
+}
+
+/// The encoder a scoring method needs (the head's features), checked against the head; none
+/// for a method that needs none (VADER).
+pub fn scoring_encoder(
+    scoring: &ScoringModel,
+    settings: &ModelSettings,
+    resolve: &ResolveOptions,
+) -> Result<Option<Embedder>, PipelineError> {
+    if !scoring.needs_encoder() {
+        return Ok(None);
+    }
+    let (_, embedder) = load_encoder(settings, resolve, None)?;
+    scoring.check_encoder(embedder.info())?;
+    Ok(Some(embedder))
+}
+
+/// Embeds the rows through the cache the settings name (opened for this call).
+pub fn embed_cached(
+    embedder: &Embedder,
+    settings: &ModelSettings,
+    units: Vec<TextUnit>,
+    unit: Unit,
+    events: &mut dyn Events,
+) -> Result<EmbeddingSet, PipelineError> {
+    let cache = open_cache(settings, events);
+    embed(embedder, cache.as_ref(), units, unit, events)
+}
+
 /// Embeds the rows through the cache, with progress, and says what the cache held.
 pub fn embed(
     embedder: &Embedder,
@@ -52,12 +92,9 @@ pub fn embed(
     events: &mut dyn Events,
 ) -> Result<EmbeddingSet, PipelineError> {
     let total = units.len();
-    events.task_started(Task::Embedding, total);
-    let result = embed_units(embedder, cache, units, unit, &mut |n| {
-        events.task_progress(n)
-    });
-    events.task_finished();
-    let (set, used) = result?;
+    let (set, used) = counted(events, Task::Embedding, total, |progress| {
+        embed_units(embedder, cache, units, unit, progress)
+    })?;
     if let Some(c) = cache {
         events.info(&format!(
             "cache: {} of {total} {}s found, {} embedded ({})",
@@ -81,12 +118,9 @@ pub fn score(
 ) -> Result<Vec<ScoredMention>, PipelineError> {
     let cache = cache.filter(|_| scorer.cache_identity().is_some());
     let total = mentions.len();
-    events.task_started(Task::Mentions, total);
-    let result = score_mentions(corpus, mentions, scorer, cache, &mut |n| {
-        events.task_progress(n)
-    });
-    events.task_finished();
-    let (scored, used) = result?;
+    let (scored, used) = counted(events, Task::Mentions, total, |progress| {
+        score_mentions(corpus, mentions, scorer, cache, progress)
+    })?;
     if let Some(c) = cache {
         events.info(&format!(
             "cache: {} of {total} mention scores found, {} scored ({})",
