@@ -22,6 +22,10 @@ pub enum ActorError {
         message: String,
     },
 
+    /// The file names no actor and does not ask for the built-in ones: nothing would match.
+    #[error("{} lists no actors: add [[actor]] tables (`themescope actors INPUT` writes a file to edit), or set `gazetteer = true` to match only the built-in countries", path.display())]
+    Empty { path: PathBuf },
+
     /// The file parses but says something impossible.
     #[error("{} line {line}: {message}", path.display())]
     Invalid {

@@ -58,6 +58,17 @@ pub fn parse_actor_file(path: &Path, text: &str) -> Result<ActorFile, ActorError
             message: e.message().trim().replace('\n', " "),
         }
     })?;
+    // An empty file (or one that turns the gazetteer off and lists nobody) is a mistake, not a
+    // request for the built-in actors: those must be asked for.
+    let asks_gazetteer = file.gazetteer
+        && text
+            .lines()
+            .any(|l| l.trim_start().starts_with("gazetteer"));
+    if file.actors.is_empty() && !asks_gazetteer {
+        return Err(ActorError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
     let invalid = |line: usize, message: String| ActorError::Invalid {
         path: path.to_path_buf(),
         line,
@@ -171,8 +182,19 @@ kind = "organization"
         assert_eq!(f.actors[1].kind, ActorKind::Organisation);
         assert!(f.actors[1].aliases.is_empty());
         assert_eq!(f.actor_set().len(), 2);
-        let with = parse_actor_file(Path::new("a.toml"), "").unwrap();
+        let with = parse_actor_file(Path::new("a.toml"), "gazetteer = true\n").unwrap();
         assert!(with.gazetteer && with.actor_set().len() > 190);
+    }
+
+    #[test]
+    fn a_file_that_names_no_actor_is_an_error() {
+        for text in ["", "# nothing yet\n", "gazetteer = false\n"] {
+            let err = parse_actor_file(Path::new("a.toml"), text).unwrap_err();
+            assert!(
+                err.to_string().starts_with("a.toml lists no actors"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

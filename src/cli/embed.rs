@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{ArgMatches, Args};
+use themescope::fsutil::check_writable;
 use themescope::pipeline::steps;
 use themescope::store::{self, Format};
 
@@ -50,6 +51,7 @@ pub struct EmbedArgs {
 pub fn run(global: &GlobalArgs, args: &EmbedArgs, matches: &ArgMatches) -> Result<ExitCode> {
     // Cheap checks first: a bad --out or input fails before the model loads.
     let format = Format::from_path(&args.out)?;
+    check_writable(&args.out).with_context(|| format!("cannot write {}", args.out.display()))?;
     let config = super::settings::resolve(matches, None, &[])?;
     let units = args.corpus.read(global, &config.input, &args.inputs)?;
 

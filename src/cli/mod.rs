@@ -106,8 +106,29 @@ fn leaf(matches: &clap::ArgMatches) -> &clap::ArgMatches {
     m
 }
 
-/// The error and its causes on one line, without repeating a cause already in the message.
+/// Longest error line printed, in characters: a message may quote a file's header or line.
+const MAX_ERROR_CHARS: usize = 600;
+
+/// The error and its causes on one line, without repeating a cause already in the message;
+/// control characters escaped, and cut at [`MAX_ERROR_CHARS`].
 pub fn one_line(err: &anyhow::Error) -> String {
+    let line = chain_line(err);
+    let mut out = String::new();
+    for (n, c) in line.chars().enumerate() {
+        if n == MAX_ERROR_CHARS {
+            out.push_str(" …");
+            break;
+        }
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn chain_line(err: &anyhow::Error) -> String {
     let mut out = String::new();
     for cause in err.chain() {
         let text = cause.to_string();
@@ -119,7 +140,7 @@ pub fn one_line(err: &anyhow::Error) -> String {
         }
         out.push_str(&text);
     }
-    out.replace('\n', " ")
+    out
 }
 
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -133,6 +154,20 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn error_lines_are_one_short_printable_line() {
+        let long = format!("bad header: {}\u{7}\nnext", "x,".repeat(5000));
+        let line = one_line(&anyhow::anyhow!(long));
+        assert!(
+            line.chars().count() <= MAX_ERROR_CHARS + 2,
+            "{}",
+            line.len()
+        );
+        assert!(line.ends_with(" …"));
+        let short = one_line(&anyhow::anyhow!("a\u{7}b\nc").context("reading f.csv"));
+        assert_eq!(short, "reading f.csv: a\\u{7}b c");
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use clap::{ArgMatches, Args};
 use themescope::actors::read_actor_file;
 use themescope::corpus::Corpus;
-use themescope::fsutil::write_atomic;
+use themescope::fsutil::{check_writable, write_atomic};
 use themescope::pipeline::steps;
 use themescope::sentiment::aggregate::{aggregate, ActorSummary, AggregateOptions, ParagraphScore};
 use themescope::sentiment::score::actors_and_mentions;
@@ -66,6 +66,9 @@ pub fn run(global: &GlobalArgs, args: &SentimentCmdArgs, matches: &ArgMatches) -
     // `--seed` here seeds the bootstrap, not the themes.
     let config = super::settings::resolve(matches, None, &["seed"])?;
     let settings = &config.sentiment;
+    if let Some(out) = &args.out {
+        check_writable(out).with_context(|| format!("cannot write {}", out.display()))?;
+    }
     // Cheap checks first: a bad actor file or head fails before the corpus and model load.
     let file = settings
         .actors

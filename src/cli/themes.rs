@@ -4,10 +4,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{ArgMatches, Args};
 use themescope::config::RunConfig;
 use themescope::embed::Embedder;
+use themescope::fsutil::check_writable;
 use themescope::pipeline::steps;
 use themescope::store::{self, EmbeddingSet};
 use themescope::themes::{self, output};
@@ -57,6 +58,9 @@ pub struct ThemesArgs {
 
 pub fn run(global: &GlobalArgs, args: &ThemesArgs, matches: &ArgMatches) -> Result<ExitCode> {
     let config = super::settings::resolve(matches, None, &[])?;
+    if let Some(out) = &args.out {
+        check_writable(out).with_context(|| format!("cannot write {}", out.display()))?;
+    }
     let params = config.themes.params();
     let phrase_opts = config.themes.phrase_options()?;
     let (set, embedder) = match &args.embeddings {

@@ -54,6 +54,10 @@ pub enum CorpusError {
     )]
     NoReadableFiles { path: PathBuf },
     /// Everything was read, but no document had any text.
-    #[error("no text found in the inputs: {inputs}; pass files that contain text")]
-    EmptyCorpus { inputs: String },
+    #[error("no text found in the inputs: {inputs}{skipped}; pass files that contain text")]
+    EmptyCorpus {
+        inputs: String,
+        /// Each skipped file with its reason (` (skipped a.txt: …; b.bin: …)`), or nothing.
+        skipped: String,
+    },
 }

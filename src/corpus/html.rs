@@ -117,7 +117,7 @@ impl Writer {
 
 /// Text of `html`'s main content and its `<title>`.
 pub(crate) fn to_text(html: &str) -> (String, Option<String>) {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&super::html_depth::bounded(html));
     let title = doc
         .tree
         .root()

@@ -7,6 +7,7 @@
 mod boilerplate;
 mod error;
 mod html;
+mod html_depth;
 mod input;
 mod markdown;
 mod parse;
@@ -264,7 +265,16 @@ impl Corpus {
             } else {
                 names.join(", ")
             };
-            return Err(CorpusError::EmptyCorpus { inputs });
+            let reasons: Vec<String> = skipped
+                .iter()
+                .flat_map(|list| list.iter())
+                .map(|k| format!("{}: {}", k.path, k.reason))
+                .collect();
+            let skipped = match reasons.is_empty() {
+                true => String::new(),
+                false => format!(" (skipped {})", reasons.join("; ")),
+            };
+            return Err(CorpusError::EmptyCorpus { inputs, skipped });
         }
         Ok(Corpus::from_documents(documents))
     }

@@ -111,6 +111,15 @@ pub(crate) fn csv(path: &Path, text: &str, text_field: &str) -> Result<Vec<Recor
             format!("{e}; check the quoting and the number of fields"),
         )
     };
+    if let Some(line) = unterminated_quote(text) {
+        return Err(bad(
+            path,
+            line,
+            "a quoted field opened here is never closed, so the rest of the file would be read \
+             as one field; close the quote (a quote inside a quoted field is written twice: \"\")"
+                .to_string(),
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = reader.headers().map_err(csv_error)?.clone();
     let Some(text_column) = headers.iter().position(|h| h == text_field) else {
@@ -147,6 +156,34 @@ pub(crate) fn csv(path: &Path, text: &str, text_field: &str) -> Result<Vec<Recor
         records.push(record);
     }
     Ok(records)
+}
+
+/// The line where a quoted field opens and never closes, read as the csv reader does: a quote
+/// is special only at the start of a field, and `""` inside a quoted field is a quote.
+fn unterminated_quote(text: &str) -> Option<u64> {
+    let (mut line, mut opened_at): (u64, u64) = (1, 0);
+    let (mut in_quotes, mut field_start) = (false, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                }
+                '"' => in_quotes = false,
+                '\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' if field_start => (in_quotes, opened_at) = (true, line),
+            ',' => field_start = true,
+            '\n' => (field_start, line) = (true, line + 1),
+            _ => field_start = false,
+        }
+    }
+    in_quotes.then_some(opened_at)
 }
 
 #[cfg(test)]
@@ -235,6 +272,17 @@ mod tests {
             err.to_string(),
             "feed.csv has no `text` column (columns: id, body); name the text column with the text field option (--text-field)"
         );
+    }
+
+    #[test]
+    fn csv_with_an_unterminated_quote_names_the_line_where_it_opens() {
+        let text = "id,text\n1,\"fine, quoted\"\n2,\"never closed\n3,lost\n4,lost too\n";
+        let err = csv(Path::new("feed.csv"), text, "text")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("feed.csv line 3: a quoted field"), "{err}");
+        let ok = "id,text\n1,\"say \"\"hi\"\"\nthere\"\n2,5\" screen\n";
+        assert_eq!(csv(Path::new("f.csv"), ok, "text").unwrap().len(), 2);
     }
 
     #[test]

@@ -256,9 +256,16 @@ impl Embedder {
 
     /// Tokenises `texts` as the encoder sees them (special tokens added, truncated at
     /// `max_seq_length`, no padding), in parallel.
+    /// Only a bounded prefix of a very long text is tokenised ([`tokens::bounded_prefix`]), so
+    /// memory and time stay small whatever one paragraph holds.
     pub fn tokenize(&self, texts: &[&str]) -> Result<Vec<tokenizers::Encoding>, EmbedError> {
+        let max_length = self.info.max_seq_length;
+        let bounded = texts
+            .iter()
+            .map(|t| tokens::bounded_prefix(&self.tokenizer, t, max_length))
+            .collect::<Result<Vec<&str>, _>>()?;
         self.tokenizer
-            .encode_batch(texts.to_vec(), true)
+            .encode_batch(bounded, true)
             .map_err(|e| EmbedError::Tokenize(e.to_string()))
     }
 

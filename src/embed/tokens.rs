@@ -39,6 +39,50 @@ pub fn load_tokenizer(path: &Path, max_length: usize) -> Result<Tokenizer, Embed
     Ok(tokenizer)
 }
 
+/// Bytes of text tokenised at first, per token of the limit: paragraphs shorter than this are
+/// tokenised whole, as before.
+const BYTES_PER_TOKEN: usize = 16;
+
+/// The prefix of `text` that tokenises to the same first `max_length` tokens as the whole text,
+/// found by tokenising growing prefixes: a 50 MB paragraph costs a few kilobytes of
+/// tokenisation instead of gigabytes. A prefix is enough once its truncated encoding is full
+/// and the word holding its last token ends inside it (a whitespace or punctuation character
+/// follows): word pieces, and the `[UNK]` of an over-long word, depend only on the whole word.
+pub fn bounded_prefix<'a>(
+    tokenizer: &Tokenizer,
+    text: &'a str,
+    max_length: usize,
+) -> Result<&'a str, EmbedError> {
+    let mut budget = max_length.saturating_mul(BYTES_PER_TOKEN).max(1024);
+    while budget < text.len() {
+        let mut cut = budget;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let prefix = &text[..cut];
+        let encoding = tokenizer
+            .encode(prefix, true)
+            .map_err(|e| EmbedError::Tokenize(e.to_string()))?;
+        if encoding.len() >= max_length {
+            let end = encoding
+                .get_offsets()
+                .iter()
+                .map(|o| o.1)
+                .max()
+                .unwrap_or(0);
+            let word_ends = |c: char| c.is_whitespace() || c.is_ascii_punctuation();
+            if prefix
+                .get(end..)
+                .is_some_and(|rest| rest.chars().any(word_ends))
+            {
+                return Ok(prefix);
+            }
+        }
+        budget = budget.saturating_mul(4);
+    }
+    Ok(text)
+}
+
 /// Ids, token types and attention mask (all batch × longest), padded with `pad_id`.
 pub fn batch_tensors(
     batch: &[&Encoding],

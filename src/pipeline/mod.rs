@@ -26,16 +26,19 @@ use std::time::Instant;
 
 pub use events::{Events, Silent, Stage, Task};
 
-use crate::actors::read_actor_file;
+use crate::actors::{read_actor_file, ActorFile};
+use crate::cache::EmbeddingCache;
 use crate::config::RunConfig;
 use crate::corpus::{Corpus, SkippedInput, Unit};
-use crate::model::ResolveOptions;
+use crate::embed::Embedder;
+use crate::model::{ResolveOptions, ResolvedModel};
 use crate::report::{self, Report, ReportInputs, SentimentRef};
 use crate::sentiment::aggregate::{aggregate, ActorSummary, AggregateOptions};
 use crate::sentiment::score::{actors_and_mentions, ScoredMention};
-use crate::sentiment::ScoringModel;
+use crate::sentiment::{Scorer, ScoringModel};
 use crate::store::EmbeddingSet;
-use crate::themes::{self, ThemeResult};
+use crate::themes::phrases::PhraseOptions;
+use crate::themes::{self, ThemeParams, ThemeResult};
 
 /// Exit status when `strict` is set and input files were skipped.
 pub const EXIT_SKIPPED: u8 = 3;
@@ -61,6 +64,8 @@ pub enum PipelineError {
     Actors(#[from] crate::actors::ActorError),
     #[error("scoring failed")]
     Sentiment(#[from] crate::sentiment::SentimentError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// The output folder or a file in it could not be made.
     #[error("cannot {action} {}", path.display())]
     Output {
@@ -175,24 +180,36 @@ pub fn run(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipelin
     result
 }
 
+/// What is loaded and checked before any heavy work: a bad stop-word file, actor file or head
+/// fails here, before the corpus or the model is read.
+struct Prepared {
+    params: ThemeParams,
+    phrase_opts: PhraseOptions,
+    actor_file: Option<ActorFile>,
+    scoring: ScoringModel,
+}
+
+impl Prepared {
+    fn new(c: &RunConfig) -> Result<Prepared, PipelineError> {
+        c.check("")?;
+        if let Some(n) = c.model.threads {
+            // candle's kernels and the tokenizer read this before their pools start.
+            std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+        }
+        let actors = c.sentiment.actors.as_deref();
+        Ok(Prepared {
+            params: c.themes.params(),
+            phrase_opts: c.themes.phrase_options()?,
+            actor_file: actors.map(read_actor_file).transpose()?,
+            scoring: ScoringModel::load(c.sentiment.method, &c.sentiment.head)?,
+        })
+    }
+}
+
 fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, PipelineError> {
     let started = Instant::now();
     let c = &spec.config;
-    c.check("")?;
-    if let Some(n) = c.model.threads {
-        // candle's kernels and the tokenizer read this before their pools start.
-        std::env::set_var("RAYON_NUM_THREADS", n.to_string());
-    }
-    let params = c.themes.params();
-    let phrase_opts = c.themes.phrase_options()?;
-    let actor_file = c
-        .sentiment
-        .actors
-        .as_deref()
-        .map(read_actor_file)
-        .transpose()?;
-    let scoring = ScoringModel::load(c.sentiment.method, &c.sentiment.head)?;
-
+    let p = Prepared::new(c)?;
     let mut clock = Clock {
         events,
         stages: Vec::new(),
@@ -201,95 +218,137 @@ fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipeline
     let (model, embedder) = clock.time(Stage::LoadModel, |_| {
         steps::load_encoder(&c.model, &spec.resolve, None)
     })?;
-    scoring.check_encoder(embedder.info())?;
+    p.scoring.check_encoder(embedder.info())?;
     let cache = steps::open_cache(&c.model, clock.events);
     let set = clock.time(Stage::Embed, |ev| {
         let units = corpus.units(Unit::Paragraph);
         steps::embed(&embedder, cache.as_ref(), units, Unit::Paragraph, ev)
     })?;
-    params.validate(set.rows.len(), set.vectors.ncols())?;
-
+    p.params.validate(set.rows.len(), set.vectors.ncols())?;
     let found = clock.time(Stage::Themes, |_| {
         let mut embed_phrases = embedder.phrase_embedder();
         Ok(themes::find_themes(
             &set,
-            &params,
-            &phrase_opts,
+            &p.params,
+            &p.phrase_opts,
             &mut embed_phrases,
         )?)
     })?;
-
-    let (scored, summaries) = clock.time(Stage::Sentiment, |ev| {
-        let (actors, mentions) =
-            actors_and_mentions(&corpus, actor_file.as_ref(), c.sentiment.min_mentions);
-        let scorer = scoring.scorer(Some(&embedder))?;
-        let scored = steps::score(&corpus, mentions, scorer.as_ref(), cache.as_ref(), ev)?;
-        let themes_by_row = themes_by_row(&found);
-        let opts = AggregateOptions {
-            min_mentions: c.sentiment.min_mentions,
-            seed: params.seed,
-            ..AggregateOptions::default()
+    let (mentions, actors) = clock.time(Stage::Sentiment, |ev| {
+        let scorer = p.scoring.scorer(Some(&embedder))?;
+        let found = Found {
+            corpus: &corpus,
+            themes: &found,
         };
-        let summaries = aggregate(&actors, &scored, Some(&themes_by_row), &opts);
-        Ok((scored, summaries))
+        sentiment(c, &p, found, scorer.as_ref(), cache.as_ref(), ev)
     })?;
     drop(cache);
 
-    clock.events.stage_started(Stage::Report);
     let report = report::build(&ReportInputs {
         title: spec.title(),
         corpus: &corpus,
         skipped: &skipped,
         set: &set,
         themes: &found,
-        mentions: &scored,
-        summaries: &summaries,
-        sentiment: SentimentRef {
-            method: c.sentiment.method.as_str().to_string(),
-            head: scoring.head().map(|h| h.source.clone()),
-            min_mentions: c.sentiment.min_mentions,
-        },
+        mentions: &mentions,
+        summaries: &actors,
+        sentiment: sentiment_ref(c, &p.scoring),
     });
-    let write_started = Instant::now();
-    output::write_report(&spec.out, &report, &set, &found, &scored)?;
-    let seconds = write_started.elapsed().as_secs_f64();
-    clock.stages.push((Stage::Report.name(), seconds));
-    clock.events.stage_finished(Stage::Report, seconds);
-
-    let exit_code = if spec.strict && !skipped.is_empty() {
-        EXIT_SKIPPED
-    } else {
-        0
-    };
-    let manifest = report::manifest::build(&report::manifest::ManifestInputs {
-        command: &spec.command,
-        config_file: spec.config_file.as_deref(),
-        config: c,
-        model: &model,
-        encoder: embedder.info(),
-        head: scoring.head(),
-        corpus: &corpus,
-        skipped: &skipped,
-        stages: &clock.stages,
-        total_seconds: started.elapsed().as_secs_f64(),
-        exit_code,
-    });
-    output::write_json(&spec.out.join("run.json"), &manifest)?;
-    clock.events.info(&format!(
-        "wrote {}/report.html (and report.md, report.json, paragraphs.parquet, run.json)",
-        spec.out.display()
-    ));
-    Ok(RunOutput {
+    let mut output = RunOutput {
         corpus,
         skipped,
         embeddings: set,
         themes: found,
-        mentions: scored,
-        actors: summaries,
+        mentions,
+        actors,
         report,
-        manifest,
-        exit_code,
-    })
+        manifest: serde_json::Value::Null,
+        exit_code: 0,
+    };
+    clock.time(Stage::Report, |_| output::write_report(&spec.out, &output))?;
+    let loaded = Loaded {
+        model: &model,
+        embedder: &embedder,
+        scoring: &p.scoring,
+    };
+    record(spec, loaded, clock, started, &mut output)?;
+    Ok(output)
+}
+
+/// What a run loaded, for its manifest.
+struct Loaded<'a> {
+    model: &'a ResolvedModel,
+    embedder: &'a Embedder,
+    scoring: &'a ScoringModel,
+}
+
+/// Sets the exit status and writes the manifest, `run.json`, last.
+fn record(
+    spec: &RunSpec,
+    loaded: Loaded<'_>,
+    clock: Clock<'_>,
+    started: Instant,
+    output: &mut RunOutput,
+) -> Result<(), PipelineError> {
+    output.exit_code = match spec.strict && !output.skipped.is_empty() {
+        true => EXIT_SKIPPED,
+        false => 0,
+    };
+    output.manifest = report::manifest::build(&report::manifest::ManifestInputs {
+        command: &spec.command,
+        config_file: spec.config_file.as_deref(),
+        config: &spec.config,
+        model: loaded.model,
+        encoder: loaded.embedder.info(),
+        head: loaded.scoring.head(),
+        corpus: &output.corpus,
+        skipped: &output.skipped,
+        stages: &clock.stages,
+        total_seconds: started.elapsed().as_secs_f64(),
+        exit_code: output.exit_code,
+    });
+    output::write_json(&spec.out.join("run.json"), &output.manifest)?;
+    clock.events.info(&format!(
+        "wrote {}/report.html (and report.md, report.json, paragraphs.parquet, run.json)",
+        spec.out.display()
+    ));
+    Ok(())
+}
+
+fn sentiment_ref(c: &RunConfig, scoring: &ScoringModel) -> SentimentRef {
+    SentimentRef {
+        method: c.sentiment.method.as_str().to_string(),
+        head: scoring.head().map(|h| h.source.clone()),
+        min_mentions: c.sentiment.min_mentions,
+    }
+}
+
+/// What the sentiment stage reads of earlier stages.
+struct Found<'a> {
+    corpus: &'a Corpus,
+    themes: &'a ThemeResult,
+}
+
+/// Finds the actors and their mentions, scores them and aggregates per actor and theme.
+fn sentiment(
+    c: &RunConfig,
+    p: &Prepared,
+    found: Found<'_>,
+    scorer: &dyn Scorer,
+    cache: Option<&EmbeddingCache>,
+    events: &mut dyn Events,
+) -> Result<(Vec<ScoredMention>, Vec<ActorSummary>), PipelineError> {
+    let min_mentions = c.sentiment.min_mentions;
+    let (actors, mentions) = actors_and_mentions(found.corpus, p.actor_file.as_ref(), min_mentions);
+    let scored = steps::score(found.corpus, mentions, scorer, cache, events)?;
+    let opts = AggregateOptions {
+        min_mentions,
+        seed: p.params.seed,
+        ..AggregateOptions::default()
+    };
+    let themes = themes_by_row(found.themes);
+    let summaries = aggregate(&actors, &scored, Some(&themes), &opts);
+    Ok((scored, summaries))
 }
 
 /// Reads the corpus, skipping (and reporting) files that cannot be read.

@@ -5,12 +5,9 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::fsutil::write_atomic;
-use crate::report::{self, Report};
-use crate::sentiment::score::ScoredMention;
-use crate::store::EmbeddingSet;
-use crate::themes::ThemeResult;
+use crate::report;
 
-use super::PipelineError;
+use super::{PipelineError, RunOutput};
 
 /// Creates the folder when missing and checks that files can be written in it; `true` when
 /// this call created it.
@@ -21,8 +18,7 @@ pub fn prepare_dir(dir: &Path) -> Result<bool, PipelineError> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let probe = tempfile::NamedTempFile::new_in(dir);
-    if let Err(source) = probe {
+    if let Err(source) = crate::fsutil::check_writable(&dir.join("report.html")) {
         if !existed {
             let _ = std::fs::remove_dir(dir);
         }
@@ -36,26 +32,16 @@ pub fn prepare_dir(dir: &Path) -> Result<bool, PipelineError> {
 }
 
 /// Writes `report.json`, `report.md`, `report.html` and `paragraphs.parquet`.
-pub fn write_report(
-    dir: &Path,
-    report: &Report,
-    set: &EmbeddingSet,
-    themes: &ThemeResult,
-    mentions: &[ScoredMention],
-) -> Result<(), PipelineError> {
+pub fn write_report(dir: &Path, out: &RunOutput) -> Result<(), PipelineError> {
+    let report = &out.report;
     write_file(&dir.join("report.json"), &report.to_json())?;
     let markdown = report::markdown::render(report);
     write_file(&dir.join("report.md"), markdown.as_bytes())?;
     let html = report::html::render(report);
     write_file(&dir.join("report.html"), html.as_bytes())?;
     let parquet = dir.join("paragraphs.parquet");
-    report::paragraphs::write(&parquet, set, themes, mentions).map_err(|source| {
-        PipelineError::Output {
-            action: "write",
-            path: parquet,
-            source,
-        }
-    })
+    report::paragraphs::write(&parquet, &out.embeddings, &out.themes, &out.mentions)?;
+    Ok(())
 }
 
 /// Writes a JSON value, pretty-printed, with a final newline.

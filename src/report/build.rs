@@ -9,7 +9,7 @@ use super::{
 };
 use crate::corpus::{Corpus, SkippedInput};
 use crate::sentiment::aggregate::{ActorSummary, ParagraphScore};
-use crate::sentiment::score::ScoredMention;
+use crate::sentiment::score::{by_paragraph, ScoredMention};
 use crate::store::EmbeddingSet;
 use crate::themes::ThemeResult;
 
@@ -43,13 +43,7 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
     let labels: Vec<String> = themes.themes.iter().map(|t| t.label.clone()).collect();
 
     // Mentions by (document, paragraph index), for highlighting.
-    let mut by_paragraph: HashMap<(&str, usize), Vec<&ScoredMention>> = HashMap::new();
-    for m in mentions {
-        by_paragraph
-            .entry((m.mention.doc_id.as_str(), m.mention.paragraph))
-            .or_default()
-            .push(m);
-    }
+    let by_paragraph = by_paragraph(mentions);
     let mention_entries = |doc_id: &str, para: usize| -> Vec<MentionEntry> {
         by_paragraph
             .get(&(doc_id, para))

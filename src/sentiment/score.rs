@@ -51,6 +51,19 @@ pub struct ScoredMention {
     pub prediction: Prediction,
 }
 
+/// Mentions grouped by paragraph: (document id, paragraph index) → its mentions in order.
+pub fn by_paragraph(
+    mentions: &[ScoredMention],
+) -> std::collections::HashMap<(&str, usize), Vec<&ScoredMention>> {
+    let mut out: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+    for m in mentions {
+        out.entry((m.mention.doc_id.as_str(), m.mention.paragraph))
+            .or_default()
+            .push(m);
+    }
+    out
+}
+
 /// The actors (from the file, else discovered with at least `min_mentions` mentions) and
 /// every mention of them in the corpus.
 pub fn actors_and_mentions(

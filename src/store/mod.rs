@@ -36,6 +36,7 @@ use ndarray::Array2;
 
 pub use error::StoreError;
 pub use npy::{npy_info_path, npy_rows_path, read_npy_matrix};
+pub use parquet::ExtraColumns;
 
 /// How the vectors were made; recorded in every format.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -110,6 +111,17 @@ pub fn write(path: &Path, set: &EmbeddingSet) -> Result<(), StoreError> {
         Format::Safetensors => safetensors::write(path, set),
         Format::Parquet => parquet::write(path, set),
     }
+}
+
+/// Writes `set` as Parquet with `extra` columns between `text` and `embedding`, and the same
+/// metadata as [`write()`] (the run's `paragraphs.parquet`).
+pub fn write_parquet_with(
+    path: &Path,
+    set: &EmbeddingSet,
+    extra: &dyn ExtraColumns,
+) -> Result<(), StoreError> {
+    check_set(path, set)?;
+    parquet::write_with(path, set, extra)
 }
 
 /// Reads an [`EmbeddingSet`] written by [`write()`] (or by another tool following the same layout).

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use ndarray::Array2;
 
 use super::{f32_from_le_bytes, EmbeddingInfo, EmbeddingSet, RowMeta, StoreError};
-use crate::fsutil::write_atomic;
+use crate::fsutil::AtomicSet;
 
 const MAGIC: &[u8] = b"\x93NUMPY";
 const FORMAT: &str = ".npy embedding";
@@ -24,36 +24,42 @@ pub fn npy_info_path(npy: &Path) -> PathBuf {
 }
 
 pub(crate) fn write(path: &Path, set: &EmbeddingSet) -> Result<(), StoreError> {
+    // The three files are written as a set: a failure leaves the previous set whole.
+    let mut files = AtomicSet::new();
     let info_path = npy_info_path(path);
-    write_atomic(&info_path, |f| {
-        serde_json::to_writer_pretty(&mut *f, &set.info)?;
-        f.write_all(b"\n")
-    })
-    .map_err(|e| StoreError::write(&info_path, e))?;
-
+    files
+        .write(&info_path, |f| {
+            serde_json::to_writer_pretty(&mut *f, &set.info)?;
+            f.write_all(b"\n")
+        })
+        .map_err(|e| StoreError::write(&info_path, e))?;
     let rows_path = npy_rows_path(path);
-    write_atomic(&rows_path, |f| {
-        let mut w = BufWriter::new(f);
-        for row in &set.rows {
-            // serde_json escapes control characters, so each row stays on one line.
-            serde_json::to_writer(&mut w, row)?;
-            w.write_all(b"\n")?;
-        }
-        w.flush()
-    })
-    .map_err(|e| StoreError::write(&rows_path, e))?;
-
-    // Last: a complete .npy means its sidecars are already in place.
+    files
+        .write(&rows_path, |f| {
+            let mut w = BufWriter::new(f);
+            for row in &set.rows {
+                // serde_json escapes control characters, so each row stays on one line.
+                serde_json::to_writer(&mut w, row)?;
+                w.write_all(b"\n")?;
+            }
+            w.flush()
+        })
+        .map_err(|e| StoreError::write(&rows_path, e))?;
+    // Renamed last: a complete .npy means its sidecars are already in place.
     let (rows, dim) = set.vectors.dim();
-    write_atomic(path, |f| {
-        let mut w = BufWriter::new(f);
-        w.write_all(&header(rows, dim))?;
-        for v in set.vectors.iter() {
-            w.write_all(&v.to_le_bytes())?;
-        }
-        w.flush()
-    })
-    .map_err(|e| StoreError::write(path, e))
+    files
+        .write(path, |f| {
+            let mut w = BufWriter::new(f);
+            w.write_all(&header(rows, dim))?;
+            for v in set.vectors.iter() {
+                w.write_all(&v.to_le_bytes())?;
+            }
+            w.flush()
+        })
+        .map_err(|e| StoreError::write(path, e))?;
+    files
+        .commit()
+        .map_err(|(failed, e)| StoreError::write(failed, e))
 }
 
 /// Magic, version 1.0, header length and the header dict, padded with spaces and a final newline

@@ -32,18 +32,39 @@ const INFO_KEY: &str = "themescope";
 /// stream, large enough that snappy pages compress well.
 const ROW_GROUP: usize = 4096;
 
+/// Columns a caller adds to an embeddings file, between `text` and `embedding` (the run's
+/// `paragraphs.parquet`: theme, mentions...), built one row group at a time.
+pub trait ExtraColumns {
+    /// The added fields, in order.
+    fn fields(&self) -> Vec<Field>;
+    /// The added columns for rows `start..end`, in the order of [`ExtraColumns::fields`].
+    fn columns(&self, start: usize, end: usize) -> io::Result<Vec<ArrayRef>>;
+}
+
+/// No added columns: a plain embeddings file.
+struct NoExtra;
+
+impl ExtraColumns for NoExtra {
+    fn fields(&self) -> Vec<Field> {
+        Vec::new()
+    }
+    fn columns(&self, _: usize, _: usize) -> io::Result<Vec<ArrayRef>> {
+        Ok(Vec::new())
+    }
+}
+
 pub(crate) fn write(path: &Path, set: &EmbeddingSet) -> Result<(), StoreError> {
-    let invalid = |reason: String| StoreError::InvalidSet {
-        path: path.to_path_buf(),
-        reason,
-    };
-    // `check_set` already ensured 0 < dim <= i32::MAX.
-    let dim = i32::try_from(set.info.dim).map_err(|e| invalid(e.to_string()))?;
-    let item = Arc::new(Field::new("item", DataType::Float32, false));
-    let info_json = serde_json::to_string(&set.info).map_err(|e| invalid(e.to_string()))?;
-    let info_value = serde_json::to_value(&set.info).map_err(|e| invalid(e.to_string()))?;
-    let mut kv = vec![KeyValue::new(INFO_KEY.to_string(), info_json)];
-    if let serde_json::Value::Object(fields) = info_value {
+    write_with(path, set, &NoExtra)
+}
+
+/// The key-value metadata: the [`EmbeddingInfo`] as JSON under [`INFO_KEY`], and field by
+/// field under its own keys.
+fn info_metadata(info: &EmbeddingInfo) -> Result<Vec<KeyValue>, serde_json::Error> {
+    let mut kv = vec![KeyValue::new(
+        INFO_KEY.to_string(),
+        serde_json::to_string(info)?,
+    )];
+    if let serde_json::Value::Object(fields) = serde_json::to_value(info)? {
         for (k, v) in fields {
             let v = match v {
                 serde_json::Value::String(s) => s,
@@ -53,25 +74,37 @@ pub(crate) fn write(path: &Path, set: &EmbeddingSet) -> Result<(), StoreError> {
             kv.push(KeyValue::new(k, v));
         }
     }
+    Ok(kv)
+}
+
+/// Writes an embeddings file with `extra` columns, atomically.
+pub fn write_with(
+    path: &Path,
+    set: &EmbeddingSet,
+    extra: &dyn ExtraColumns,
+) -> Result<(), StoreError> {
+    let invalid = |reason: String| StoreError::InvalidSet {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let dim = i32::try_from(set.info.dim).map_err(|e| invalid(e.to_string()))?;
+    let item = Arc::new(Field::new("item", DataType::Float32, false));
+    let kv = info_metadata(&set.info).map_err(|e| invalid(e.to_string()))?;
     // The same keys also go in the Arrow schema: pyarrow shows only the embedded Arrow schema's
     // metadata as `table.schema.metadata`, while DuckDB and others read the file key-values.
     let schema_meta = kv
         .iter()
         .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
         .collect();
-    let schema = Arc::new(Schema::new_with_metadata(
-        vec![
-            Field::new("doc_id", DataType::Utf8, false),
-            Field::new("para_index", DataType::Int64, false),
-            Field::new("text", DataType::Utf8, false),
-            Field::new(
-                "embedding",
-                DataType::FixedSizeList(item.clone(), dim),
-                false,
-            ),
-        ],
-        schema_meta,
-    ));
+    let mut fields = vec![
+        Field::new("doc_id", DataType::Utf8, false),
+        Field::new("para_index", DataType::Int64, false),
+        Field::new("text", DataType::Utf8, false),
+    ];
+    fields.extend(extra.fields());
+    let embedding = DataType::FixedSizeList(item.clone(), dim);
+    fields.push(Field::new("embedding", embedding, false));
+    let schema = Arc::new(Schema::new_with_metadata(fields, schema_meta));
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_size(ROW_GROUP)
@@ -94,22 +127,23 @@ pub(crate) fn write(path: &Path, set: &EmbeddingSet) -> Result<(), StoreError> {
             let end = (start + ROW_GROUP).min(set.rows.len());
             let rows = &set.rows[start..end];
             let vectors = set.vectors.slice(ndarray::s![start..end, ..]);
-            let columns: Vec<ArrayRef> = vec![
+            let mut columns: Vec<ArrayRef> = vec![
                 Arc::new(StringArray::from_iter_values(
                     rows.iter().map(|r| &r.doc_id),
                 )),
                 Arc::new(Int64Array::from(para_indices[start..end].to_vec())),
                 Arc::new(StringArray::from_iter_values(rows.iter().map(|r| &r.text))),
-                Arc::new(
-                    FixedSizeListArray::try_new(
-                        item.clone(),
-                        dim,
-                        Arc::new(Float32Array::from_iter_values(vectors.iter().copied())),
-                        None,
-                    )
-                    .map_err(io::Error::other)?,
-                ),
             ];
+            columns.extend(extra.columns(start, end)?);
+            columns.push(Arc::new(
+                FixedSizeListArray::try_new(
+                    item.clone(),
+                    dim,
+                    Arc::new(Float32Array::from_iter_values(vectors.iter().copied())),
+                    None,
+                )
+                .map_err(io::Error::other)?,
+            ));
             let batch = RecordBatch::try_new(schema.clone(), columns).map_err(io::Error::other)?;
             writer.write(&batch).map_err(io::Error::other)?;
         }

@@ -94,6 +94,12 @@ impl Clusterer for HdbscanClusterer {
             min_samples: self.min_samples.max(1),
             ..HDbscan::default()
         };
+        // A core distance needs `min_samples` neighbours besides the row itself, and a cluster
+        // `min_cluster_size` rows: with fewer rows nothing is dense, every row is an outlier
+        // (and petal-clustering would index past its neighbour lists).
+        if x.nrows() <= model.min_samples || x.nrows() < model.min_cluster_size {
+            return Ok(vec![None; x.nrows()]);
+        }
         let (clusters, _outliers, _) = PetalFit::fit(&mut model, &x.to_owned(), None);
         let mut labels = vec![None; x.nrows()];
         // HashMap order is arbitrary: order clusters by their first row.
@@ -184,6 +190,27 @@ mod tests {
         let labels = groups(&c.fit(x.view()).unwrap());
         assert_eq!(labels[24], None);
         assert_eq!(labels.iter().flatten().max(), Some(&2));
+    }
+
+    #[test]
+    fn hdbscan_on_fewer_rows_than_it_needs_leaves_them_all_out() {
+        for rows in 1..=6 {
+            let x = Array2::from_shape_fn((rows, 2), |(i, j)| (i * 3 + j) as f64);
+            for (min_cluster_size, min_samples) in [(3, 3), (2, 1), (5, 5), (3, 2)] {
+                let c = HdbscanClusterer {
+                    min_cluster_size,
+                    min_samples,
+                };
+                let labels = c.fit(x.view()).unwrap();
+                assert_eq!(labels.len(), rows);
+            }
+        }
+        let two = Array2::from_shape_vec((2, 2), vec![0.0, 0.0, 1.0, 1.0]).unwrap();
+        let c = HdbscanClusterer {
+            min_cluster_size: 3,
+            min_samples: 3,
+        };
+        assert_eq!(c.fit(two.view()).unwrap(), vec![None, None]);
     }
 
     #[test]

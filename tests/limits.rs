@@ -1,0 +1,253 @@
+//! Regression tests for what a hostile test campaign found (issue "Reliability"): each case
+//! failed before its fix.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{assert_one_line_error, read_npy, stderr, themescope, write_tiny_bert};
+
+fn embed(tmp: &Path, model: &Path, cache: Option<&Path>, out: &Path) -> Output {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
+    let mut cmd = themescope(&tmp.join("hf"));
+    if let Some(dir) = cache {
+        cmd.env_remove("THEMESCOPE_NO_CACHE")
+            .arg("--cache")
+            .arg(dir);
+    }
+    let out = cmd
+        .arg("embed")
+        .arg(&corpus)
+        .arg("--model")
+        .arg(model)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    out
+}
+
+/// Halves the word embeddings of a model folder in place, as a retrained or re-downloaded
+/// checkpoint would change them.
+fn change_weights(dir: &Path) {
+    let path = dir.join("model.safetensors");
+    let mut tensors = candle_core::safetensors::load(&path, &candle_core::Device::Cpu).unwrap();
+    let name = "embeddings.word_embeddings.weight";
+    let halved = (tensors[name].clone() * 0.5).unwrap();
+    tensors.insert(name.to_string(), halved);
+    candle_core::safetensors::save(&tensors, &path).unwrap();
+}
+
+#[test]
+fn weights_changed_inside_a_model_folder_change_the_vectors_with_the_cache_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let model = t.join("org--tiny");
+    write_tiny_bert(&model, false);
+    let cache = t.join("cache");
+    let (before, after, fresh) = (
+        t.join("before.npy"),
+        t.join("after.npy"),
+        t.join("fresh.npy"),
+    );
+
+    let first = embed(t, &model, Some(&cache), &before);
+    assert!(stderr(&first).contains("cache: 0 of"), "{}", stderr(&first));
+    change_weights(&model);
+    let second = embed(t, &model, Some(&cache), &after);
+    // Nothing stale is served: every row is embedded again with the new weights...
+    assert!(
+        stderr(&second).contains("cache: 0 of"),
+        "{}",
+        stderr(&second)
+    );
+    embed(t, &model, None, &fresh);
+    let (before, after, fresh) = (read_npy(&before), read_npy(&after), read_npy(&fresh));
+    // ...so the vectors are those of a run without the cache, and not the old ones.
+    assert_eq!(after, fresh);
+    assert_ne!(after, before);
+
+    // The same weights again are found in the cache.
+    let third = embed(t, &model, Some(&cache), &t.join("third.npy"));
+    let rows = after.nrows();
+    assert!(
+        stderr(&third).contains(&format!("cache: {rows} of {rows}")),
+        "{}",
+        stderr(&third)
+    );
+}
+
+/// Text of `bytes` bytes or more: words and punctuation of varied lengths, no line break.
+fn long_line(bytes: usize) -> String {
+    let words = [
+        "Moscow", "and", "Beijing", "signed", "accords;", "analysts", "(wary)", "say", "x",
+    ];
+    let mut out = String::with_capacity(bytes + 16);
+    let mut i = 0usize;
+    while out.len() < bytes {
+        out.push_str(words[i % words.len()]);
+        out.push(if i % 7 == 0 { ',' } else { ' ' });
+        if i % 11 == 0 {
+            out.push_str("   ");
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn a_long_paragraph_is_tokenised_as_if_whole_from_a_bounded_prefix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("tiny");
+    write_tiny_bert(&dir, false);
+    let model = themescope::model::resolve(dir.to_str().unwrap(), &Default::default()).unwrap();
+    let embedder =
+        themescope::embed::Embedder::load(&model, &themescope::embed::EmbedOptions::default())
+            .unwrap();
+    let max_length = embedder.info().max_seq_length;
+    let mut whole = tokenizers::Tokenizer::from_file(dir.join("tokenizer.json")).unwrap();
+    whole.with_padding(None);
+    whole
+        .with_truncation(Some(tokenizers::TruncationParams {
+            max_length,
+            ..Default::default()
+        }))
+        .unwrap();
+    // A word far longer than a word piece may be ([UNK]) right where the cut may fall, and a
+    // run of spaces that makes no tokens at all.
+    let texts = [
+        long_line(300_000),
+        format!("{}{}", "a".repeat(5_000), long_line(100_000)),
+        format!("start{}{}", " ".repeat(200_000), long_line(50_000)),
+    ];
+    for text in &texts {
+        let got = embedder.tokenize(&[text.as_str()]).unwrap().remove(0);
+        let want = whole.encode(text.as_str(), true).unwrap();
+        assert_eq!(got.get_ids(), want.get_ids());
+        assert_eq!(got.get_offsets(), want.get_offsets());
+    }
+
+    // A 50 MB paragraph embeds as its first 300 kB do (the same first tokens), at once.
+    let huge = long_line(50_000_000);
+    let vectors = embedder
+        .embed(&[huge.as_str(), &huge[..300_000]], &mut |_| {})
+        .unwrap();
+    assert_eq!(vectors.row(0), vectors.row(1));
+}
+
+/// A folder holding `files` (name, content), and a tiny model beside it.
+fn setup(tmp: &Path, files: &[(&str, &str)]) -> (std::path::PathBuf, std::path::PathBuf) {
+    let corpus = tmp.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for (name, text) in files {
+        std::fs::write(corpus.join(name), text).unwrap();
+    }
+    let model = tmp.join("org--tiny");
+    write_tiny_bert(&model, false);
+    (corpus, model)
+}
+
+#[test]
+fn hdbscan_on_two_paragraphs_does_not_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let two = "Moscow and Beijing met.\n\nWashington watched the talks.\n";
+    let (corpus, model) = setup(tmp.path(), &[("two.txt", two)]);
+    let out = themescope(&tmp.path().join("hf"))
+        .args(["themes", "--algo", "hdbscan", "--json", "--model"])
+        .arg(&model)
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{err}");
+    let themes: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        themes["themes"].as_array().map(Vec::len),
+        Some(0),
+        "{themes}"
+    );
+}
+
+#[test]
+fn bad_inputs_are_one_line_errors_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let csv = "id,text\n1,\"a quote that never closes\n2,swallowed\n";
+    let (corpus, model) = setup(t, &[("feed.csv", csv)]);
+    let run = |args: &[&str]| {
+        themescope(&t.join("hf"))
+            .args(args)
+            .arg("--model")
+            .arg(&model)
+            .output()
+            .unwrap()
+    };
+    let c = corpus.to_str().unwrap();
+    let out = run(&["embed", c, "--out", t.join("e.npy").to_str().unwrap()]);
+    assert_one_line_error(&out, &["feed.csv line 2", "never closed"]);
+
+    // Every input unreadable: each file's reason is said.
+    let binary = t.join("blob.txt");
+    std::fs::write(&binary, [0u8, 159, 146, 150, 0, 1]).unwrap();
+    let out = run(&[
+        "run",
+        binary.to_str().unwrap(),
+        "--out",
+        t.join("R").to_str().unwrap(),
+    ]);
+    assert_one_line_error(&out, &["no text found", "blob.txt:"]);
+    // ...and the output folder it would have created is not left behind.
+    assert!(!t.join("R").exists());
+
+    let actors = t.join("actors.toml");
+    std::fs::write(&actors, "# to do\n").unwrap();
+    let (a, r) = (actors.to_str().unwrap(), t.join("R2"));
+    let out = run(&["run", c, "--out", r.to_str().unwrap(), "--actors", a]);
+    assert_one_line_error(&out, &["actors.toml lists no actors"]);
+
+    let config = t.join("themescope.toml");
+    std::fs::write(&config, "[model]\nthreads = 100000\n").unwrap();
+    let (f, r) = (config.to_str().unwrap(), t.join("R3"));
+    let out = run(&["run", c, "--out", r.to_str().unwrap(), "--config", f]);
+    assert_one_line_error(
+        &out,
+        &[
+            "themescope.toml",
+            "[model] threads = 100000",
+            "out of range",
+        ],
+    );
+
+    // An output that cannot be written fails before any work.
+    let nowhere = t.join("missing/dir/e.parquet");
+    let out = run(&["embed", c, "--out", nowhere.to_str().unwrap()]);
+    assert_one_line_error(
+        &out,
+        &["cannot write", "missing/dir/e.parquet", "does not exist"],
+    );
+}
+
+#[test]
+fn a_page_of_deeply_nested_divs_is_read_in_linear_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let n = 5_000_000 / 11;
+    let page = format!(
+        "<html><body>{}<p>Deep inside, Moscow and Beijing signed.</p>{}</body></html>",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    );
+    let path = tmp.path().join("deep.html");
+    std::fs::write(&path, &page).unwrap();
+    let started = std::time::Instant::now();
+    let corpus = themescope::corpus::Corpus::read(&[path], &Default::default()).unwrap();
+    // Seconds, not the 20 minutes of a parser scanning a million-deep stack per tag (the bound
+    // is loose: this machine is shared and slow).
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    assert_eq!(corpus.documents.len(), 1);
+    assert!(corpus.documents[0]
+        .text
+        .contains("Moscow and Beijing signed."));
+}
