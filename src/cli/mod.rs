@@ -112,7 +112,7 @@ const MAX_ERROR_CHARS: usize = 600;
 /// The error and its causes on one line, without repeating a cause already in the message;
 /// control characters escaped, and cut at [`MAX_ERROR_CHARS`].
 pub fn one_line(err: &anyhow::Error) -> String {
-    let line = chain_line(err);
+    let line = as_flags(&chain_line(err));
     let mut out = String::new();
     for (n, c) in line.chars().enumerate() {
         if n == MAX_ERROR_CHARS {
@@ -125,6 +125,24 @@ pub fn one_line(err: &anyhow::Error) -> String {
             c => out.push(c),
         }
     }
+    out
+}
+
+/// The library names a setting as ``option `batch_size` ``; on the command line it is the flag
+/// `--batch-size`.
+fn as_flags(message: &str) -> String {
+    const MARK: &str = "option `";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(MARK) {
+        let after = &rest[at + MARK.len()..];
+        let Some(end) = after.find('`') else { break };
+        out.push_str(&rest[..at]);
+        out.push_str("--");
+        out.push_str(&after[..end].replace('_', "-"));
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -167,6 +185,14 @@ mod tests {
         assert!(line.ends_with(" …"));
         let short = one_line(&anyhow::anyhow!("a\u{7}b\nc").context("reading f.csv"));
         assert_eq!(short, "reading f.csv: a\\u{7}b c");
+    }
+
+    #[test]
+    fn library_settings_read_as_flags() {
+        let e = anyhow::anyhow!("option `dtype` i8 runs on the CPU only; or option `device` cpu");
+        assert_eq!(one_line(&e), "--dtype i8 runs on the CPU only; or --device cpu");
+        assert_eq!(as_flags("option `k_max`: must be at least 2"), "--k-max: must be at least 2");
+        assert_eq!(as_flags("no option here `x`"), "no option here `x`");
     }
 
     #[test]

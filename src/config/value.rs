@@ -8,6 +8,11 @@ use std::str::FromStr;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Serializer;
 
+use crate::corpus::Unit;
+use crate::embed::{CpuEncoder, DeviceChoice, Precision};
+use crate::sentiment::Method;
+use crate::themes::Algo;
+
 /// Any scalar, as the text a flag would hold.
 struct ScalarText;
 
@@ -90,31 +95,80 @@ pub mod flag {
     }
 }
 
+/// An enum whose values are named in settings (`algo = "kmeans"`); the names are the CLI's
+/// (tested against clap's).
+pub trait Choice: Sized + Copy + 'static {
+    const ALL: &'static [Self];
+    fn name(self) -> &'static str;
+}
+
+macro_rules! choices {
+    ($($t:ty => [$($v:expr),+ $(,)?]),+ $(,)?) => {$(
+        impl Choice for $t {
+            const ALL: &'static [Self] = &[$($v),+];
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+        }
+    )+};
+}
+
+choices! {
+    Unit => [Unit::Paragraph, Unit::Document, Unit::Sentence],
+    Algo => [Algo::Kmeans, Algo::Hdbscan, Algo::Gmm],
+    Method => [Method::Head, Method::Vader],
+    DeviceChoice => [DeviceChoice::Auto, DeviceChoice::Cpu, DeviceChoice::Cuda, DeviceChoice::Metal],
+    Precision => [Precision::F32, Precision::F16, Precision::Bf16, Precision::I16, Precision::I8],
+    CpuEncoder => [CpuEncoder::Packed, CpuEncoder::Tensors],
+}
+
 /// One of an enum's named choices, in any case (`algo = "kmeans"`).
 pub mod choice {
     use super::*;
-    use clap::ValueEnum;
 
-    fn name<T: ValueEnum>(v: &T) -> String {
-        v.to_possible_value()
-            .map(|p| p.get_name().to_string())
-            .unwrap_or_default()
-    }
-
-    pub fn serialize<S: Serializer, T: ValueEnum>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&name(v))
+    pub fn serialize<S: Serializer, T: Choice>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.name())
     }
 
     pub fn deserialize<'de, D, T>(d: D) -> Result<T, D::Error>
     where
         D: Deserializer<'de>,
-        T: ValueEnum,
+        T: Choice,
     {
         let text = scalar(d)?;
-        T::from_str(text.trim(), true).map_err(|_| {
-            let names: Vec<String> = T::value_variants().iter().map(name).collect();
-            de::Error::custom(format!("{text:?} is invalid: choose {}", names.join(", ")))
-        })
+        let wanted = text.trim();
+        T::ALL
+            .iter()
+            .copied()
+            .find(|c| c.name().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                let names: Vec<&str> = T::ALL.iter().map(|c| c.name()).collect();
+                de::Error::custom(format!("{text:?} is invalid: choose {}", names.join(", ")))
+            })
+    }
+}
+
+#[cfg(all(test, feature = "cli"))]
+mod tests {
+    use super::*;
+
+    fn same_names<T: Choice + clap::ValueEnum>() {
+        let clap_names: Vec<String> = T::value_variants()
+            .iter()
+            .map(|v| v.to_possible_value().unwrap().get_name().to_string())
+            .collect();
+        let ours: Vec<&str> = T::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(clap_names, ours);
+    }
+
+    #[test]
+    fn settings_name_every_choice_as_the_flags_do() {
+        same_names::<Unit>();
+        same_names::<Algo>();
+        same_names::<Method>();
+        same_names::<DeviceChoice>();
+        same_names::<Precision>();
+        same_names::<CpuEncoder>();
     }
 }
 

@@ -39,7 +39,7 @@ pub enum CorpusError {
     },
     /// A `.csv` file whose header lacks the text column.
     #[error(
-        "{} has no `{field}` column (columns: {columns}); name the text column with the text field option (--text-field)",
+        "{} has no `{field}` column (columns: {columns}); name the text column with option `text_field`",
         path.display()
     )]
     MissingColumn {

@@ -24,17 +24,8 @@ pub use error::CorpusError;
 pub use parse::parse_text;
 
 /// What becomes one row of the embedding matrix.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Default,
-    clap::ValueEnum,
-    serde::Serialize,
-    serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     /// One row per paragraph (blank-line separated, or line separated when a document has no blank lines).
@@ -89,9 +80,7 @@ impl Default for ReadOptions {
 }
 
 /// Input formats, chosen by file extension.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Plain text (`.txt`, stdin, and files with an unknown extension named explicitly).

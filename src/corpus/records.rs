@@ -68,7 +68,7 @@ pub(crate) fn jsonl(path: &Path, text: &str, text_field: &str) -> Result<Vec<Rec
                     path,
                     number,
                     format!(
-                        "no `{text_field}` field; add it or name the text field with the text field option (--text-field)"
+                        "no `{text_field}` field; add it or name the text field with option `text_field`"
                     ),
                 ))
             }
@@ -270,7 +270,7 @@ mod tests {
         let err = csv(Path::new("feed.csv"), "id,body\n1,x\n", "text").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "feed.csv has no `text` column (columns: id, body); name the text column with the text field option (--text-field)"
+            "feed.csv has no `text` column (columns: id, body); name the text column with option `text_field`"
         );
     }
 

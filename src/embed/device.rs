@@ -5,7 +5,8 @@ use candle_core::Device;
 use super::EmbedError;
 
 /// `--device`: where the encoder runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum DeviceChoice {
     /// A GPU when this build supports one and it is present, else the CPU.
     #[default]
@@ -49,16 +50,16 @@ impl DeviceChoice {
                 Ok(Device::Cpu)
             }
             DeviceChoice::Cuda if !candle_core::utils::cuda_is_available() => Err(fail(
-                "this themescope was built without CUDA; rebuild with `--features cuda` or use --device cpu".into(),
+                "this themescope was built without CUDA; rebuild with `--features cuda` or use option `device` cpu".into(),
             )),
             DeviceChoice::Cuda => Device::new_cuda(0).map_err(|e| {
-                fail(format!("no usable NVIDIA GPU ({e}); use --device cpu"))
+                fail(format!("no usable NVIDIA GPU ({e}); use option `device` cpu"))
             }),
             DeviceChoice::Metal if !candle_core::utils::metal_is_available() => Err(fail(
-                "this themescope was built without Metal; rebuild with `--features metal` or use --device cpu".into(),
+                "this themescope was built without Metal; rebuild with `--features metal` or use option `device` cpu".into(),
             )),
             DeviceChoice::Metal => Device::new_metal(0)
-                .map_err(|e| fail(format!("no usable Apple GPU ({e}); use --device cpu"))),
+                .map_err(|e| fail(format!("no usable Apple GPU ({e}); use option `device` cpu"))),
         }
     }
 }
@@ -73,7 +74,8 @@ pub fn device_name(device: &Device) -> &'static str {
 }
 
 /// `--dtype`: the precision the encoder computes in. Pooling and normalisation are always f32.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Precision {
     #[default]
     F32,
@@ -111,11 +113,21 @@ impl Precision {
 
 /// `--cpu-encoder`: which forward pass runs f32 on the CPU. Both give the same vectors; the
 /// packed one is faster, the tensor one is kept to time it against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum CpuEncoder {
     /// The padding-free encoder with its own kernels.
     #[default]
     Packed,
     /// candle's tensor operations, batches padded to their longest text.
     Tensors,
+}
+
+impl CpuEncoder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CpuEncoder::Packed => "packed",
+            CpuEncoder::Tensors => "tensors",
+        }
+    }
 }

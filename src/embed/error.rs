@@ -11,9 +11,9 @@ pub enum EmbedError {
     Tokenizer { path: PathBuf, reason: String },
     #[error("cannot load the weights {path}: {reason}; the file may be truncated or not a BERT checkpoint: fetch it again")]
     Weights { path: PathBuf, reason: String },
-    #[error("--device {device}: {reason}")]
+    #[error("option `device` {device}: {reason}")]
     Device { device: String, reason: String },
-    #[error("--batch-size must be at least 1")]
+    #[error("option `batch_size` must be at least 1")]
     BatchSize,
     #[error("tokenizing failed: {0}")]
     Tokenize(String),

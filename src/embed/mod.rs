@@ -3,14 +3,10 @@
 //! computes them.
 
 pub mod bert;
-mod calibration;
 pub mod config;
+pub mod cpu;
 mod device;
 mod error;
-mod kernels;
-pub mod packed;
-mod q8gemm;
-mod qgemm;
 mod tokens;
 
 use std::sync::Mutex;
@@ -112,8 +108,8 @@ enum Backend {
     },
     /// The padding-free f32 CPU encoder; its buffers are reused from batch to batch.
     Packed {
-        model: Box<packed::PackedBert>,
-        scratch: Box<Mutex<packed::Scratch>>,
+        model: Box<cpu::packed::PackedBert>,
+        scratch: Box<Mutex<cpu::packed::Scratch>>,
     },
 }
 
@@ -132,11 +128,11 @@ impl Embedder {
             return Err(EmbedError::BatchSize);
         }
         let linear = match opts.precision {
-            Precision::I16 => packed::Linear::I16,
-            Precision::I8 => packed::Linear::I8,
-            _ => packed::Linear::F32,
+            Precision::I16 => cpu::packed::Linear::I16,
+            Precision::I8 => cpu::packed::Linear::I8,
+            _ => cpu::packed::Linear::F32,
         };
-        let quantize = linear != packed::Linear::F32;
+        let quantize = linear != cpu::packed::Linear::F32;
         // The integer precisions are CPU precisions: `auto` means the CPU for them.
         let device = if quantize && opts.device == DeviceChoice::Auto {
             Device::Cpu
@@ -161,7 +157,7 @@ impl Embedder {
             return Err(EmbedError::Device {
                 device: device_name(&device).into(),
                 reason: format!(
-                    "--dtype {} runs on the CPU only; use f16 or bf16 on a GPU, or --device cpu",
+                    "option `dtype` {} runs on the CPU only; use f16 or bf16 on a GPU, or option `device` cpu",
                     opts.precision.as_str()
                 ),
             });
@@ -173,10 +169,10 @@ impl Embedder {
             .min(config.max_position_embeddings);
         let tokenizer = tokens::load_tokenizer(&model.dir.join("tokenizer.json"), max_seq_length)?;
         let backend = if (opts.packed || quantize) && device.is_cpu() && dtype == DType::F32 {
-            let mut packed = packed::PackedBert::load(&config, vb).map_err(weights_error)?;
+            let mut packed = cpu::packed::PackedBert::load(&config, vb).map_err(weights_error)?;
             if quantize {
                 let calibration = tokenizer
-                    .encode_batch(calibration::TEXTS.to_vec(), true)
+                    .encode_batch(cpu::calibration::TEXTS.to_vec(), true)
                     .map_err(|e| EmbedError::Tokenize(e.to_string()))?;
                 let seqs: Vec<(&[u32], &[u32])> = calibration
                     .iter()
@@ -186,7 +182,7 @@ impl Embedder {
             }
             Backend::Packed {
                 model: Box::new(packed),
-                scratch: Box::new(Mutex::new(packed::Scratch::default())),
+                scratch: Box::new(Mutex::new(cpu::packed::Scratch::default())),
             }
         } else {
             Backend::Tensors {
@@ -332,8 +328,8 @@ impl Embedder {
 
     fn run_packed(
         &self,
-        model: &packed::PackedBert,
-        scratch: &Mutex<packed::Scratch>,
+        model: &cpu::packed::PackedBert,
+        scratch: &Mutex<cpu::packed::Scratch>,
         chunk: &[usize],
         batch: &[&tokenizers::Encoding],
         with_tokens: bool,

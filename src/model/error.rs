@@ -8,7 +8,7 @@ pub enum ModelError {
     BadSpec(String),
     #[error("model folder {dir} has no {file}: a model folder needs config.json, tokenizer.json and model.safetensors (pytorch_model.bin is not read; export safetensors weights)")]
     MissingFile { dir: PathBuf, file: String },
-    #[error("model `{id}` was not found locally and downloads are off (--offline or HF_HUB_OFFLINE=1): set THEMESCOPE_MODELS to a folder holding `{folder}`, or allow downloads")]
+    #[error("model `{id}` was not found locally and downloads are off (option `offline` or HF_HUB_OFFLINE=1): set THEMESCOPE_MODELS to a folder holding `{folder}`, or allow downloads")]
     NotFoundOffline { id: String, folder: String },
     #[error("model `{id}` could not be fetched: {reason}; set THEMESCOPE_MODELS to a folder holding `{folder}`, or put it in the Hugging Face cache")]
     FetchFailed {

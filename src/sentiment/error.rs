@@ -37,7 +37,7 @@ pub enum SentimentError {
     BadHead { source_name: String, reason: String },
 
     /// The head was trained on another encoder's features.
-    #[error("head {head} was trained on features of {trained} (dim {trained_dim}) but the encoder is {loaded} (dim {loaded_dim}): pass --model {trained}, or train a head for this encoder with `themescope head train`")]
+    #[error("head {head} was trained on features of {trained} (dim {trained_dim}) but the encoder is {loaded} (dim {loaded_dim}): pass option `model` {trained}, or train a head for this encoder with `themescope head train`")]
     EncoderMismatch {
         head: String,
         trained: String,

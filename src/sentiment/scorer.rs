@@ -10,7 +10,8 @@ use super::{Head, Prediction, SentimentError};
 use crate::embed::{Embedder, EncoderInfo};
 
 /// How targets are scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// The trained head over the encoder's features.

@@ -177,12 +177,12 @@ pub fn train(
 ) -> Result<TrainReport, SentimentError> {
     if opts.c_grid.is_empty() || opts.c_grid.iter().any(|c| !(*c > 0.0 && c.is_finite())) {
         return Err(SentimentError::Options(
-            "--c takes positive numbers".to_string(),
+            "option `c` takes positive numbers".to_string(),
         ));
     }
     if opts.tuning == Tuning::FirstDev && dev.is_empty() {
         return Err(SentimentError::Options(
-            "--tune dev needs a --dev file to tune on".to_string(),
+            "option `tune` dev needs a file to tune on (option `dev`)".to_string(),
         ));
     }
     let info = embedder.info();

@@ -70,7 +70,7 @@ impl Clusterer for GmmClusterer {
             .fit(&data)
             .map_err(|e| ThemeError::Cluster {
                 algo: self.name(),
-                reason: format!("{e}; try fewer dimensions (--reduce pca:16) or a smaller --k"),
+                reason: format!("{e}; try fewer dimensions (option `reduce` pca:16) or fewer themes (option `k`)"),
             })?;
         let labels = model.predict(&data);
         Ok(renumber(labels.iter().map(|&l| Some(l))))

@@ -9,7 +9,7 @@ pub enum ThemeError {
     #[error("no paragraphs to cluster: the embeddings are empty")]
     Empty,
     #[error(
-        "--k {k} is larger than the {n} paragraphs to cluster: choose a smaller --k or `--k auto`"
+        "option `k` {k} is larger than the {n} paragraphs to cluster: choose a smaller k, or auto"
     )]
     TooFewRows { k: usize, n: usize },
     #[error("the embeddings hold {rows} rows of {dim} values, but {expected} texts/rows are listed: the file is inconsistent; write it again with `themescope embed`")]

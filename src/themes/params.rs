@@ -38,7 +38,8 @@ impl fmt::Display for K {
 }
 
 /// `--algo`: the clustering algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Algo {
     /// k-means with k-means++ seeding (linfa); every paragraph gets a theme.
@@ -175,27 +176,27 @@ impl ThemeParams {
             }
             if self.algo == Algo::Hdbscan {
                 return Err(ThemeError::Param {
-                    option: "--k",
-                    reason: "hdbscan finds the number of themes itself: use `--k auto`".into(),
+                    option: "option `k`",
+                    reason: "hdbscan finds the number of themes itself: use k auto".into(),
                 });
             }
         }
         if self.k_max < 2 {
             return Err(ThemeError::Param {
-                option: "--k-max",
+                option: "option `k_max`",
                 reason: "must be at least 2".into(),
             });
         }
         if let Some(0) = self.min_size {
             return Err(ThemeError::Param {
-                option: "--min-size",
+                option: "option `min_size`",
                 reason: "must be at least 1".into(),
             });
         }
         if let Reduce::Pca(d) = self.reduce {
             if d > dim {
                 return Err(ThemeError::Param {
-                    option: "--reduce",
+                    option: "option `reduce`",
                     reason: format!(
                         "pca:{d} asks for more dimensions than the vectors have ({dim})"
                     ),
@@ -262,7 +263,7 @@ mod tests {
             .validate(50, 384)
             .unwrap_err()
             .to_string()
-            .contains("--reduce"));
+            .contains("option `reduce`"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! The tokens of a batch are packed one sequence after another (no padding rows at all): every
 //! linear layer is one matrix product over all real tokens, and attention runs per sequence and
 //! head on that sequence's own tokens, so no mask is needed. Compared with the tensor path in
-//! [`super::bert`] it also fuses what candle runs as separate passes: the three attention
+//! [`crate::embed::bert`] it also fuses what candle runs as separate passes: the three attention
 //! projections are one product, biases and residuals are written into the product's destination
 //! before it accumulates, GELU and softmax use vectorised kernels ([`super::kernels`]), and every
 //! buffer is reused from layer to layer. Same weights and the same arithmetic up to summation
@@ -15,9 +15,9 @@ use candle_nn::VarBuilder;
 use gemm::{gemm, Parallelism};
 use rayon::prelude::*;
 
-use super::config::{Activation, BertConfig};
 use super::kernels;
 use super::{q8gemm, qgemm};
+use crate::embed::config::{Activation, BertConfig};
 
 /// How the encoder's linear layers compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +228,7 @@ struct Norm {
 
 impl Norm {
     fn load(size: usize, eps: f64, vb: VarBuilder) -> Result<Norm> {
-        let (w, b) = super::bert::norm_param_names(&vb);
+        let (w, b) = crate::embed::bert::norm_param_names(&vb);
         Ok(Norm {
             weight: flat(vb.get(size, w)?)?,
             bias: flat(vb.get(size, b)?)?,

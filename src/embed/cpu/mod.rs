@@ -1,0 +1,16 @@
+//! The CPU engine: a padding-free BERT encoder with its own kernels, in f32 or with 16- or
+//! 8-bit integer linear layers.
+//!
+//! | file | job |
+//! |---|---|
+//! | `packed.rs` | the encoder over a packed batch (no padding), layer by layer |
+//! | `kernels.rs` | element-wise kernels: GELU, softmax, layer norm, row quantisation |
+//! | `qgemm.rs` | the 16-bit integer product, and the tile driver both integer products share |
+//! | `q8gemm.rs` | the 8-bit integer product with f32 outlier channels |
+//! | `calibration.rs` | the sentences that calibrate the 8-bit activations at load |
+
+pub mod calibration;
+mod kernels;
+pub mod packed;
+mod q8gemm;
+mod qgemm;
