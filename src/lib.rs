@@ -20,7 +20,7 @@
 //! | everything → report.json / .md / .html, paragraphs.parquet, run.json | [`report`] |
 //! | the whole job, with progress events | [`pipeline`] |
 //!
-//! A module uses only those above it in this table (and [`fsutil`]).
+//! A module uses only those above it in this table (and the helpers [`fsutil`], [`wordlist`]).
 
 pub mod actors;
 pub mod cache;
@@ -34,3 +34,4 @@ pub mod report;
 pub mod sentiment;
 pub mod store;
 pub mod themes;
+pub mod wordlist;

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{Actor, ActorKind, ActorSet, MentionMatcher};
 use crate::corpus::Corpus;
+use crate::wordlist::WordList;
 
 /// Discovery settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,347 +43,22 @@ impl Discovered {
 }
 
 /// Words that start a sentence or a run without naming anything.
-const STOP: &[&str] = &[
-    "a",
-    "about",
-    "after",
-    "against",
-    "all",
-    "also",
-    "although",
-    "an",
-    "and",
-    "any",
-    "as",
-    "at",
-    "because",
-    "before",
-    "both",
-    "but",
-    "by",
-    "despite",
-    "during",
-    "each",
-    "even",
-    "every",
-    "for",
-    "from",
-    "he",
-    "her",
-    "here",
-    "his",
-    "how",
-    "however",
-    "i",
-    "if",
-    "in",
-    "indeed",
-    "instead",
-    "into",
-    "it",
-    "its",
-    "last",
-    "many",
-    "meanwhile",
-    "more",
-    "moreover",
-    "most",
-    "my",
-    "neither",
-    "new",
-    "no",
-    "nor",
-    "not",
-    "now",
-    "of",
-    "on",
-    "one",
-    "or",
-    "our",
-    "she",
-    "since",
-    "so",
-    "some",
-    "still",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "then",
-    "there",
-    "these",
-    "they",
-    "this",
-    "those",
-    "though",
-    "to",
-    "today",
-    "true",
-    "under",
-    "unlike",
-    "until",
-    "we",
-    "what",
-    "when",
-    "where",
-    "whether",
-    "which",
-    "while",
-    "who",
-    "why",
-    "with",
-    "without",
-    "yet",
-    "you",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "later",
-    "earlier",
-    "yesterday",
-    "tomorrow",
-    "first",
-    "second",
-    "finally",
-    "thus",
-    "therefore",
-    "hence",
-    "perhaps",
-    "maybe",
-    "once",
-    "another",
-    "other",
-    "several",
-    "few",
-    "much",
-    "only",
-    "just",
-    "like",
-    "among",
-    "between",
-    "over",
-    "through",
-    "photo",
-    "image",
-    "images",
-    "feb",
-    "jan",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
+static STOP: WordList = WordList::new(include_str!("words/stop.txt"));
 
 /// Titles and the words that make them up; stripped from names, and the sign of a person.
-const TITLES: &[&str] = &[
-    "president",
-    "prime",
-    "minister",
-    "premier",
-    "chancellor",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "sen",
-    "senator",
-    "rep",
-    "representative",
-    "gov",
-    "governor",
-    "general",
-    "gen",
-    "secretary",
-    "foreign",
-    "defense",
-    "defence",
-    "finance",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "leader",
-    "pope",
-    "sir",
-    "lord",
-    "lady",
-    "judge",
-    "justice",
-    "vice",
-    "deputy",
-    "former",
-    "commissioner",
-    "ambassador",
-    "mayor",
-    "ceo",
-    "director",
-    "commander",
-    "admiral",
-    "colonel",
-    "high",
-    "state",
-    "speaker",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "envoy",
-    "emperor",
-    "sheikh",
-    "crown",
-    "supreme",
-    "ayatollah",
-];
+static TITLES: WordList = WordList::new(include_str!("words/titles.txt"));
 
 /// Words that make a name an organisation.
-const ORG_WORDS: &[&str] = &[
-    "administration",
-    "agency",
-    "alliance",
-    "army",
-    "association",
-    "bank",
-    "bureau",
-    "center",
-    "centre",
-    "commission",
-    "committee",
-    "company",
-    "congress",
-    "corporation",
-    "council",
-    "court",
-    "department",
-    "federation",
-    "forces",
-    "foundation",
-    "fund",
-    "group",
-    "inc",
-    "institute",
-    "league",
-    "ltd",
-    "ministry",
-    "movement",
-    "navy",
-    "news",
-    "office",
-    "organisation",
-    "organization",
-    "parliament",
-    "party",
-    "post",
-    "press",
-    "senate",
-    "service",
-    "times",
-    "union",
-    "university",
-    "school",
-    "academy",
-    "daily",
-    "journal",
-    "review",
-    "magazine",
-    "network",
-    "programme",
-    "program",
-    "project",
-    "initiative",
-    "forum",
-    "society",
-    "club",
-    "studies",
-    "council",
-    "board",
-    "authority",
-    "embassy",
-    "institution",
-    "unbound",
-    "blog",
-];
+static ORG_WORDS: WordList = WordList::new(include_str!("words/organisation.txt"));
 
 /// Words of place names, which are not actors ("South China Sea", "Pennsylvania Avenue").
-const PLACE_WORDS: &[&str] = &[
-    "airport",
-    "avenue",
-    "bay",
-    "canal",
-    "coast",
-    "desert",
-    "gulf",
-    "island",
-    "islands",
-    "lake",
-    "mountain",
-    "mountains",
-    "ocean",
-    "peninsula",
-    "province",
-    "region",
-    "river",
-    "road",
-    "sea",
-    "square",
-    "station",
-    "strait",
-    "street",
-    "valley",
-];
+static PLACE_WORDS: WordList = WordList::new(include_str!("words/place.txt"));
 
 /// Words that make a name a place or a people rather than a person.
-const NOT_PERSON_WORDS: &[&str] = &[
-    "africa",
-    "african",
-    "america",
-    "asia",
-    "asian",
-    "atlantic",
-    "central",
-    "east",
-    "eastern",
-    "euro",
-    "global",
-    "middle",
-    "north",
-    "northern",
-    "pacific",
-    "south",
-    "southeast",
-    "southern",
-    "west",
-    "western",
-];
+static NOT_PERSON_WORDS: WordList = WordList::new(include_str!("words/not_person.txt"));
 
 /// Lower-case words that may sit inside a name ("Bank of England", "Ursula von der Leyen").
-const CONNECTORS: &[&str] = &[
-    "of", "de", "del", "da", "du", "von", "van", "der", "al", "bin", "la",
-];
+static CONNECTORS: WordList = WordList::new(include_str!("words/connectors.txt"));
 
 #[derive(Debug, Clone, Copy)]
 struct Token<'a> {
@@ -467,9 +143,8 @@ fn capitalised(t: &str) -> bool {
     t.chars().next().is_some_and(char::is_uppercase)
 }
 
-fn in_list(list: &[&str], t: &str) -> bool {
-    let l = t.to_lowercase();
-    list.contains(&l.as_str())
+fn in_list(list: &WordList, t: &str) -> bool {
+    list.contains_lowercase(t)
 }
 
 /// What one trimmed run says.
@@ -492,7 +167,7 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn common(&self, t: &str) -> bool {
-        in_list(STOP, t) || self.lowercase_words.contains(&t.to_lowercase())
+        in_list(&STOP, t) || self.lowercase_words.contains(&t.to_lowercase())
     }
 
     /// A common word, or a capitalised word seen only at the start of sentences ("Let", "Step").
@@ -509,12 +184,12 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
     let mut title: Option<String> = None;
     while i + 1 < texts.len() {
         let t = texts[i];
-        if in_list(TITLES, t) {
+        if in_list(&TITLES, t) {
             titled = true;
             title = Some(t.to_string());
             i += 1;
         } else if ctx.gazetteer.contains_key(t)
-            && texts.get(i + 1).is_some_and(|n| in_list(TITLES, n))
+            && texts.get(i + 1).is_some_and(|n| in_list(&TITLES, n))
         {
             country = Some(t.to_string());
             i += 1;
@@ -522,11 +197,11 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
             && ctx
                 .gazetteer
                 .contains_key(format!("{} {}", t, texts[i + 1]).as_str())
-            && in_list(TITLES, texts[i + 2])
+            && in_list(&TITLES, texts[i + 2])
         {
             country = Some(format!("{} {}", t, texts[i + 1]));
             i += 2;
-        } else if ctx.common_token(&run[i]) || CONNECTORS.contains(&t) {
+        } else if ctx.common_token(&run[i]) || CONNECTORS.contains(t) {
             i += 1;
         } else {
             break;
@@ -538,8 +213,8 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
     let mut cut_tail = false;
     while j > i + 1 {
         let last = texts[j - 1];
-        let country_tail = ctx.gazetteer.contains_key(last) && !CONNECTORS.contains(&texts[j - 2]);
-        if ctx.common(last) || CONNECTORS.contains(&last) || country_tail {
+        let country_tail = ctx.gazetteer.contains_key(last) && !CONNECTORS.contains(texts[j - 2]);
+        if ctx.common(last) || CONNECTORS.contains(last) || country_tail {
             j -= 1;
             cut_tail = true;
         } else {
@@ -551,8 +226,8 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
     let single = core.len() == 1;
     // A lone word left from a phrase ("Cold" of "Cold War") names nothing.
     if core.is_empty()
-        || (single && (cut_tail || ctx.common_token(&run[i]) || in_list(TITLES, &core[0])))
-        || core.iter().any(|w| in_list(PLACE_WORDS, w))
+        || (single && (cut_tail || ctx.common_token(&run[i]) || in_list(&TITLES, &core[0])))
+        || core.iter().any(|w| in_list(&PLACE_WORDS, w))
         || joined.chars().filter(|c| c.is_alphabetic()).count() < 2
         || ctx.gazetteer.contains_key(joined.as_str())
     {
@@ -576,15 +251,12 @@ struct Candidate {
     roles: BTreeSet<(String, String)>,
 }
 
-/// Proposes actors for a corpus.
+/// Proposes actors for a corpus: runs of capitalised words become candidates, lone names merge
+/// into the longer names they belong to, each is classed (person, organisation, group) and
+/// given the titled forms and role phrases the corpus uses, then all are counted with the
+/// matcher beside the gazetteer's.
 pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
     let gazetteer = ActorSet::gazetteer();
-    let mut gaz_map = HashMap::new();
-    for (i, a) in gazetteer.actors.iter().enumerate() {
-        for p in a.patterns() {
-            gaz_map.entry(p).or_insert(i);
-        }
-    }
     let sentences: Vec<&str> = corpus
         .documents
         .iter()
@@ -594,27 +266,47 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
         })
         .collect();
     let all_tokens: Vec<Vec<Token<'_>>> = sentences.iter().map(|s| tokens(s)).collect();
-    let lowercase_words: HashSet<String> = all_tokens
-        .iter()
-        .flatten()
-        .filter(|t| t.text.chars().next().is_some_and(char::is_lowercase))
-        .map(|t| t.text.to_lowercase())
-        .collect();
-    let mid_caps: HashSet<&str> = all_tokens
-        .iter()
-        .flatten()
-        .filter(|t| !t.initial && capitalised(t.text))
-        .map(|t| t.text)
-        .collect();
-    let ctx = Context {
-        lowercase_words,
-        mid_caps,
-        gazetteer: gaz_map,
-    };
+    let ctx = Context::new(&all_tokens, &gazetteer);
+    let mut candidates = candidates(&all_tokens, &ctx);
+    let merged_into = merge_lone_names(&mut candidates, &ctx);
+    let mut actors = classify(candidates, &merged_into, &ctx);
+    add_role_aliases(&mut actors, &sentences);
+    let found: Vec<Actor> = actors.into_values().map(|(a, _)| a).collect();
+    count_and_rank(corpus, found, opts)
+}
 
-    // Runs of capitalised tokens joined by whitespace (connectors allowed inside).
+impl<'a> Context<'a> {
+    fn new(all_tokens: &[Vec<Token<'a>>], gazetteer: &'a ActorSet) -> Context<'a> {
+        let mut gaz_map = HashMap::new();
+        for (i, a) in gazetteer.actors.iter().enumerate() {
+            for p in a.patterns() {
+                gaz_map.entry(p).or_insert(i);
+            }
+        }
+        let lowercase_words: HashSet<String> = all_tokens
+            .iter()
+            .flatten()
+            .filter(|t| t.text.chars().next().is_some_and(char::is_lowercase))
+            .map(|t| t.text.to_lowercase())
+            .collect();
+        let mid_caps: HashSet<&str> = all_tokens
+            .iter()
+            .flatten()
+            .filter(|t| !t.initial && capitalised(t.text))
+            .map(|t| t.text)
+            .collect();
+        Context {
+            lowercase_words,
+            mid_caps,
+            gazetteer: gaz_map,
+        }
+    }
+}
+
+/// Runs of capitalised tokens joined by whitespace (connectors allowed inside), trimmed.
+fn candidates(all_tokens: &[Vec<Token<'_>>], ctx: &Context<'_>) -> BTreeMap<String, Candidate> {
     let mut candidates: BTreeMap<String, Candidate> = BTreeMap::new();
-    for toks in &all_tokens {
+    for toks in all_tokens {
         let mut k = 0;
         while k < toks.len() {
             if !capitalised(toks[k].text) {
@@ -626,7 +318,7 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
                 let t = toks[m].text;
                 // Lower-case titles and connectors may sit between capitalised words
                 // ("US president Richard Nixon", "Bank of England").
-                let inner = (in_list(TITLES, t) || CONNECTORS.contains(&t))
+                let inner = (in_list(&TITLES, t) || CONNECTORS.contains(t))
                     && toks
                         .get(m + 1)
                         .is_some_and(|n| n.joined && capitalised(n.text));
@@ -641,7 +333,7 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
             let info = if run.iter().any(|t| t.hyphenated) {
                 None
             } else {
-                trim_run(run, &ctx)
+                trim_run(run, ctx)
             };
             if let Some(info) = info {
                 let c = candidates.entry(info.core.join(" ")).or_default();
@@ -658,8 +350,19 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
         }
     }
 
-    // Merge lone names into the longer names they belong to.
-    let is_org = |name: &str| name.split(' ').any(|w| in_list(ORG_WORDS, w));
+    candidates
+}
+
+fn is_org(name: &str) -> bool {
+    name.split(' ').any(|w| in_list(&ORG_WORDS, w))
+}
+
+/// Merges lone names into the longer names they begin or end ("Xi" into "Xi Jinping"); returns
+/// each merged name's parent.
+fn merge_lone_names(
+    candidates: &mut BTreeMap<String, Candidate>,
+    ctx: &Context<'_>,
+) -> BTreeMap<String, String> {
     let multi: Vec<String> = candidates
         .iter()
         .filter(|(n, _)| {
@@ -667,7 +370,7 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
                 && !is_org(n)
                 && !n
                     .split(' ')
-                    .any(|w| in_list(NOT_PERSON_WORDS, w) || ctx.gazetteer.contains_key(w))
+                    .any(|w| in_list(&NOT_PERSON_WORDS, w) || ctx.gazetteer.contains_key(w))
         })
         .map(|(n, _)| n.clone())
         .collect();
@@ -699,6 +402,15 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
             }
         }
     }
+    merged_into
+}
+
+/// Each candidate as an actor of its kind, merged names as aliases of their parents.
+fn classify(
+    candidates: BTreeMap<String, Candidate>,
+    merged_into: &BTreeMap<String, String>,
+    ctx: &Context<'_>,
+) -> BTreeMap<String, (Actor, Candidate)> {
     let mut actors: BTreeMap<String, (Actor, Candidate)> = BTreeMap::new();
     for (name, cand) in candidates {
         let words: Vec<&str> = name.split(' ').collect();
@@ -706,7 +418,7 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
             && words.iter().all(|w| {
                 capitalised(w)
                     && w.chars().all(char::is_alphabetic)
-                    && !in_list(NOT_PERSON_WORDS, w)
+                    && !in_list(&NOT_PERSON_WORDS, w)
                     && !ctx.gazetteer.contains_key(w)
                     && !ctx.common(w)
             });
@@ -724,16 +436,20 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
         };
         actors.insert(name, (actor, cand));
     }
-    for (single, parent) in &merged_into {
+    for (single, parent) in merged_into {
         if let Some((a, _)) = actors.get_mut(parent) {
             a.aliases.push(single.clone());
         }
     }
-    // Titled forms, and role phrases the corpus uses, given to the person most mentioned with
-    // that country's title.
+    actors
+}
+
+/// Titled forms, and the role phrases the corpus uses ("the Chinese leader"), as aliases.
+fn add_role_aliases(actors: &mut BTreeMap<String, (Actor, Candidate)>, sentences: &[&str]) {
+    // Role phrases go to the person most mentioned with that country's title.
     let text_lower: Vec<String> = sentences.iter().map(|s| s.to_lowercase()).collect();
     let mut role_owner: BTreeMap<String, (usize, String)> = BTreeMap::new();
-    for (name, (actor, cand)) in &actors {
+    for (name, (actor, cand)) in actors.iter() {
         if actor.kind != ActorKind::Person {
             continue;
         }
@@ -775,9 +491,11 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
             }
         }
     }
+}
 
-    // Count with the matcher, over discovered actors and the whole gazetteer.
-    let found: Vec<Actor> = actors.into_values().map(|(a, _)| a).collect();
+/// Counts every actor with the matcher, over the discovered actors and the whole gazetteer;
+/// keeps those with enough mentions, most mentioned first.
+fn count_and_rank(corpus: &Corpus, found: Vec<Actor>, opts: &DiscoverOptions) -> Discovered {
     let n_found = found.len();
     let set = ActorSet::with_gazetteer(found, true);
     let matcher = MentionMatcher::new(&set);

@@ -190,8 +190,14 @@ mod tests {
     #[test]
     fn library_settings_read_as_flags() {
         let e = anyhow::anyhow!("option `dtype` i8 runs on the CPU only; or option `device` cpu");
-        assert_eq!(one_line(&e), "--dtype i8 runs on the CPU only; or --device cpu");
-        assert_eq!(as_flags("option `k_max`: must be at least 2"), "--k-max: must be at least 2");
+        assert_eq!(
+            one_line(&e),
+            "--dtype i8 runs on the CPU only; or --device cpu"
+        );
+        assert_eq!(
+            as_flags("option `k_max`: must be at least 2"),
+            "--k-max: must be at least 2"
+        );
         assert_eq!(as_flags("no option here `x`"), "no option here `x`");
     }
 

@@ -41,27 +41,47 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
         ..
     } = *inputs;
     let labels: Vec<String> = themes.themes.iter().map(|t| t.label.clone()).collect();
+    Report {
+        schema: SCHEMA,
+        themescope_version: env!("CARGO_PKG_VERSION").to_string(),
+        title: inputs.title.clone(),
+        model: ModelRef {
+            id: set.info.model_id.clone(),
+            revision: set.info.revision.clone(),
+        },
+        sentiment: inputs.sentiment.clone(),
+        corpus: CorpusSummary {
+            documents: corpus.documents.len(),
+            paragraphs: corpus.paragraph_count(),
+            mentions: mentions.len(),
+            skipped: inputs.skipped.to_vec(),
+        },
+        themes: theme_entries(set, themes, mentions),
+        outliers: themes.outliers.clone(),
+        duplicates: themes.duplicates.clone(),
+        actors: summaries.iter().map(actor_entry).collect(),
+        heatmap: heatmap(summaries, &labels),
+        documents: documents(corpus, themes, labels.len()),
+        map: map(set, themes),
+    }
+}
 
-    // Mentions by (document, paragraph index), for highlighting.
+/// Each theme with its representative paragraphs, their mentions highlighted.
+fn theme_entries(
+    set: &EmbeddingSet,
+    themes: &ThemeResult,
+    mentions: &[ScoredMention],
+) -> Vec<ThemeEntry> {
     let by_paragraph = by_paragraph(mentions);
     let mention_entries = |doc_id: &str, para: usize| -> Vec<MentionEntry> {
-        by_paragraph
-            .get(&(doc_id, para))
-            .map(|ms| {
-                ms.iter()
-                    .map(|m| MentionEntry {
-                        actor: m.mention.actor_name.clone(),
-                        start: m.mention.span.start,
-                        end: m.mention.span.end,
-                        score: round4(f64::from(m.prediction.score)),
-                        label: m.prediction.label,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        let found = by_paragraph.get(&(doc_id, para));
+        found
+            .into_iter()
+            .flatten()
+            .map(|m| mention_entry(m))
+            .collect()
     };
-
-    let theme_entries = themes
+    themes
         .themes
         .iter()
         .map(|t| ThemeEntry {
@@ -82,34 +102,46 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
 
-    let paragraph_ref = |p: &Option<ParagraphScore>| {
-        p.as_ref().map(|p| ParagraphRef {
-            doc_id: p.doc_id.clone(),
-            para_index: p.paragraph,
-            mean: round4(p.mean),
-        })
-    };
-    let actors: Vec<ActorEntry> = summaries
-        .iter()
-        .map(|s| ActorEntry {
-            name: s.actor.clone(),
-            kind: s.kind.as_str().to_string(),
-            rank: s.rank,
-            mentions: s.overall.mentions,
-            mean: round4(s.overall.mean),
-            std: round4(s.overall.std),
-            ci95: s.overall.ci95.map(|[lo, hi]| [round4(lo), round4(hi)]),
-            negative: s.overall.negative,
-            neutral: s.overall.neutral,
-            positive: s.overall.positive,
-            most_negative: paragraph_ref(&s.most_negative),
-            most_positive: paragraph_ref(&s.most_positive),
-        })
-        .collect();
+fn mention_entry(m: &ScoredMention) -> MentionEntry {
+    MentionEntry {
+        actor: m.mention.actor_name.clone(),
+        start: m.mention.span.start,
+        end: m.mention.span.end,
+        score: round4(f64::from(m.prediction.score)),
+        label: m.prediction.label,
+    }
+}
 
-    // Heatmap rows: ranked actors, most mentioned first (ties by name).
+fn paragraph_ref(p: &Option<ParagraphScore>) -> Option<ParagraphRef> {
+    p.as_ref().map(|p| ParagraphRef {
+        doc_id: p.doc_id.clone(),
+        para_index: p.paragraph,
+        mean: round4(p.mean),
+    })
+}
+
+fn actor_entry(s: &ActorSummary) -> ActorEntry {
+    ActorEntry {
+        name: s.actor.clone(),
+        kind: s.kind.as_str().to_string(),
+        rank: s.rank,
+        mentions: s.overall.mentions,
+        mean: round4(s.overall.mean),
+        std: round4(s.overall.std),
+        ci95: s.overall.ci95.map(|[lo, hi]| [round4(lo), round4(hi)]),
+        negative: s.overall.negative,
+        neutral: s.overall.neutral,
+        positive: s.overall.positive,
+        most_negative: paragraph_ref(&s.most_negative),
+        most_positive: paragraph_ref(&s.most_positive),
+    }
+}
+
+/// Ranked actors (most mentioned first, ties by name) × themes: mean attitude and mentions.
+fn heatmap(summaries: &[ActorSummary], labels: &[String]) -> Heatmap {
     let mut rows: Vec<&ActorSummary> = summaries.iter().filter(|s| s.rank.is_some()).collect();
     rows.sort_by(|a, b| {
         b.overall
@@ -118,25 +150,24 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
             .then(a.actor.cmp(&b.actor))
     });
     rows.truncate(HEATMAP_ACTORS);
-    let heatmap = Heatmap {
+    let cell = |s: &ActorSummary, t: usize| {
+        s.themes.iter().find(|k| k.key == t).map(|k| Cell {
+            mean: round4(k.stats.mean),
+            mentions: k.stats.mentions,
+        })
+    };
+    Heatmap {
         actors: rows.iter().map(|s| s.actor.clone()).collect(),
-        themes: labels.clone(),
+        themes: labels.to_vec(),
         cells: rows
             .iter()
-            .map(|s| {
-                (0..labels.len())
-                    .map(|t| {
-                        s.themes.iter().find(|k| k.key == t).map(|k| Cell {
-                            mean: round4(k.stats.mean),
-                            mentions: k.stats.mentions,
-                        })
-                    })
-                    .collect()
-            })
+            .map(|s| (0..labels.len()).map(|t| cell(s, t)).collect())
             .collect(),
-    };
+    }
+}
 
-    // Each document's theme mix, from the per-paragraph assignment.
+/// Each document's theme mix, from the per-paragraph assignment.
+fn documents(corpus: &Corpus, themes: &ThemeResult, n_themes: usize) -> Vec<DocumentEntry> {
     let duplicate_of: HashMap<&str, &str> = themes
         .duplicates
         .iter()
@@ -146,20 +177,20 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
     for a in &themes.assignments {
         let entry = per_doc
             .entry(a.doc_id.as_str())
-            .or_insert_with(|| (0, vec![0; labels.len()]));
+            .or_insert_with(|| (0, vec![0; n_themes]));
         entry.0 += 1;
         if let Some(t) = a.theme {
             entry.1[t] += 1;
         }
     }
-    let documents = corpus
+    corpus
         .documents
         .iter()
         .map(|d| {
             let (total, counts) = per_doc
                 .get(d.id.as_str())
                 .cloned()
-                .unwrap_or_else(|| (0, vec![0; labels.len()]));
+                .unwrap_or_else(|| (0, vec![0; n_themes]));
             let share = |k: usize| round4(k as f64 / total.max(1) as f64);
             let themed: usize = counts.iter().sum();
             DocumentEntry {
@@ -171,8 +202,11 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
                 outlier_share: share(total - themed),
             }
         })
-        .collect();
+        .collect()
+}
 
+/// The paragraphs on their first two principal components.
+fn map(set: &EmbeddingSet, themes: &ThemeResult) -> Map {
     let (xy, explained) = pca_2d(set.vectors.view());
     let points = themes
         .assignments
@@ -186,32 +220,9 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
             duplicate: a.duplicate,
         })
         .collect();
-
-    Report {
-        schema: SCHEMA,
-        themescope_version: env!("CARGO_PKG_VERSION").to_string(),
-        title: inputs.title.clone(),
-        model: ModelRef {
-            id: set.info.model_id.clone(),
-            revision: set.info.revision.clone(),
-        },
-        sentiment: inputs.sentiment.clone(),
-        corpus: CorpusSummary {
-            documents: corpus.documents.len(),
-            paragraphs: corpus.paragraph_count(),
-            mentions: mentions.len(),
-            skipped: inputs.skipped.to_vec(),
-        },
-        themes: theme_entries,
-        outliers: themes.outliers.clone(),
-        duplicates: themes.duplicates.clone(),
-        actors,
-        heatmap,
-        documents,
-        map: Map {
-            method: "pca",
-            explained,
-            points,
-        },
+    Map {
+        method: "pca",
+        explained,
+        points,
     }
 }

@@ -26,6 +26,19 @@ mark.negative{background:#f6d5d8;border-color:#b2182b}mark.positive{background:#
 pub fn render(r: &Report) -> String {
     let labels: Vec<String> = r.themes.iter().map(|t| t.label.clone()).collect();
     let mut h = String::new();
+    page_head(&mut h, r);
+    overview(&mut h, r, &labels);
+    actors(&mut h, r);
+    documents(&mut h, r, &labels);
+    theme_sections(&mut h, r);
+    duplicates(&mut h, r);
+    skipped(&mut h, r);
+    h.push_str("</body>\n</html>\n");
+    h
+}
+
+/// The page head, the title and the one-line summary.
+fn page_head(h: &mut String, r: &Report) {
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -56,8 +69,10 @@ pub fn render(r: &Report) -> String {
             r.corpus.skipped.len()
         );
     }
+}
 
-    // Overview.
+/// The themes: table, sizes chart, map of paragraphs.
+fn overview(h: &mut String, r: &Report, labels: &[String]) {
     h.push_str("<h2 id=\"themes\">Themes</h2>\n");
     let _ = writeln!(
         h,
@@ -91,9 +106,11 @@ pub fn render(r: &Report) -> String {
     h.push_str("</table>\n");
     h.push_str(&svg::theme_sizes(&r.themes));
     h.push_str("<h3>Map of paragraphs</h3>\n");
-    h.push_str(&svg::paragraph_map(&r.map.points, &labels, r.map.explained));
+    h.push_str(&svg::paragraph_map(&r.map.points, labels, r.map.explained));
+}
 
-    // Actors.
+/// The actor × theme heatmap and the actors table.
+fn actors(h: &mut String, r: &Report) {
     h.push_str("<h2 id=\"heatmap\">Actors × themes</h2>\n");
     if r.heatmap.actors.is_empty() {
         let _ = writeln!(
@@ -136,10 +153,12 @@ pub fn render(r: &Report) -> String {
         );
     }
     h.push_str("</table>\n");
+}
 
-    // Documents.
+/// Each document's theme mix.
+fn documents(h: &mut String, r: &Report, labels: &[String]) {
     h.push_str("<h2 id=\"documents\">Documents</h2>\n");
-    h.push_str(&svg::document_mix(&r.documents, &labels));
+    h.push_str(&svg::document_mix(&r.documents, labels));
     h.push_str("<table>\n<tr><th>document</th><th>title</th><th class=\"num\">paragraphs</th><th>main theme</th></tr>\n");
     for d in &r.documents {
         let main = d
@@ -166,8 +185,10 @@ pub fn render(r: &Report) -> String {
         );
     }
     h.push_str("</table>\n");
+}
 
-    // One section per theme.
+/// One section per theme: key phrases and representative paragraphs.
+fn theme_sections(h: &mut String, r: &Report) {
     for t in &r.themes {
         let _ = writeln!(
             h,
@@ -186,7 +207,10 @@ pub fn render(r: &Report) -> String {
             h.push_str(&paragraph(p));
         }
     }
+}
 
+/// Near-duplicate documents, when there are any.
+fn duplicates(h: &mut String, r: &Report) {
     if !r.duplicates.is_empty() {
         h.push_str("<h2 id=\"duplicates\">Duplicates</h2>\n<table>\n<tr><th>document</th><th>repeats</th><th class=\"num\">paragraphs matched</th><th class=\"num\">text overlap</th></tr>\n");
         for d in &r.duplicates {
@@ -201,6 +225,10 @@ pub fn render(r: &Report) -> String {
         }
         h.push_str("</table>\n");
     }
+}
+
+/// Skipped input files, when there are any.
+fn skipped(h: &mut String, r: &Report) {
     if !r.corpus.skipped.is_empty() {
         h.push_str("<h2 id=\"skipped\">Skipped files</h2>\n<table>\n<tr><th>file</th><th>reason</th></tr>\n");
         for s in &r.corpus.skipped {
@@ -213,8 +241,6 @@ pub fn render(r: &Report) -> String {
         }
         h.push_str("</table>\n");
     }
-    h.push_str("</body>\n</html>\n");
-    h
 }
 
 fn method_name(r: &Report) -> String {

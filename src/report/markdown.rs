@@ -17,6 +17,18 @@ fn cell(s: &str) -> String {
 /// Renders the report as Markdown.
 pub fn render(r: &Report) -> String {
     let mut m = String::new();
+    summary(&mut m, r);
+    themes_table(&mut m, r);
+    heatmap(&mut m, r);
+    actors(&mut m, r);
+    documents(&mut m, r);
+    theme_sections(&mut m, r);
+    duplicates_and_skipped(&mut m, r);
+    m
+}
+
+/// The title and the one-line summary.
+fn summary(m: &mut String, r: &Report) {
     let _ = writeln!(m, "# {}\n", cell(&r.title));
     let _ = writeln!(
         m,
@@ -36,7 +48,10 @@ pub fn render(r: &Report) -> String {
         },
         r.themescope_version
     );
+}
 
+/// The themes with sizes and key phrases.
+fn themes_table(m: &mut String, r: &Report) {
     m.push_str("## Themes\n\n");
     let _ = writeln!(
         m,
@@ -58,7 +73,10 @@ pub fn render(r: &Report) -> String {
             cell(&phrase_list(&t.phrases, 6))
         );
     }
+}
 
+/// The actor × theme attitudes.
+fn heatmap(m: &mut String, r: &Report) {
     m.push_str("\n## Actors × themes\n\nMean attitude of each actor's mentions in each theme (−1 negative, +1 positive), with the number of mentions.\n\n");
     if r.heatmap.actors.is_empty() {
         let _ = writeln!(
@@ -87,7 +105,10 @@ pub fn render(r: &Report) -> String {
             m.push('\n');
         }
     }
+}
 
+/// Each actor over the corpus.
+fn actors(m: &mut String, r: &Report) {
     m.push_str("\n## Actors\n\n| actor | kind | mentions | mean | sd | 95% interval | neg / neu / pos | most negative ¶ | most positive ¶ |\n|---|---|---:|---:|---:|---:|---:|---|---|\n");
     for a in &r.actors {
         let para = |p: &Option<super::ParagraphRef>| {
@@ -117,7 +138,10 @@ pub fn render(r: &Report) -> String {
             para(&a.most_positive)
         );
     }
+}
 
+/// Each document's theme mix.
+fn documents(m: &mut String, r: &Report) {
     m.push_str(
         "\n## Documents\n\nShare of each document's paragraphs in each theme.\n\n| document |",
     );
@@ -144,7 +168,10 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(m, " {:.0}% |", d.outlier_share * 100.0);
     }
+}
 
+/// One section per theme: key phrases and representative paragraphs.
+fn theme_sections(m: &mut String, r: &Report) {
     for t in &r.themes {
         let _ = writeln!(
             m,
@@ -176,7 +203,10 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+}
 
+/// Near-duplicate documents and skipped files, when there are any.
+fn duplicates_and_skipped(m: &mut String, r: &Report) {
     if !r.duplicates.is_empty() {
         m.push_str("\n## Duplicates\n\n| document | repeats | paragraphs matched | text overlap |\n|---|---|---:|---:|\n");
         for d in &r.duplicates {
@@ -196,5 +226,4 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(m, "| {} | {} |", cell(&s.path), cell(&s.reason));
         }
     }
-    m
 }

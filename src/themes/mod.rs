@@ -12,6 +12,7 @@ mod params;
 pub mod phrases;
 pub mod select_k;
 
+use duplicates::DocRows;
 use ndarray::{Array2, ArrayView2, Axis};
 use serde::Serialize;
 
@@ -128,192 +129,260 @@ pub fn find_themes(
     params.validate(n, dim)?;
     let vectors = normalized(set.vectors.view());
     let texts: Vec<&str> = set.rows.iter().map(|r| r.text.as_str()).collect();
-
-    // Near-duplicate documents are left out of the fit and the counts.
     let docs = documents(set);
     let duplicates = duplicates::find(&docs, vectors.view(), &texts);
+    let is_duplicate = duplicate_rows(&docs, &duplicates, n, params.keep_duplicates);
+
+    let fit = fit(params, vectors.view(), &is_duplicate)?;
+    let mut rows = assign(&fit, vectors.view(), &is_duplicate, params.outliers);
+    rows.order_themes_by_size(&is_duplicate);
+
+    // Labels from the counted paragraphs.
+    let counted: Vec<Option<usize>> = (0..n)
+        .map(|r| if is_duplicate[r] { None } else { rows.theme[r] })
+        .collect();
+    let labels = match rows.n_themes {
+        0 => Vec::new(),
+        _ => phrases::label_themes(&texts, &counted, rows.centroids.view(), embed, phrase_opts)
+            .map_err(|e| ThemeError::Phrases(e.to_string()))?,
+    };
+    let themes = labels
+        .into_iter()
+        .enumerate()
+        .map(|(t, label)| theme(set, &docs, &rows.sims, &counted, &is_duplicate, t, label))
+        .collect();
+    Ok(ThemeResult {
+        themes,
+        assignments: assignments(set, &rows, &is_duplicate),
+        outliers: outlier_summary(&rows, &is_duplicate, fit.found_outliers),
+        duplicates,
+        k_scores: fit.k_scores,
+        k: fit.k,
+        reduce: fit.reduce,
+        min_size: fit.min_size,
+    })
+}
+
+/// Rows of near-duplicate documents: left out of the fit and of the counts (unless kept).
+fn duplicate_rows(docs: &[DocRows], duplicates: &[Duplicate], n: usize, keep: bool) -> Vec<bool> {
     let mut is_duplicate = vec![false; n];
-    if !params.keep_duplicates {
-        for d in &duplicates {
-            if let Some(doc) = docs.iter().find(|doc| doc.id == d.doc_id) {
-                for &r in &doc.rows {
-                    is_duplicate[r] = true;
-                }
+    if keep {
+        return is_duplicate;
+    }
+    for d in duplicates {
+        if let Some(doc) = docs.iter().find(|doc| doc.id == d.doc_id) {
+            for &r in &doc.rows {
+                is_duplicate[r] = true;
             }
         }
     }
-    let fit_rows: Vec<usize> = (0..n).filter(|&r| !is_duplicate[r]).collect();
-    let fit_vectors = vectors.select(Axis(0), &fit_rows);
-    let min_size = params.effective_min_size(fit_rows.len());
+    is_duplicate
+}
+
+/// The clustering of the counted rows: each fit row's theme, and the themes' centroids.
+struct Fit {
+    /// The rows clustered (duplicates left out), and each one's theme.
+    rows: Vec<usize>,
+    labels: Vec<Option<usize>>,
+    n_themes: usize,
+    centroids: Array2<f32>,
+    found_outliers: usize,
+    k: usize,
+    k_scores: Vec<KScore>,
+    reduce: Reduce,
+    min_size: usize,
+}
+
+/// Reduces, clusters, and dissolves clusters smaller than the minimum size into outliers.
+fn fit(
+    params: &ThemeParams,
+    vectors: ArrayView2<f32>,
+    is_duplicate: &[bool],
+) -> Result<Fit, ThemeError> {
+    let rows: Vec<usize> = (0..vectors.nrows()).filter(|&r| !is_duplicate[r]).collect();
+    let fit_vectors = vectors.select(Axis(0), &rows);
+    let min_size = params.effective_min_size(rows.len());
     if let K::Fixed(k) = params.k {
-        if k > fit_rows.len() {
-            return Err(ThemeError::TooFewRows {
-                k,
-                n: fit_rows.len(),
-            });
+        if k > rows.len() {
+            return Err(ThemeError::TooFewRows { k, n: rows.len() });
         }
     }
-
-    let reduce = params.effective_reduce(fit_rows.len(), dim);
+    let reduce = params.effective_reduce(rows.len(), vectors.ncols());
     let space: Array2<f64> = match reduce {
         Reduce::Pca(d) => pca(fit_vectors.mapv(f64::from).view(), d)?,
         _ => fit_vectors.mapv(f64::from),
     };
-
     let (labels, k, k_scores) = cluster(params, &space, &fit_vectors, min_size)?;
-
-    // Small clusters dissolve into outliers.
-    let mut labels = dissolve_small(labels, min_size);
-    let found_outliers = labels.iter().filter(|l| l.is_none()).count();
+    let labels = dissolve_small(labels, min_size);
     let n_themes = labels.iter().flatten().max().map_or(0, |m| m + 1);
-    let centroids = centroids(fit_vectors.view(), &labels, n_themes);
+    Ok(Fit {
+        found_outliers: labels.iter().filter(|l| l.is_none()).count(),
+        centroids: centroids(fit_vectors.view(), &labels, n_themes),
+        rows,
+        labels,
+        n_themes,
+        k,
+        k_scores,
+        reduce,
+        min_size,
+    })
+}
 
-    // Every paragraph (duplicates too) learns its nearest theme; outliers move when allowed.
-    let mut full: Vec<Option<usize>> = vec![None; n];
-    for (i, &r) in fit_rows.iter().enumerate() {
-        full[r] = labels[i];
+/// Every row's theme, its cosine to each theme's centroid, and whether it was reassigned.
+struct RowThemes {
+    theme: Vec<Option<usize>>,
+    sims: Array2<f32>,
+    reassigned: Vec<bool>,
+    centroids: Array2<f32>,
+    n_themes: usize,
+}
+
+/// Every paragraph (duplicates too) learns its nearest theme; outliers move when allowed.
+fn assign(
+    fit: &Fit,
+    vectors: ArrayView2<f32>,
+    is_duplicate: &[bool],
+    outliers: Outliers,
+) -> RowThemes {
+    let n = vectors.nrows();
+    let mut theme: Vec<Option<usize>> = vec![None; n];
+    for (i, &r) in fit.rows.iter().enumerate() {
+        theme[r] = fit.labels[i];
     }
-    let sims = if n_themes > 0 {
-        vectors.dot(&centroids.t())
-    } else {
-        Array2::zeros((n, 0))
+    let sims = match fit.n_themes {
+        0 => Array2::zeros((n, 0)),
+        _ => vectors.dot(&fit.centroids.t()),
     };
-    let mut reassigned = vec![false; n];
-    let threshold = match params.outliers {
+    let threshold = match outliers {
         Outliers::Keep => None,
         Outliers::Reassign(t) => Some(t),
     };
+    let mut reassigned = vec![false; n];
     for r in 0..n {
-        if full[r].is_some() || n_themes == 0 {
+        if theme[r].is_some() || fit.n_themes == 0 {
             continue;
         }
         let (best, sim) = argmax(sims.row(r));
-        let joins = if is_duplicate[r] {
-            true // a duplicate paragraph follows its nearest theme but is never counted
-        } else {
-            threshold.is_some_and(|t| sim >= t)
-        };
-        if joins {
-            full[r] = Some(best);
+        // A duplicate paragraph follows its nearest theme but is never counted.
+        if is_duplicate[r] || threshold.is_some_and(|t| sim >= t) {
+            theme[r] = Some(best);
             reassigned[r] = !is_duplicate[r];
         }
     }
-    labels.clear();
-
-    // Themes ordered by counted size, ties by first row.
-    let mut order: Vec<usize> = (0..n_themes).collect();
-    let size_of = |t: usize| {
-        (0..n)
-            .filter(|&r| full[r] == Some(t) && !is_duplicate[r])
-            .count()
-    };
-    let sizes: Vec<usize> = (0..n_themes).map(size_of).collect();
-    let first_row: Vec<usize> = (0..n_themes)
-        .map(|t| (0..n).find(|&r| full[r] == Some(t)).unwrap_or(n))
-        .collect();
-    order.sort_by_key(|&t| (std::cmp::Reverse(sizes[t]), first_row[t]));
-    let mut new_id = vec![0usize; n_themes];
-    for (new, &old) in order.iter().enumerate() {
-        new_id[old] = new;
+    RowThemes {
+        theme,
+        sims,
+        reassigned,
+        centroids: fit.centroids.clone(),
+        n_themes: fit.n_themes,
     }
-    let full: Vec<Option<usize>> = full.iter().map(|l| l.map(|t| new_id[t])).collect();
-    let centroids = centroids.select(Axis(0), &order);
-    let sims = if n_themes > 0 {
-        sims.select(Axis(1), &order)
-    } else {
-        sims
-    };
+}
 
-    // Labels from the counted paragraphs.
-    let counted: Vec<Option<usize>> = (0..n)
-        .map(|r| if is_duplicate[r] { None } else { full[r] })
-        .collect();
-    let labels = if n_themes > 0 {
-        phrases::label_themes(&texts, &counted, centroids.view(), embed, phrase_opts)
-            .map_err(|e| ThemeError::Phrases(e.to_string()))?
-    } else {
-        Vec::new()
-    };
+impl RowThemes {
+    /// Renumbers the themes by counted size, ties by first row.
+    fn order_themes_by_size(&mut self, is_duplicate: &[bool]) {
+        let n = self.theme.len();
+        let size_of = |t: usize| {
+            (0..n)
+                .filter(|&r| self.theme[r] == Some(t) && !is_duplicate[r])
+                .count()
+        };
+        let sizes: Vec<usize> = (0..self.n_themes).map(size_of).collect();
+        let first_row: Vec<usize> = (0..self.n_themes)
+            .map(|t| (0..n).find(|&r| self.theme[r] == Some(t)).unwrap_or(n))
+            .collect();
+        let mut order: Vec<usize> = (0..self.n_themes).collect();
+        order.sort_by_key(|&t| (std::cmp::Reverse(sizes[t]), first_row[t]));
+        let mut new_id = vec![0usize; self.n_themes];
+        for (new, &old) in order.iter().enumerate() {
+            new_id[old] = new;
+        }
+        for t in self.theme.iter_mut().flatten() {
+            *t = new_id[*t];
+        }
+        self.centroids = self.centroids.select(Axis(0), &order);
+        if self.n_themes > 0 {
+            self.sims = self.sims.select(Axis(1), &order);
+        }
+    }
+}
 
-    let counted_total = (0..n).filter(|&r| !is_duplicate[r]).count();
-    let doc_sizes: Vec<usize> = docs
-        .iter()
-        .map(|d| d.rows.iter().filter(|&&r| !is_duplicate[r]).count())
-        .collect();
-    let themes = labels
+/// Theme `t` with its label, size, most representative paragraphs and share of each document.
+fn theme(
+    set: &EmbeddingSet,
+    docs: &[DocRows],
+    sims: &Array2<f32>,
+    counted: &[Option<usize>],
+    is_duplicate: &[bool],
+    t: usize,
+    label: phrases::ThemeLabel,
+) -> Theme {
+    let n = counted.len();
+    let counted_total = is_duplicate.iter().filter(|d| !**d).count();
+    let members: Vec<usize> = (0..n).filter(|&r| counted[r] == Some(t)).collect();
+    let mut reps = members.clone();
+    reps.sort_by(|&a, &b| sims[[b, t]].total_cmp(&sims[[a, t]]).then(a.cmp(&b)));
+    let representatives = reps
         .into_iter()
-        .enumerate()
-        .map(|(t, label)| {
-            let members: Vec<usize> = (0..n).filter(|&r| counted[r] == Some(t)).collect();
-            let mut reps = members.clone();
-            reps.sort_by(|&a, &b| sims[[b, t]].total_cmp(&sims[[a, t]]).then(a.cmp(&b)));
-            let representatives = reps
-                .into_iter()
-                .take(REPRESENTATIVES)
-                .map(|r| Representative {
-                    row: r,
-                    doc_id: set.rows[r].doc_id.clone(),
-                    para_index: set.rows[r].para_index,
-                    similarity: round4(sims[[r, t]]),
-                })
-                .collect();
-            let documents = docs
-                .iter()
-                .zip(&doc_sizes)
-                .filter_map(|(d, &total)| {
-                    let k = d.rows.iter().filter(|&&r| counted[r] == Some(t)).count();
-                    (k > 0).then(|| DocShare {
-                        doc_id: d.id.to_string(),
-                        paragraphs: k,
-                        share: round4(k as f32 / total.max(1) as f32),
-                    })
-                })
-                .collect();
-            Theme {
-                id: t,
-                label: label.label,
-                phrases: label.phrases,
-                size: members.len(),
-                share: round4(members.len() as f32 / counted_total.max(1) as f32),
-                representatives,
-                documents,
-            }
+        .take(REPRESENTATIVES)
+        .map(|r| Representative {
+            row: r,
+            doc_id: set.rows[r].doc_id.clone(),
+            para_index: set.rows[r].para_index,
+            similarity: round4(sims[[r, t]]),
         })
         .collect();
+    let documents = docs
+        .iter()
+        .filter_map(|d| {
+            let total = d.rows.iter().filter(|&&r| !is_duplicate[r]).count();
+            let k = d.rows.iter().filter(|&&r| counted[r] == Some(t)).count();
+            (k > 0).then(|| DocShare {
+                doc_id: d.id.to_string(),
+                paragraphs: k,
+                share: round4(k as f32 / total.max(1) as f32),
+            })
+        })
+        .collect();
+    Theme {
+        id: t,
+        label: label.label,
+        phrases: label.phrases,
+        size: members.len(),
+        share: round4(members.len() as f32 / counted_total.max(1) as f32),
+        representatives,
+        documents,
+    }
+}
 
-    let assignments = (0..n)
+fn assignments(set: &EmbeddingSet, rows: &RowThemes, is_duplicate: &[bool]) -> Vec<Assignment> {
+    (0..rows.theme.len())
         .map(|r| Assignment {
             row: r,
             doc_id: set.rows[r].doc_id.clone(),
             para_index: set.rows[r].para_index,
-            theme: full[r],
-            similarity: if n_themes > 0 {
-                round4(argmax(sims.row(r)).1)
-            } else {
-                0.0
+            theme: rows.theme[r],
+            similarity: match rows.n_themes {
+                0 => 0.0,
+                _ => round4(argmax(rows.sims.row(r)).1),
             },
-            reassigned: reassigned[r],
+            reassigned: rows.reassigned[r],
             duplicate: is_duplicate[r],
         })
-        .collect::<Vec<_>>();
-    let final_outliers = (0..n)
-        .filter(|&r| !is_duplicate[r] && full[r].is_none())
+        .collect()
+}
+
+fn outlier_summary(rows: &RowThemes, is_duplicate: &[bool], found: usize) -> OutlierSummary {
+    let counted_total = is_duplicate.iter().filter(|d| !**d).count();
+    let count = (0..rows.theme.len())
+        .filter(|&r| !is_duplicate[r] && rows.theme[r].is_none())
         .count();
-    Ok(ThemeResult {
-        themes,
-        assignments,
-        outliers: OutlierSummary {
-            found: found_outliers,
-            reassigned: reassigned.iter().filter(|&&x| x).count(),
-            count: final_outliers,
-            share: round4(final_outliers as f32 / counted_total.max(1) as f32),
-        },
-        duplicates,
-        k_scores,
-        k,
-        reduce,
-        min_size,
-    })
+    OutlierSummary {
+        found,
+        reassigned: rows.reassigned.iter().filter(|&&x| x).count(),
+        count,
+        share: round4(count as f32 / counted_total.max(1) as f32),
+    }
 }
 
 /// Per-row cluster (`None`: outlier), the number of clusters, and the scores of each k tried.
