@@ -69,10 +69,9 @@ pub fn run(global: &GlobalArgs, args: &EmbedArgs, matches: &ArgMatches) -> Resul
     ));
     let embed_started = Instant::now();
     let mut progress = global.progress();
-    let cache = steps::open_cache(&config.model, &mut progress);
-    let set = steps::embed(
+    let set = steps::embed_cached(
         &embedder,
-        cache.as_ref(),
+        &config.model,
         units,
         args.corpus.unit,
         &mut progress,

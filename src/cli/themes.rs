@@ -70,14 +70,8 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs, matches: &ArgMatches) -> Resu
             let (_, embedder) =
                 steps::load_encoder(&config.model, &global.resolve_options(), None)?;
             let mut progress = global.progress();
-            let cache = steps::open_cache(&config.model, &mut progress);
-            let set = steps::embed(
-                &embedder,
-                cache.as_ref(),
-                units,
-                args.corpus.unit,
-                &mut progress,
-            )?;
+            let unit = args.corpus.unit;
+            let set = steps::embed_cached(&embedder, &config.model, units, unit, &mut progress)?;
             (set, embedder)
         }
     };
