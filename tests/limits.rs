@@ -251,3 +251,42 @@ fn a_page_of_deeply_nested_divs_is_read_in_linear_time() {
         .text
         .contains("Moscow and Beijing signed."));
 }
+
+#[test]
+fn a_damaged_cached_vector_is_recomputed_and_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let model = t.join("org--tiny");
+    write_tiny_bert(&model, false);
+    let cache = t.join("cache");
+    let first = t.join("first.npy");
+    embed(t, &model, Some(&cache), &first);
+    let vectors = read_npy(&first);
+
+    // Flip one byte inside the first row's stored floats.
+    let file = cache.join("embeddings.redb");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let row: Vec<u8> = vectors
+        .row(0)
+        .iter()
+        .flat_map(|x| x.to_le_bytes())
+        .collect();
+    let at = bytes
+        .windows(row.len())
+        .position(|w| w == row.as_slice())
+        .expect("the vector's bytes are in the cache file");
+    bytes[at + 5] ^= 0x10;
+    std::fs::write(&file, bytes).unwrap();
+
+    let second = t.join("second.npy");
+    let out = embed(t, &model, Some(&cache), &second);
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: 1 vectors in the embedding cache") && err.contains("damaged"),
+        "{err}"
+    );
+    assert_eq!(read_npy(&second), vectors);
+    // Replaced: the next run finds every row intact.
+    let third = embed(t, &model, Some(&cache), &t.join("third.npy"));
+    assert!(!stderr(&third).contains("damaged"), "{}", stderr(&third));
+}

@@ -118,6 +118,9 @@ fn decode(value: &[u8]) -> Result<Vec<f32>, &'static str> {
     Ok(v)
 }
 
+/// Each key's vector (`None`: missing), and how many stored values were damaged.
+pub type Lookup = (Vec<Option<Vec<f32>>>, usize);
+
 /// Numbers about a cache.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CacheStats {
@@ -187,26 +190,40 @@ impl EmbeddingCache {
         }
     }
 
-    /// The cached vector of each key (`None`: not cached, or cached with another dimension).
+    /// The cached vector of each key (`None`: not cached, cached with another dimension, or
+    /// damaged).
     pub fn get_many(
         &self,
         keys: &[[u8; 32]],
         dim: usize,
     ) -> Result<Vec<Option<Vec<f32>>>, CacheError> {
+        Ok(self.lookup(keys, dim)?.0)
+    }
+
+    /// As [`EmbeddingCache::get_many`], and how many values were damaged (their checksum does
+    /// not match): those count as missing, so they are computed again and replaced.
+    pub fn lookup(&self, keys: &[[u8; 32]], dim: usize) -> Result<Lookup, CacheError> {
         let txn = self.db.begin_read().map_err(|e| self.store_error(e))?;
         let table = match txn.open_table(TABLE) {
             Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(vec![None; keys.len()]),
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok((vec![None; keys.len()], 0)),
             Err(e) => return Err(self.store_error(e)),
         };
-        keys.iter()
-            .map(|k| {
-                let got = table.get(k.as_slice()).map_err(|e| self.store_error(e))?;
-                Ok(got
-                    .and_then(|v| decode(v.value()).ok())
-                    .filter(|v| v.len() == dim))
-            })
-            .collect()
+        let mut damaged = 0;
+        let mut found = Vec::with_capacity(keys.len());
+        for k in keys {
+            let got = table.get(k.as_slice()).map_err(|e| self.store_error(e))?;
+            let vector = match got.map(|v| decode(v.value())) {
+                Some(Ok(v)) => Some(v),
+                Some(Err(_)) => {
+                    damaged += 1;
+                    None
+                }
+                None => None,
+            };
+            found.push(vector.filter(|v| v.len() == dim));
+        }
+        Ok((found, damaged))
     }
 
     /// Stores vectors in one transaction, durable once this returns.
@@ -282,6 +299,8 @@ pub struct CacheUse {
     pub hits: usize,
     /// Computed by the encoder (and stored, when there is a cache).
     pub embedded: usize,
+    /// Found damaged in the cache (checksum mismatch), computed again and replaced.
+    pub damaged: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -313,10 +332,12 @@ pub fn embed_through_cache(
         None => Vec::new(),
     };
     let mut todo: Vec<usize> = Vec::new();
-    let mut hits = 0;
+    let (mut hits, mut damaged) = (0, 0);
     match cache {
         Some(c) => {
-            for (i, got) in c.get_many(&keys, dim)?.into_iter().enumerate() {
+            let (found, broken) = c.lookup(&keys, dim)?;
+            damaged = broken;
+            for (i, got) in found.into_iter().enumerate() {
                 match got {
                     Some(v) => {
                         out.row_mut(i).assign(&ndarray::ArrayView1::from(&v[..]));
@@ -353,6 +374,7 @@ pub fn embed_through_cache(
         CacheUse {
             hits,
             embedded: todo.len(),
+            damaged,
         },
     ))
 }
@@ -393,5 +415,75 @@ mod tests {
         ));
         assert_eq!(cache.clear().unwrap(), 1);
         assert_eq!(cache.stats().unwrap().entries, 0);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        /// Store a batch of (key index, vector) pairs in one transaction.
+        Put(Vec<(u8, Vec<f32>)>),
+        /// Look up these key indices.
+        Get(Vec<u8>),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let vector = proptest::collection::vec(-1e6f32..1e6f32, 3);
+        prop_oneof![
+            proptest::collection::vec((0u8..12, vector), 1..5).prop_map(Op::Put),
+            proptest::collection::vec(0u8..12, 1..6).prop_map(Op::Get),
+        ]
+    }
+
+    fn key(i: u8) -> [u8; 32] {
+        let mut k = [0u8; 32];
+        k[0] = i;
+        k[31] = i.wrapping_mul(7);
+        k
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Any interleaving of puts and gets reads back what a map would hold, across reopening.
+        #[test]
+        fn puts_and_gets_agree_with_a_map(ops in proptest::collection::vec(op(), 1..20)) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut model: HashMap<u8, Vec<f32>> = HashMap::new();
+            let mut cache = Some(EmbeddingCache::open(dir.path()).unwrap());
+            for (n, op) in ops.iter().enumerate() {
+                let c = cache.as_ref().unwrap();
+                match op {
+                    Op::Put(entries) => {
+                        let stored: Vec<([u8; 32], &[f32])> =
+                            entries.iter().map(|(i, v)| (key(*i), v.as_slice())).collect();
+                        c.put_many(&stored).unwrap();
+                        for (i, v) in entries {
+                            model.insert(*i, v.clone());
+                        }
+                    }
+                    Op::Get(indices) => {
+                        let keys: Vec<[u8; 32]> = indices.iter().map(|&i| key(i)).collect();
+                        let (got, damaged) = c.lookup(&keys, 3).unwrap();
+                        prop_assert_eq!(damaged, 0);
+                        for (i, g) in indices.iter().zip(got) {
+                            prop_assert_eq!(g.as_ref(), model.get(i));
+                        }
+                    }
+                }
+                if n % 7 == 6 {
+                    // Closing and reopening keeps every committed vector.
+                    drop(cache.take());
+                    cache = Some(EmbeddingCache::open(dir.path()).unwrap());
+                }
+            }
+            let c = cache.as_ref().unwrap();
+            prop_assert_eq!(c.stats().unwrap().entries, model.len() as u64);
+        }
     }
 }

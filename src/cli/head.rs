@@ -10,10 +10,11 @@ use anyhow::{Context, Result};
 use clap::{ArgMatches, Args, Subcommand};
 use themescope::config::RunConfig;
 use themescope::pipeline::{steps, Events, Task};
-use themescope::sentiment::data::{self, DataFormat};
 use themescope::sentiment::features::Recipe;
-use themescope::sentiment::train::{self, TrainEvent, TrainOptions, Tuning};
-use themescope::sentiment::{eval, Scorer, ScoringModel};
+use themescope::sentiment::training::data::{self, DataFormat};
+use themescope::sentiment::training::eval;
+use themescope::sentiment::training::train::{self, TrainEvent, TrainOptions, Tuning};
+use themescope::sentiment::{Scorer, ScoringModel};
 
 use super::args::ScorerArgs;
 use super::GlobalArgs;

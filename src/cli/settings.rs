@@ -61,3 +61,47 @@ fn flag_error(id: &str, e: ConfigError) -> anyhow::Error {
         other => anyhow::Error::new(other).context(flag),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::resolve;
+    use crate::cli::{Cli, Command};
+    use clap::{CommandFactory, FromArgMatches};
+    use themescope::config::{RunConfig, DEFAULT_CONFIG};
+    use themescope::themes::K;
+
+    fn config_for(argv: &[&str]) -> RunConfig {
+        let matches = Cli::command().try_get_matches_from(argv).unwrap();
+        let cli = Cli::from_arg_matches(&matches).unwrap();
+        let Command::Run(args) = &cli.command else {
+            panic!("not run")
+        };
+        let sub = matches.subcommand_matches("run").unwrap();
+        resolve(sub, args.config.as_deref(), &[]).unwrap()
+    }
+
+    #[test]
+    fn the_default_config_changes_nothing_and_flags_beat_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("themescope.toml");
+        std::fs::write(&path, DEFAULT_CONFIG).unwrap();
+        let p = path.to_str().unwrap();
+        let plain = config_for(&["themescope", "run", "in", "--out", "R"]);
+        let with_file = config_for(&["themescope", "run", "in", "--out", "R", "--config", p]);
+        assert_eq!(plain, with_file);
+        assert_eq!(plain, RunConfig::default());
+
+        std::fs::write(
+            &path,
+            "[themes]\nk = 7\nseed = 9\n[model]\nbatch_size = 8\n",
+        )
+        .unwrap();
+        let argv = ["themescope", "run", "in", "--out", "R", "--config", p];
+        let s = config_for(&[&argv[..], &["--seed", "5", "--model", "m/x", "--no-cache"]].concat());
+        assert_eq!(s.themes.k, K::Fixed(7));
+        assert_eq!(s.themes.seed, 5);
+        assert_eq!(s.model.batch_size, 8);
+        assert_eq!(s.model.name.as_deref(), Some("m/x"));
+        assert!(s.model.no_cache);
+    }
+}

@@ -61,7 +61,7 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs, matches: &ArgMatches) -> Resu
     if let Some(out) = &args.out {
         check_writable(out).with_context(|| format!("cannot write {}", out.display()))?;
     }
-    let params = config.themes.params();
+    let params = config.themes.params().check()?;
     let phrase_opts = config.themes.phrase_options()?;
     let (set, embedder) = match &args.embeddings {
         Some(path) => read_embeddings(global, &config, path)?,
@@ -76,7 +76,7 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs, matches: &ArgMatches) -> Resu
         }
     };
     // Checked again with the real row count, before clustering starts.
-    params.validate(set.rows.len(), set.vectors.ncols())?;
+    params.check_data(set.rows.len(), set.vectors.ncols())?;
 
     let mut embed_phrases = embedder.phrase_embedder();
     let result = themes::find_themes(&set, &params, &phrase_opts, &mut embed_phrases)?;

@@ -300,3 +300,78 @@ mod tests {
         assert_eq!(spans, vec![7..11, 12..16]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text made of words, punctuation, spaces, line breaks and a few non-ASCII characters.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                "[A-Za-z]{1,8}",
+                Just(" ".to_string()),
+                Just("\n".to_string()),
+                Just("\n\n".to_string()),
+                Just(". ".to_string()),
+                Just("? ".to_string()),
+                Just("Mr. ".to_string()),
+                Just("\t".to_string()),
+                Just("«Über» ".to_string()),
+                Just("。".to_string()),
+                Just("\u{a0}".to_string()),
+                Just("\r\n".to_string()),
+            ],
+            0..60,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    /// Spans in order, apart, on character boundaries, trimmed and non-empty.
+    fn well_formed(text: &str, spans: &[Range<usize>], within: Range<usize>) {
+        let mut last = within.start;
+        for s in spans {
+            assert!(
+                s.start >= last && s.start < s.end && s.end <= within.end,
+                "{spans:?}"
+            );
+            assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+            assert_eq!(text[s.clone()].trim(), &text[s.clone()]);
+            last = s.end;
+        }
+    }
+
+    /// Every non-whitespace character of `within` lies in a span.
+    fn covers(text: &str, spans: &[Range<usize>], within: Range<usize>) {
+        for (i, c) in text[within.clone()].char_indices() {
+            let at = within.start + i;
+            if !c.is_whitespace() {
+                assert!(
+                    spans.iter().any(|s| s.contains(&at)),
+                    "{c:?} at {at} not in {spans:?}"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn paragraph_spans_map_back_to_the_text(text in text()) {
+            let spans = paragraph_spans(&text);
+            well_formed(&text, &spans, 0..text.len());
+            covers(&text, &spans, 0..text.len());
+        }
+
+        #[test]
+        fn sentence_spans_map_back_to_their_paragraph(text in text()) {
+            for para in paragraph_spans(&text) {
+                let sentences = sentence_spans(&text, para.clone());
+                well_formed(&text, &sentences, para.clone());
+                covers(&text, &sentences, para);
+            }
+        }
+    }
+}

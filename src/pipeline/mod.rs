@@ -38,7 +38,7 @@ use crate::sentiment::score::{actors_and_mentions, ScoredMention};
 use crate::sentiment::{Scorer, ScoringModel};
 use crate::store::EmbeddingSet;
 use crate::themes::phrases::PhraseOptions;
-use crate::themes::{self, ThemeParams, ThemeResult};
+use crate::themes::{self, ThemeResult, ValidThemeParams};
 
 /// Exit status when `strict` is set and input files were skipped.
 pub const EXIT_SKIPPED: u8 = 3;
@@ -183,7 +183,7 @@ pub fn run(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipelin
 /// What is loaded and checked before any heavy work: a bad stop-word file, actor file or head
 /// fails here, before the corpus or the model is read.
 struct Prepared {
-    params: ThemeParams,
+    params: ValidThemeParams,
     phrase_opts: PhraseOptions,
     actor_file: Option<ActorFile>,
     scoring: ScoringModel,
@@ -198,7 +198,7 @@ impl Prepared {
         }
         let actors = c.sentiment.actors.as_deref();
         Ok(Prepared {
-            params: c.themes.params(),
+            params: c.themes.params().check()?,
             phrase_opts: c.themes.phrase_options()?,
             actor_file: actors.map(read_actor_file).transpose()?,
             scoring: ScoringModel::load(c.sentiment.method, &c.sentiment.head)?,
@@ -224,7 +224,7 @@ fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipeline
         let units = corpus.units(Unit::Paragraph);
         steps::embed(&embedder, cache.as_ref(), units, Unit::Paragraph, ev)
     })?;
-    p.params.validate(set.rows.len(), set.vectors.ncols())?;
+    p.params.check_data(set.rows.len(), set.vectors.ncols())?;
     let found = clock.time(Stage::Themes, |_| {
         let mut embed_phrases = embedder.phrase_embedder();
         Ok(themes::find_themes(

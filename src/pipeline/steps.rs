@@ -103,6 +103,14 @@ pub fn embed(
             used.embedded,
             c.path().display()
         ));
+        if used.damaged > 0 {
+            events.warning(&format!(
+                "{} vectors in the embedding cache {} were damaged (checksum mismatch): they \
+                 were embedded again and replaced; `themescope cache verify` checks the rest",
+                used.damaged,
+                c.path().display()
+            ));
+        }
     }
     Ok(set)
 }

@@ -4,37 +4,34 @@
 //!
 //! | file | job |
 //! |---|---|
+//! Scoring a corpus (the runtime):
+//!
+//! | file | job |
+//! |---|---|
 //! | `label.rs` | the three classes and a scored [`Prediction`] |
-//! | `data.rs` | reading NewsMTSC and PerSenT |
 //! | `features.rs` | encoder features for (sentence, target span) |
-//! | `logreg.rs` | the classifier (multinomial logistic regression, L-BFGS) |
 //! | `head.rs` | the head file: load, save, predict |
-//! | `train.rs` | training with tuning and dev scores |
-//! | `metrics.rs` | accuracy, F1m, confusion |
 //! | `vader.rs` | the VADER lexicon baseline |
 //! | `scorer.rs` | the scoring methods (head, VADER) and loading the one chosen |
 //! | `score.rs` | finding and scoring every mention in a corpus |
 //! | `aggregate.rs` | per actor, paragraph, document, theme and corpus statistics |
-//! | `eval.rs` | evaluation on NewsMTSC and PerSenT |
+//! | `rng.rs` | the small seeded generator of bootstrap and folds |
+//!
+//! Training and evaluating the head: [`training`] (data, train, logreg, metrics, eval).
 
 pub mod aggregate;
-pub mod cache;
-pub mod data;
 mod error;
-pub mod eval;
 pub mod features;
 pub mod head;
 mod label;
-pub mod logreg;
-pub mod metrics;
 pub mod rng;
 pub mod score;
 mod scorer;
-pub mod train;
+pub mod training;
 pub mod vader;
 
 pub use error::SentimentError;
 pub use head::{Head, DEFAULT_HEAD};
 pub use label::{Label, Prediction};
-pub use metrics::Evaluation;
 pub use scorer::{HeadScorer, Method, Scorer, ScoringModel};
+pub use training::Evaluation;

@@ -23,7 +23,9 @@ pub use minibatch::MiniBatchKMeans;
 pub const MINI_BATCH_ROWS: usize = 50_000;
 pub use duplicates::Duplicate;
 pub use error::ThemeError;
-pub use params::{Algo, Outliers, Reduce, ThemeParams, DEFAULT_REASSIGN_THRESHOLD, K};
+pub use params::{
+    Algo, Outliers, Reduce, ThemeParams, ValidThemeParams, DEFAULT_REASSIGN_THRESHOLD, K,
+};
 pub use phrases::{PhraseOptions, ScoredPhrase};
 pub use select_k::KScore;
 
@@ -114,7 +116,7 @@ pub type PhraseEmbedder<'a> = dyn FnMut(&[&str]) -> Result<Array2<f32>, String> 
 /// Finds and names the themes of an embedding set.
 pub fn find_themes(
     set: &EmbeddingSet,
-    params: &ThemeParams,
+    params: &ValidThemeParams,
     phrase_opts: &PhraseOptions,
     embed: &mut PhraseEmbedder<'_>,
 ) -> Result<ThemeResult, ThemeError> {
@@ -126,7 +128,7 @@ pub fn find_themes(
             expected: set.rows.len(),
         });
     }
-    params.validate(n, dim)?;
+    params.check_data(n, dim)?;
     let vectors = normalized(set.vectors.view());
     let texts: Vec<&str> = set.rows.iter().map(|r| r.text.as_str()).collect();
     let docs = documents(set);

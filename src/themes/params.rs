@@ -164,9 +164,22 @@ impl Default for ThemeParams {
     }
 }
 
-impl ThemeParams {
-    /// Checks the parameters against the number of rows to cluster, before any work.
-    pub fn validate(&self, rows: usize, dim: usize) -> Result<(), ThemeError> {
+/// Theme parameters that passed [`ThemeParams::check`] (as linfa's hyperparameters do): what
+/// can be said without the data is said before any work starts.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct ValidThemeParams(ThemeParams);
+
+impl std::ops::Deref for ValidThemeParams {
+    type Target = ThemeParams;
+    fn deref(&self) -> &ThemeParams {
+        &self.0
+    }
+}
+
+impl ValidThemeParams {
+    /// Checks the parameters against the data: rows to cluster and their dimension.
+    pub fn check_data(&self, rows: usize, dim: usize) -> Result<(), ThemeError> {
         if rows == 0 || dim == 0 {
             return Err(ThemeError::Empty);
         }
@@ -174,12 +187,29 @@ impl ThemeParams {
             if k > rows {
                 return Err(ThemeError::TooFewRows { k, n: rows });
             }
-            if self.algo == Algo::Hdbscan {
+        }
+        if let Reduce::Pca(d) = self.reduce {
+            if d > dim {
                 return Err(ThemeError::Param {
-                    option: "option `k`",
-                    reason: "hdbscan finds the number of themes itself: use k auto".into(),
+                    option: "option `reduce`",
+                    reason: format!(
+                        "pca:{d} asks for more dimensions than the vectors have ({dim})"
+                    ),
                 });
             }
+        }
+        Ok(())
+    }
+}
+
+impl ThemeParams {
+    /// Checks what does not depend on the data, once, before any work.
+    pub fn check(self) -> Result<ValidThemeParams, ThemeError> {
+        if matches!(self.k, K::Fixed(_)) && self.algo == Algo::Hdbscan {
+            return Err(ThemeError::Param {
+                option: "option `k`",
+                reason: "hdbscan finds the number of themes itself: use k auto".into(),
+            });
         }
         if self.k_max < 2 {
             return Err(ThemeError::Param {
@@ -193,17 +223,7 @@ impl ThemeParams {
                 reason: "must be at least 1".into(),
             });
         }
-        if let Reduce::Pca(d) = self.reduce {
-            if d > dim {
-                return Err(ThemeError::Param {
-                    option: "option `reduce`",
-                    reason: format!(
-                        "pca:{d} asks for more dimensions than the vectors have ({dim})"
-                    ),
-                });
-            }
-        }
-        Ok(())
+        Ok(ValidThemeParams(self))
     }
 
     /// The reduction actually applied.
@@ -248,22 +268,38 @@ mod tests {
         let p = ThemeParams {
             k: K::Fixed(10),
             ..Default::default()
-        };
+        }
+        .check()
+        .unwrap();
         assert!(matches!(
-            p.validate(5, 384),
+            p.check_data(5, 384),
             Err(ThemeError::TooFewRows { k: 10, n: 5 })
         ));
-        assert!(matches!(p.validate(0, 384), Err(ThemeError::Empty)));
-        assert!(p.validate(50, 384).is_ok());
+        assert!(matches!(p.check_data(0, 384), Err(ThemeError::Empty)));
+        assert!(p.check_data(50, 384).is_ok());
         let p = ThemeParams {
             reduce: Reduce::Pca(500),
             ..Default::default()
         };
-        assert!(p
-            .validate(50, 384)
-            .unwrap_err()
-            .to_string()
-            .contains("option `reduce`"));
+        let e = p.check().unwrap().check_data(50, 384).unwrap_err();
+        assert!(e.to_string().contains("option `reduce`"));
+        for bad in [
+            ThemeParams {
+                k_max: 1,
+                ..Default::default()
+            },
+            ThemeParams {
+                min_size: Some(0),
+                ..Default::default()
+            },
+            ThemeParams {
+                k: K::Fixed(3),
+                algo: Algo::Hdbscan,
+                ..Default::default()
+            },
+        ] {
+            assert!(matches!(bad.check(), Err(ThemeError::Param { .. })));
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::{Label, SentimentError};
+use crate::sentiment::{Label, SentimentError};
 
 /// One target in a sentence with its gold label.
 #[derive(Debug, Clone, PartialEq)]

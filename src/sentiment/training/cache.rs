@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 
-use super::SentimentError;
 use crate::fsutil::write_atomic;
+use crate::sentiment::SentimentError;
 
 const MAGIC: &[u8; 8] = b"TSFEAT01";
 

@@ -7,14 +7,15 @@ use std::path::{Path, PathBuf};
 
 use ndarray::{Array1, Array2, Axis};
 
+use super::cache;
 use super::data::Dataset;
-use super::features::{self, Recipe, TargetRef};
-use super::head::{Head, HeadMeta};
 use super::logreg::{self, LogRegOptions};
 use super::metrics::Evaluation;
-use super::rng::SplitMix64;
-use super::{cache, Label, SentimentError};
 use crate::embed::Embedder;
+use crate::sentiment::features::{self, Recipe, TargetRef};
+use crate::sentiment::head::{Head, HeadMeta};
+use crate::sentiment::rng::SplitMix64;
+use crate::sentiment::{Label, SentimentError};
 
 /// How to choose the regularisation.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,10 +5,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::data::{Dataset, PersentParagraph};
-use super::features::TargetRef;
-use super::{train, Evaluation, Label, Method, Prediction, Scorer, SentimentError};
+use super::{train, Evaluation};
 use crate::actors::{Actor, ActorKind, ActorSet, MentionMatcher};
 use crate::corpus::{Document, ReadOptions};
+use crate::sentiment::features::TargetRef;
+use crate::sentiment::{Label, Method, Prediction, Scorer, SentimentError};
 
 /// An evaluation with what was evaluated. Serialises flat: `accuracy`, `f1m`, `per_class`,
 /// `confusion`, `n`, then `method`, `format`, and for PerSenT `named` and `coverage`.
@@ -162,9 +163,9 @@ pub fn eval_persent(
                 let mean = preds.iter().map(|p| p.score).sum::<f32>() / preds.len().max(1) as f32;
                 if preds.is_empty() {
                     None
-                } else if f64::from(mean) >= super::vader::THRESHOLD {
+                } else if f64::from(mean) >= crate::sentiment::vader::THRESHOLD {
                     Some(Label::Positive)
-                } else if f64::from(mean) <= -super::vader::THRESHOLD {
+                } else if f64::from(mean) <= -crate::sentiment::vader::THRESHOLD {
                     Some(Label::Negative)
                 } else {
                     Some(Label::Neutral)

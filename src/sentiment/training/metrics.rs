@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::Label;
+use crate::sentiment::Label;
 
 /// Precision, recall and F1 of one class.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
