@@ -1,4 +1,6 @@
-//! The encoder against sentence-transformers' own output on the real all-MiniLM-L6-v2.
+//! The encoder against sentence-transformers' own output on the real all-MiniLM-L6-v2. The
+//! reference rows and vectors are in the shared data (`reference/`): those tests are ignored
+//! unless run with `-- --include-ignored`.
 
 mod common;
 
@@ -69,11 +71,13 @@ fn check_cli_against_reference(model: &str, models_env: Option<&std::path::Path>
 }
 
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn embed_by_path_matches_sentence_transformers() {
     check_cli_against_reference(minilm_dir().to_str().unwrap(), None);
 }
 
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn embed_by_hub_id_from_themescope_models_matches_sentence_transformers() {
     check_cli_against_reference(
         "sentence-transformers/all-MiniLM-L6-v2",
@@ -110,6 +114,7 @@ fn load_precision(batch_size: usize, packed: bool, precision: Precision) -> Embe
 /// included. The reference rows are also checked not to have become trivially close: i16 must
 /// differ from f32 somewhere, or the quantised path did not run.
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn i16_encoder_stays_close_to_sentence_transformers() {
     assert_close_to_sentence_transformers(Precision::I16, 0.999, 0.9999);
 }
@@ -117,6 +122,7 @@ fn i16_encoder_stays_close_to_sentence_transformers() {
 /// 8-bit products with calibrated outlier channels: further from f32 than i16, still well inside
 /// the 0.99 the faster precision must keep.
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn i8_encoder_stays_close_to_sentence_transformers() {
     assert_close_to_sentence_transformers(Precision::I8, 0.995, 0.998);
 }
@@ -148,6 +154,7 @@ fn assert_close_to_sentence_transformers(precision: Precision, worst_floor: f32,
 /// Quantisation is per token (and i8's calibration is fixed at load), so a text's vector does
 /// not depend on what shares its batch.
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn integer_precisions_give_a_batch_of_one_the_vectors_of_a_batch_of_32_exactly() {
     let texts = reference_texts();
     let sample: Vec<&str> = texts.iter().step_by(4).map(String::as_str).collect();
@@ -164,6 +171,7 @@ fn integer_precisions_give_a_batch_of_one_the_vectors_of_a_batch_of_32_exactly()
 
 /// Both CPU encoders against sentence-transformers' vectors, row by row.
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn packed_and_tensor_encoders_both_match_sentence_transformers() {
     let texts = reference_texts();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
@@ -178,6 +186,7 @@ fn packed_and_tensor_encoders_both_match_sentence_transformers() {
 }
 
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn batch_of_one_equals_batch_of_32() {
     let texts = reference_texts();
     // Mixed lengths, so the batch of 32 pads heavily.

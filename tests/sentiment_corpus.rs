@@ -5,10 +5,10 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{models_dir, shared_dir, stderr, themescope};
+use common::{models_dir, seeds, stderr, themescope};
 
 fn seed(prefix: &str) -> PathBuf {
-    let dir = shared_dir().join("seeds");
+    let dir = seeds();
     std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -39,6 +39,7 @@ aliases = ["Xi", "Chinese President Xi Jinping"]
 "#;
 
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn putin_is_treated_negatively_in_seed_000() {
     let dir = tempfile::tempdir().unwrap();
     let actors = dir.path().join("actors.toml");

@@ -1,5 +1,6 @@
-//! The sentiment head on real data: the committed head's score on NewsMTSC dev-rw beside VADER,
-//! reproducible training, and clear errors for bad heads and bad training data.
+//! The sentiment head on real data: the committed head's score on NewsMTSC dev-rw beside VADER
+//! (shared data), reproducible training (on sentences written for this test), and clear errors
+//! for bad heads and bad training data.
 
 mod common;
 
@@ -19,6 +20,7 @@ fn eval_json(cache: &Path, args: &[&str]) -> serde_json::Value {
 }
 
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn committed_head_beats_vader_on_dev_rw() {
     let cache = tempfile::tempdir().unwrap();
     let dev = data("newsmtsc/dev-rw.jsonl");
@@ -41,7 +43,210 @@ fn committed_head_beats_vader_on_dev_rw() {
     assert!(f1m > vader_f1m + 0.1);
 }
 
-/// Trains a head on a few dev-rw targets (quick) with a seed.
+/// Sentences written for these tests, one target each, in NewsMTSC's layout: polarity 2.0
+/// negative, 4.0 neutral, 6.0 positive. The names are invented.
+const ATTITUDES: [(&str, &str, f64); 36] = [
+    (
+        "Critics accused Mara Voss of wrecking the talks with her reckless threats.",
+        "Mara Voss",
+        2.0,
+    ),
+    (
+        "Aldo Brenn was condemned by every party for lying to parliament about the deal.",
+        "Aldo Brenn",
+        2.0,
+    ),
+    (
+        "Protesters blamed Ilse Marek for the crackdown that left dozens injured.",
+        "Ilse Marek",
+        2.0,
+    ),
+    (
+        "Observers said Tomas Rieck had bullied his neighbours and betrayed his allies.",
+        "Tomas Rieck",
+        2.0,
+    ),
+    (
+        "The report found that Nadia Kovac had squandered the aid and hidden the losses.",
+        "Nadia Kovac",
+        2.0,
+    ),
+    (
+        "Farmers denounced Pieter Holm as arrogant, incompetent and out of touch.",
+        "Pieter Holm",
+        2.0,
+    ),
+    (
+        "Lena Strand's disastrous gamble cost the country its last ally in the region.",
+        "Lena Strand",
+        2.0,
+    ),
+    (
+        "Diplomats described Yuri Tamm's ultimatum as a cynical and dangerous provocation.",
+        "Yuri Tamm",
+        2.0,
+    ),
+    (
+        "Voters punished Greta Lind for a scandal of bribes and broken promises.",
+        "Greta Lind",
+        2.0,
+    ),
+    (
+        "The court ruled that Oskar Wren had abused his office to enrich his family.",
+        "Oskar Wren",
+        2.0,
+    ),
+    (
+        "Allies lost patience with Rosa Falk after her government sabotaged the ceasefire.",
+        "Rosa Falk",
+        2.0,
+    ),
+    (
+        "Editorials mocked Henrik Saar for a clumsy speech full of falsehoods.",
+        "Henrik Saar",
+        2.0,
+    ),
+    (
+        "Mara Voss arrived in the capital on Tuesday for two days of meetings.",
+        "Mara Voss",
+        4.0,
+    ),
+    (
+        "Aldo Brenn said the committee would publish its findings next month.",
+        "Aldo Brenn",
+        4.0,
+    ),
+    (
+        "Ilse Marek, a former engineer, has led the ministry since March.",
+        "Ilse Marek",
+        4.0,
+    ),
+    (
+        "The delegation was headed by Tomas Rieck, the deputy foreign minister.",
+        "Tomas Rieck",
+        4.0,
+    ),
+    (
+        "Nadia Kovac will attend the summit, her spokesman confirmed.",
+        "Nadia Kovac",
+        4.0,
+    ),
+    (
+        "Pieter Holm spoke to reporters after the vote on the new budget.",
+        "Pieter Holm",
+        4.0,
+    ),
+    (
+        "Lena Strand was born in a port town and studied law in the capital.",
+        "Lena Strand",
+        4.0,
+    ),
+    (
+        "Yuri Tamm met the trade commissioner to discuss grain exports.",
+        "Yuri Tamm",
+        4.0,
+    ),
+    (
+        "Greta Lind is expected to name her cabinet by the end of the week.",
+        "Greta Lind",
+        4.0,
+    ),
+    (
+        "Oskar Wren said the talks would continue in Geneva in the autumn.",
+        "Oskar Wren",
+        4.0,
+    ),
+    (
+        "Rosa Falk signed the agreement at a short ceremony on Friday.",
+        "Rosa Falk",
+        4.0,
+    ),
+    (
+        "Henrik Saar answered questions from the committee for three hours.",
+        "Henrik Saar",
+        4.0,
+    ),
+    (
+        "Mara Voss won wide praise for brokering a fair and lasting peace.",
+        "Mara Voss",
+        6.0,
+    ),
+    (
+        "Aid workers thanked Aldo Brenn for his generous and swift response to the flood.",
+        "Aldo Brenn",
+        6.0,
+    ),
+    (
+        "Ilse Marek was celebrated as a brave reformer who cleaned up the police.",
+        "Ilse Marek",
+        6.0,
+    ),
+    (
+        "Neighbours admired Tomas Rieck's patient and honest diplomacy.",
+        "Tomas Rieck",
+        6.0,
+    ),
+    (
+        "Investors welcomed Nadia Kovac's sensible plan, which restored confidence.",
+        "Nadia Kovac",
+        6.0,
+    ),
+    (
+        "Pieter Holm earned the gratitude of farmers by saving the harvest from ruin.",
+        "Pieter Holm",
+        6.0,
+    ),
+    (
+        "Lena Strand's wise leadership steered the country through the crisis.",
+        "Lena Strand",
+        6.0,
+    ),
+    (
+        "Yuri Tamm was hailed as a hero for freeing the hostages unharmed.",
+        "Yuri Tamm",
+        6.0,
+    ),
+    (
+        "Greta Lind's landmark reforms lifted thousands of families out of poverty.",
+        "Greta Lind",
+        6.0,
+    ),
+    (
+        "Oskar Wren was honoured for decades of fair and devoted public service.",
+        "Oskar Wren",
+        6.0,
+    ),
+    (
+        "Rosa Falk's kindness and courage inspired a generation of young leaders.",
+        "Rosa Falk",
+        6.0,
+    ),
+    (
+        "Henrik Saar delivered a brilliant speech that united a divided parliament.",
+        "Henrik Saar",
+        6.0,
+    ),
+];
+
+/// [`ATTITUDES`] as a NewsMTSC `.jsonl` file in `dir`; offsets count characters, `to` exclusive.
+fn write_attitudes(dir: &Path) -> std::path::PathBuf {
+    let mut lines = String::new();
+    for (sentence, mention, polarity) in ATTITUDES {
+        let from = sentence.find(mention).unwrap();
+        let to = from + mention.len();
+        let line = serde_json::json!({
+            "sentence_normalized": sentence,
+            "targets": [{"from": from, "to": to, "mention": mention, "polarity": polarity}],
+        });
+        lines.push_str(&line.to_string());
+        lines.push('\n');
+    }
+    let path = dir.join("attitudes.jsonl");
+    std::fs::write(&path, lines).unwrap();
+    path
+}
+
+/// Trains a head on a sample of the test's sentences (quick) with a seed.
 fn train_small(dir: &Path, name: &str, seed: u64) -> Vec<u8> {
     let out_path = dir.join(name);
     let out = themescope(dir)
@@ -49,7 +254,7 @@ fn train_small(dir: &Path, name: &str, seed: u64) -> Vec<u8> {
         .args(["head", "train", "--quiet", "--c", "0.1", "--limit", "24"])
         .args(["--seed", &seed.to_string()])
         .arg("--data")
-        .arg(data("newsmtsc/dev-rw.jsonl"))
+        .arg(write_attitudes(dir))
         .arg("--out")
         .arg(&out_path)
         .output()
@@ -74,7 +279,7 @@ fn the_same_seed_gives_the_same_head_bytes() {
         head.meta.encoder_id,
         "sentence-transformers/all-MiniLM-L6-v2"
     );
-    assert_eq!(head.meta.training_data, "dev-rw.jsonl");
+    assert_eq!(head.meta.training_data, "attitudes.jsonl");
     assert_eq!(head.meta.training_sha256.len(), 64);
     assert!(a.len() < 100_000, "{} bytes", a.len());
 }
@@ -82,10 +287,11 @@ fn the_same_seed_gives_the_same_head_bytes() {
 #[test]
 fn an_unknown_head_is_a_one_line_error() {
     let cache = tempfile::tempdir().unwrap();
+    let data = write_attitudes(cache.path());
     let out = themescope(cache.path())
         .env("THEMESCOPE_MODELS", models_dir())
         .args(["head", "eval", "--head", "no-such-head", "--data"])
-        .arg(data("newsmtsc/dev-rw.jsonl"))
+        .arg(&data)
         .output()
         .unwrap();
     assert_one_line_error(&out, &["unknown head `no-such-head`", "minilm-newsmtsc"]);
@@ -95,7 +301,7 @@ fn an_unknown_head_is_a_one_line_error() {
     let out = themescope(cache.path())
         .env("THEMESCOPE_MODELS", models_dir())
         .args(["head", "eval", "--head", junk.to_str().unwrap(), "--data"])
-        .arg(data("newsmtsc/dev-rw.jsonl"))
+        .arg(&data)
         .output()
         .unwrap();
     assert_one_line_error(&out, &["junk.safetensors", "not a valid sentiment head"]);

@@ -5,59 +5,47 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ndarray::Array2;
+use themescope::corpus::{Corpus, ReadOptions, Unit};
 use themescope::store::{self, EmbeddingInfo, EmbeddingSet, RowMeta};
 
 const DIM: usize = 384;
 const ROWS: usize = 500;
 
-/// The shared data folder: `$THEMESCOPE_SHARED`, else `../shared` next to the repository.
-/// Returns `None` (test skipped) only when the default folder is absent; an explicit
-/// `THEMESCOPE_SHARED` that lacks the data is a failure.
-fn reference(name: &str) -> Option<PathBuf> {
-    let (dir, explicit) = match std::env::var_os("THEMESCOPE_SHARED") {
-        Some(d) => (PathBuf::from(d), true),
-        None => (
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-            false,
-        ),
-    };
+/// The shared data folder's reference vectors, written by numpy (`$THEMESCOPE_SHARED`, else
+/// `../shared` next to the repository); only the test that reads them needs them.
+fn reference(name: &str) -> PathBuf {
+    let dir = std::env::var_os("THEMESCOPE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     let path = dir.join("data/reference").join(name);
-    if path.is_file() {
-        Some(path)
-    } else if explicit {
-        panic!("{} is missing (THEMESCOPE_SHARED is set)", path.display());
-    } else {
-        eprintln!(
-            "skipped: {} not found; set THEMESCOPE_SHARED",
-            path.display()
-        );
-        None
-    }
+    assert!(
+        path.is_file(),
+        "{} is missing: this test needs the shared data; set THEMESCOPE_SHARED",
+        path.display()
+    );
+    path
 }
 
-/// Real paragraphs (ids like `000-003`: document 000, paragraph 3; plus CJK/emoji edge cases), cycled to `ROWS` rows
-/// with deterministic pseudo-random vectors.
-fn sample_set() -> Option<EmbeddingSet> {
-    let jsonl = std::fs::read_to_string(reference("minilm-paragraphs.jsonl")?).unwrap();
-    let paragraphs: Vec<(String, usize, String)> = jsonl
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let id = v["id"].as_str().unwrap();
-            // Edge-case rows (`edge-cjk`) have no paragraph number: the id is the document.
-            let (doc, para) = match id.rsplit_once('-').map(|(d, p)| (d, p.parse())) {
-                Some((doc, Ok(para))) => (doc, para),
-                _ => (id, 0),
-            };
-            (
-                doc.to_string(),
-                para,
-                v["text"].as_str().unwrap().to_string(),
-            )
-        })
+/// Real paragraphs of the sample corpus in `examples/corpus` (doc id and paragraph number) and
+/// texts that stress escaping (CJK, emoji, line breaks, quotes, NUL), cycled to `ROWS` rows with
+/// deterministic pseudo-random vectors.
+fn sample_set() -> EmbeddingSet {
+    let corpus = Corpus::read(
+        &[Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus")],
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let mut paragraphs: Vec<(String, usize, String)> = corpus
+        .units(Unit::Paragraph)
+        .into_iter()
+        .map(|u| (u.doc_id, u.index, u.text))
         .collect();
-    assert!(!paragraphs.is_empty());
+    assert!(paragraphs.len() >= 30, "{} paragraphs", paragraphs.len());
+    paragraphs.extend(
+        EDGE_TEXTS
+            .iter()
+            .map(|t| ("edge".to_string(), 0, t.to_string())),
+    );
     let rows = (0..ROWS)
         .map(|i| {
             let (doc, para, text) = &paragraphs[i % paragraphs.len()];
@@ -77,11 +65,11 @@ fn sample_set() -> Option<EmbeddingSet> {
         let x = state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 40;
         (x as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
     });
-    Some(EmbeddingSet {
+    EmbeddingSet {
         info: sample_info(),
         rows,
         vectors,
-    })
+    }
 }
 
 fn sample_info() -> EmbeddingInfo {
@@ -124,7 +112,7 @@ fn write_all_formats(dir: &Path, set: &EmbeddingSet) -> Vec<PathBuf> {
 
 #[test]
 fn all_formats_load_back_equal() {
-    let Some(set) = sample_set() else { return };
+    let set = sample_set();
     let dir = tempfile::tempdir().unwrap();
     for path in write_all_formats(dir.path(), &set) {
         let back = store::read(&path).unwrap();
@@ -149,10 +137,9 @@ fn all_formats_load_back_equal() {
 }
 
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn reads_numpy_written_reference_matrix() {
-    let Some(path) = reference("minilm-paragraphs.npy") else {
-        return;
-    };
+    let path = reference("minilm-paragraphs.npy");
     let m = store::read_npy_matrix(&path).unwrap();
     assert_eq!(m.dim(), (162, 384));
     for (i, row) in m.rows().into_iter().enumerate() {
@@ -180,14 +167,16 @@ fn reads_numpy_written_reference_matrix() {
 }
 
 /// A few rows whose texts and values stress escaping and bit patterns.
+const EDGE_TEXTS: [&str; 5] = [
+    "emoji 📈🤝 and CJK 中俄关系",
+    "line\nbreaks\r\nand\ttabs",
+    "quotes \" ' and \\ backslash",
+    "NUL \0 and U+2028 \u{2028} here",
+    "",
+];
+
 fn edge_set(n: usize) -> EmbeddingSet {
-    let texts = [
-        "emoji 📈🤝 and CJK 中俄关系",
-        "line\nbreaks\r\nand\ttabs",
-        "quotes \" ' and \\ backslash",
-        "NUL \0 and U+2028 \u{2028} here",
-        "",
-    ];
+    let texts = EDGE_TEXTS;
     let mut info = sample_info();
     info.dim = 4;
     info.revision = None;
@@ -216,7 +205,7 @@ fn python_reads_all_formats() {
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/read_embeddings.py");
     let mut sets = vec![("edge cases", edge_set(7)), ("empty", edge_set(0))];
-    sets.extend(sample_set().map(|s| ("reference paragraphs", s)));
+    sets.push(("sample paragraphs", sample_set()));
     for (what, set) in sets {
         let dir = tempfile::tempdir().unwrap();
         let files = write_all_formats(dir.path(), &set);

@@ -1,4 +1,5 @@
-//! `themescope themes` end to end on the seed articles, with the real model.
+//! `themescope themes` end to end on the seed articles (shared data) and the sample corpus, with
+//! the real model.
 
 mod common;
 
@@ -6,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-fn seeds() -> PathBuf {
-    shared_dir().join("seeds")
+fn sample_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus")
 }
 
 fn run_themes(tmp: &Path, args: &[&str]) -> std::process::Output {
@@ -21,12 +22,21 @@ fn run_themes(tmp: &Path, args: &[&str]) -> std::process::Output {
 
 /// Embeds the seeds once into `tmp/seeds.parquet`.
 fn seed_embeddings(tmp: &Path) -> PathBuf {
-    let out = tmp.join("seeds.parquet");
+    embeddings(tmp, &seeds(), "seeds.parquet")
+}
+
+/// Embeds the sample corpus once into `tmp/sample.parquet`.
+fn sample_embeddings(tmp: &Path) -> PathBuf {
+    embeddings(tmp, &sample_corpus(), "sample.parquet")
+}
+
+fn embeddings(tmp: &Path, input: &Path, name: &str) -> PathBuf {
+    let out = tmp.join(name);
     let r = themescope(&tmp.join("hf-cache"))
         .env("THEMESCOPE_MODELS", models_dir())
         .args(["embed", "--quiet", "--out"])
         .arg(&out)
-        .arg(seeds())
+        .arg(input)
         .output()
         .unwrap();
     assert!(r.status.success(), "{}", stderr(&r));
@@ -34,6 +44,7 @@ fn seed_embeddings(tmp: &Path) -> PathBuf {
 }
 
 #[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn seed_themes_name_the_phrases_an_analyst_would_and_are_reproducible() {
     let tmp = tempfile::tempdir().unwrap();
     let emb = seed_embeddings(tmp.path());
@@ -133,7 +144,7 @@ fn summary(themes: &[serde_json::Value]) -> String {
 #[test]
 fn k_larger_than_the_corpus_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus");
+    let corpus = sample_corpus();
     let r = run_themes(tmp.path(), &["--k", "500", corpus.to_str().unwrap()]);
     assert_one_line_error(&r, &["--k 500", "paragraphs"]);
 }
@@ -141,7 +152,7 @@ fn k_larger_than_the_corpus_is_refused() {
 #[test]
 fn embeddings_from_another_model_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let emb = seed_embeddings(tmp.path());
+    let emb = sample_embeddings(tmp.path());
     let other = tmp.path().join("other--model");
     write_tiny_bert(&other, false);
     let r = run_themes(
@@ -153,13 +164,13 @@ fn embeddings_from_another_model_are_refused() {
             other.to_str().unwrap(),
         ],
     );
-    assert_one_line_error(&r, &["seeds.parquet", "all-MiniLM-L6-v2", "other/model"]);
+    assert_one_line_error(&r, &["sample.parquet", "all-MiniLM-L6-v2", "other/model"]);
 }
 
 #[test]
 fn empty_and_misshapen_embeddings_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let emb = seed_embeddings(tmp.path());
+    let emb = sample_embeddings(tmp.path());
     let mut set = themescope::store::read(&emb).unwrap();
 
     // Vectors of the wrong width for the model named in the file.

