@@ -47,8 +47,12 @@ pub enum CacheError {
     /// Another process has the cache open (redb allows one writer process).
     #[error("the embedding cache {} is in use by another themescope process", path.display())]
     Busy { path: PathBuf },
-    #[error("embedding cache {}: {reason} (delete the file, or run `themescope cache clear`)", path.display())]
-    Store { path: PathBuf, reason: String },
+    #[error("embedding cache {} is damaged or unreadable (delete the file, or run `themescope cache clear`)", path.display())]
+    Store {
+        path: PathBuf,
+        #[source]
+        source: Box<redb::Error>,
+    },
 }
 
 /// What decides a vector besides its text.
@@ -173,7 +177,7 @@ impl EmbeddingCache {
             redb::DatabaseError::DatabaseAlreadyOpen => CacheError::Busy { path: path.clone() },
             other => CacheError::Store {
                 path: path.clone(),
-                reason: other.to_string(),
+                source: Box::new(other.into()),
             },
         })?;
         Ok(EmbeddingCache { db, path })
@@ -183,10 +187,10 @@ impl EmbeddingCache {
         &self.path
     }
 
-    fn store_error(&self, e: impl std::fmt::Display) -> CacheError {
+    fn store_error(&self, e: impl Into<redb::Error>) -> CacheError {
         CacheError::Store {
             path: self.path.clone(),
-            reason: e.to_string(),
+            source: Box::new(e.into()),
         }
     }
 

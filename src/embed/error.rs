@@ -7,10 +7,18 @@ pub enum EmbedError {
     Config { path: PathBuf, reason: String },
     #[error("{path}: model_type `{model_type}` is not supported: themescope reads BERT-architecture checkpoints (BERT, MiniLM, bge, e5, gte)")]
     Unsupported { path: PathBuf, model_type: String },
-    #[error("cannot load the tokenizer {path}: {reason}")]
-    Tokenizer { path: PathBuf, reason: String },
-    #[error("cannot load the weights {path}: {reason}; the file may be truncated or not a BERT checkpoint: fetch it again")]
-    Weights { path: PathBuf, reason: String },
+    #[error("cannot load the tokenizer {path}")]
+    Tokenizer {
+        path: PathBuf,
+        #[source]
+        source: tokenizers::Error,
+    },
+    #[error("cannot load the weights {path} (the file may be truncated or not a BERT checkpoint: fetch it again)")]
+    Weights {
+        path: PathBuf,
+        #[source]
+        source: candle_core::Error,
+    },
     #[error("option `device` {device}: {reason}")]
     Device { device: String, reason: String },
     #[error("option `batch_size` must be at least 1")]

@@ -145,13 +145,13 @@ impl Embedder {
         let dtype = opts.precision.dtype();
         // SAFETY: the file is mapped read-only; themescope never writes model files while running.
         let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], dtype, &device) }
-            .map_err(|e| EmbedError::Weights {
+            .map_err(|source| EmbedError::Weights {
                 path: weights.clone(),
-                reason: e.to_string(),
+                source,
             })?;
-        let weights_error = |e: candle_core::Error| EmbedError::Weights {
+        let weights_error = |source: candle_core::Error| EmbedError::Weights {
             path: weights.clone(),
-            reason: e.to_string(),
+            source,
         };
         if quantize && !device.is_cpu() {
             return Err(EmbedError::Device {

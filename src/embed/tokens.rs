@@ -22,11 +22,11 @@ pub struct TokenVectors {
 /// Loads `tokenizer.json`, turning its fixed padding off (batches are padded to their longest
 /// text) and truncating at the model's `max_seq_length` rather than the file's own setting.
 pub fn load_tokenizer(path: &Path, max_length: usize) -> Result<Tokenizer, EmbedError> {
-    let fail = |reason: String| EmbedError::Tokenizer {
+    let fail = |source: tokenizers::Error| EmbedError::Tokenizer {
         path: path.to_path_buf(),
-        reason,
+        source,
     };
-    let mut tokenizer = Tokenizer::from_file(path).map_err(|e| fail(e.to_string()))?;
+    let mut tokenizer = Tokenizer::from_file(path).map_err(fail)?;
     tokenizer.with_padding(None);
     tokenizer
         .with_truncation(Some(TruncationParams {
@@ -35,7 +35,7 @@ pub fn load_tokenizer(path: &Path, max_length: usize) -> Result<Tokenizer, Embed
             stride: 0,
             direction: TruncationDirection::Right,
         }))
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(fail)?;
     Ok(tokenizer)
 }
 

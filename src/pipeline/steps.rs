@@ -37,7 +37,7 @@ pub fn open_cache(settings: &ModelSettings, events: &mut dyn Events) -> Option<E
     match EmbeddingCache::open(&cache_dir(settings)?) {
         Ok(c) => Some(c),
         Err(e) => {
-            events.warning(&format!("{e}; embedding without the cache"));
+            events.warning(&format!("{}; embedding without the cache", with_causes(&e)));
             None
         }
     }
@@ -81,6 +81,18 @@ pub fn embed_cached(
 ) -> Result<EmbeddingSet, PipelineError> {
     let cache = open_cache(settings, events);
     embed(embedder, cache.as_ref(), units, unit, events)
+}
+
+/// An error and its causes on one line.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut line = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        line.push_str(": ");
+        line.push_str(&c.to_string());
+        cause = c.source();
+    }
+    line
 }
 
 /// Embeds the rows through the cache, with progress, and says what the cache held.

@@ -22,6 +22,6 @@ pub enum ThemeError {
     Cluster { algo: &'static str, reason: String },
     #[error("dimension reduction failed: {0}")]
     Reduce(String),
-    #[error("labelling themes failed: {0}")]
-    Phrases(String),
+    #[error("labelling themes failed")]
+    Phrases(#[from] super::phrases::PhraseError),
 }

@@ -145,8 +145,7 @@ pub fn find_themes(
         .collect();
     let labels = match rows.n_themes {
         0 => Vec::new(),
-        _ => phrases::label_themes(&texts, &counted, rows.centroids.view(), embed, phrase_opts)
-            .map_err(|e| ThemeError::Phrases(e.to_string()))?,
+        _ => phrases::label_themes(&texts, &counted, rows.centroids.view(), embed, phrase_opts)?,
     };
     let themes = labels
         .into_iter()
