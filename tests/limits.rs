@@ -290,3 +290,65 @@ fn a_damaged_cached_vector_is_recomputed_and_said() {
     let third = embed(t, &model, Some(&cache), &t.join("third.npy"));
     assert!(!stderr(&third).contains("damaged"), "{}", stderr(&third));
 }
+
+#[test]
+fn a_damaged_cache_file_never_stops_the_work_and_clear_removes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let model = t.join("org--tiny");
+    write_tiny_bert(&model, false);
+    let cache = t.join("cache");
+    let first = t.join("first.npy");
+    embed(t, &model, Some(&cache), &first);
+
+    // Damage the start of every page in use after the file header, as a bad disk would.
+    let file = cache.join("embeddings.redb");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let in_use: Vec<usize> = (1..bytes.len() / 4096)
+        .filter(|p| bytes[p * 4096..p * 4096 + 64].iter().any(|b| *b != 0))
+        .collect();
+    assert!(!in_use.is_empty());
+    for page in in_use {
+        for b in &mut bytes[page * 4096..page * 4096 + 16] {
+            *b ^= 0xff;
+        }
+    }
+    std::fs::write(&file, bytes).unwrap();
+
+    let cache_cmd = |what: &str| {
+        themescope(&t.join("hf"))
+            .args(["cache", what, "--cache"])
+            .arg(&cache)
+            .output()
+            .unwrap()
+    };
+    let verify = cache_cmd("verify");
+    let err = stderr(&verify);
+    assert_eq!(verify.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("embeddings.redb is damaged"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cache clear") && !err.contains("panicked"),
+        "{err}"
+    );
+
+    // Embedding goes on without the cache, says so, and gives the same vectors.
+    let second = t.join("second.npy");
+    let out = embed(t, &model, Some(&cache), &second);
+    let err = stderr(&out);
+    assert!(
+        !err.contains("panicked") && err.contains("warning: "),
+        "{err}"
+    );
+    assert_eq!(read_npy(&second), read_npy(&first));
+
+    let clear = cache_cmd("clear");
+    assert!(clear.status.success(), "{}", stderr(&clear));
+    let verify = cache_cmd("verify");
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    let third = embed(t, &model, Some(&cache), &t.join("third.npy"));
+    assert!(stderr(&third).contains("cache: 0 of"), "{}", stderr(&third));
+}

@@ -53,6 +53,38 @@ pub enum CacheError {
         #[source]
         source: Box<redb::Error>,
     },
+    /// The store failed inside (redb panics on some damaged pages).
+    #[error("embedding cache {} is damaged ({detail}): run `themescope cache clear` (or delete the file)", path.display())]
+    Damaged { path: PathBuf, detail: String },
+}
+
+impl CacheError {
+    /// Whether the cache file itself is at fault (damaged), as opposed to its folder or another
+    /// process holding it.
+    pub fn is_damage(&self) -> bool {
+        matches!(self, CacheError::Store { .. } | CacheError::Damaged { .. })
+    }
+}
+
+/// Runs a store operation, turning a panic inside redb (it panics on some damaged pages
+/// instead of returning an error) into [`CacheError::Damaged`]. The panic message is kept for
+/// the error and not printed.
+fn guarded<T>(path: &Path, op: impl FnOnce() -> Result<T, CacheError>) -> Result<T, CacheError> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(op));
+    std::panic::set_hook(hook);
+    out.unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the store failed".into());
+        Err(CacheError::Damaged {
+            path: path.to_path_buf(),
+            detail,
+        })
+    })
 }
 
 /// What decides a vector besides its text.
@@ -173,14 +205,26 @@ impl EmbeddingCache {
             source,
         })?;
         let path = dir.join(FILE_NAME);
-        let db = Database::create(&path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => CacheError::Busy { path: path.clone() },
-            other => CacheError::Store {
-                path: path.clone(),
-                source: Box::new(other.into()),
-            },
+        let db = guarded(&path, || {
+            Database::create(&path).map_err(|e| match e {
+                redb::DatabaseError::DatabaseAlreadyOpen => CacheError::Busy { path: path.clone() },
+                other => CacheError::Store {
+                    path: path.clone(),
+                    source: Box::new(other.into()),
+                },
+            })
         })?;
         Ok(EmbeddingCache { db, path })
+    }
+
+    /// Deletes the cache file in `dir` without opening it (for a file too damaged to open);
+    /// `false` when there was none.
+    pub fn remove(dir: &Path) -> std::io::Result<bool> {
+        match std::fs::remove_file(dir.join(FILE_NAME)) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -207,97 +251,111 @@ impl EmbeddingCache {
     /// As [`EmbeddingCache::get_many`], and how many values were damaged (their checksum does
     /// not match): those count as missing, so they are computed again and replaced.
     pub fn lookup(&self, keys: &[[u8; 32]], dim: usize) -> Result<Lookup, CacheError> {
-        let txn = self.db.begin_read().map_err(|e| self.store_error(e))?;
-        let table = match txn.open_table(TABLE) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok((vec![None; keys.len()], 0)),
-            Err(e) => return Err(self.store_error(e)),
-        };
-        let mut damaged = 0;
-        let mut found = Vec::with_capacity(keys.len());
-        for k in keys {
-            let got = table.get(k.as_slice()).map_err(|e| self.store_error(e))?;
-            let vector = match got.map(|v| decode(v.value())) {
-                Some(Ok(v)) => Some(v),
-                Some(Err(_)) => {
-                    damaged += 1;
-                    None
+        guarded(&self.path, || {
+            let txn = self.db.begin_read().map_err(|e| self.store_error(e))?;
+            let table = match txn.open_table(TABLE) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => {
+                    return Ok((vec![None; keys.len()], 0))
                 }
-                None => None,
+                Err(e) => return Err(self.store_error(e)),
             };
-            found.push(vector.filter(|v| v.len() == dim));
-        }
-        Ok((found, damaged))
+            let mut damaged = 0;
+            let mut found = Vec::with_capacity(keys.len());
+            for k in keys {
+                let got = table.get(k.as_slice()).map_err(|e| self.store_error(e))?;
+                let vector = match got.map(|v| decode(v.value())) {
+                    Some(Ok(v)) => Some(v),
+                    Some(Err(_)) => {
+                        damaged += 1;
+                        None
+                    }
+                    None => None,
+                };
+                found.push(vector.filter(|v| v.len() == dim));
+            }
+            Ok((found, damaged))
+        })
     }
 
     /// Stores vectors in one transaction, durable once this returns.
     pub fn put_many(&self, entries: &[([u8; 32], &[f32])]) -> Result<(), CacheError> {
-        let txn = self.db.begin_write().map_err(|e| self.store_error(e))?;
-        {
-            let mut table = txn.open_table(TABLE).map_err(|e| self.store_error(e))?;
-            for (k, v) in entries {
-                table
-                    .insert(k.as_slice(), encode(v).as_slice())
-                    .map_err(|e| self.store_error(e))?;
+        guarded(&self.path, || {
+            let txn = self.db.begin_write().map_err(|e| self.store_error(e))?;
+            {
+                let mut table = txn.open_table(TABLE).map_err(|e| self.store_error(e))?;
+                for (k, v) in entries {
+                    table
+                        .insert(k.as_slice(), encode(v).as_slice())
+                        .map_err(|e| self.store_error(e))?;
+                }
             }
-        }
-        txn.commit().map_err(|e| self.store_error(e))
+            txn.commit().map_err(|e| self.store_error(e))
+        })
     }
 
     pub fn stats(&self) -> Result<CacheStats, CacheError> {
-        let txn = self.db.begin_read().map_err(|e| self.store_error(e))?;
-        let entries = match txn.open_table(TABLE) {
-            Ok(t) => t.len().map_err(|e| self.store_error(e))?,
-            Err(redb::TableError::TableDoesNotExist(_)) => 0,
-            Err(e) => return Err(self.store_error(e)),
-        };
-        let file_bytes = std::fs::metadata(&self.path).map_or(0, |m| m.len());
-        Ok(CacheStats {
-            path: self.path.clone(),
-            entries,
-            file_bytes,
+        guarded(&self.path, || {
+            let txn = self.db.begin_read().map_err(|e| self.store_error(e))?;
+            let entries = match txn.open_table(TABLE) {
+                Ok(t) => t.len().map_err(|e| self.store_error(e))?,
+                Err(redb::TableError::TableDoesNotExist(_)) => 0,
+                Err(e) => return Err(self.store_error(e)),
+            };
+            let file_bytes = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+            Ok(CacheStats {
+                path: self.path.clone(),
+                entries,
+                file_bytes,
+            })
         })
     }
 
     /// Deletes every entry; returns how many there were.
     pub fn clear(&mut self) -> Result<u64, CacheError> {
         let before = self.stats()?.entries;
-        let txn = self.db.begin_write().map_err(|e| self.store_error(e))?;
-        txn.delete_table(TABLE).map_err(|e| self.store_error(e))?;
-        txn.commit().map_err(|e| self.store_error(e))?;
-        // Give the freed pages back to the file system.
-        let _ = self.db.compact();
-        Ok(before)
+        let path = self.path.clone();
+        guarded(&path, || {
+            let txn = self.db.begin_write().map_err(|e| self.store_error(e))?;
+            txn.delete_table(TABLE).map_err(|e| self.store_error(e))?;
+            txn.commit().map_err(|e| self.store_error(e))?;
+            // Give the freed pages back to the file system.
+            let _ = self.db.compact();
+            Ok(before)
+        })
     }
 
     /// Checks redb's structures and every entry's checksum.
     pub fn verify(&mut self) -> Result<VerifyReport, CacheError> {
-        let store_ok = self.db.check_integrity().map_err(|e| self.store_error(e))?;
-        let txn = self.db.begin_read().map_err(|e| self.store_error(e))?;
-        let (mut entries, mut damaged) = (0u64, 0u64);
-        match txn.open_table(TABLE) {
-            Ok(table) => {
-                for item in table.iter().map_err(|e| self.store_error(e))? {
-                    let (k, v) = item.map_err(|e| self.store_error(e))?;
-                    entries += 1;
-                    if k.value().len() != 32 || decode(v.value()).is_err() {
-                        damaged += 1;
+        let path = self.path.clone();
+        guarded(&path, || {
+            let store_ok = self.db.check_integrity().map_err(|e| self.store_error(e))?;
+            let txn = self.db.begin_read().map_err(|e| self.store_error(e))?;
+            let (mut entries, mut damaged) = (0u64, 0u64);
+            match txn.open_table(TABLE) {
+                Ok(table) => {
+                    for item in table.iter().map_err(|e| self.store_error(e))? {
+                        let (k, v) = item.map_err(|e| self.store_error(e))?;
+                        entries += 1;
+                        if k.value().len() != 32 || decode(v.value()).is_err() {
+                            damaged += 1;
+                        }
                     }
                 }
+                Err(redb::TableError::TableDoesNotExist(_)) => {}
+                Err(e) => return Err(self.store_error(e)),
             }
-            Err(redb::TableError::TableDoesNotExist(_)) => {}
-            Err(e) => return Err(self.store_error(e)),
-        }
-        Ok(VerifyReport {
-            entries,
-            damaged,
-            store_ok,
+            Ok(VerifyReport {
+                entries,
+                damaged,
+                store_ok,
+            })
         })
     }
 }
 
 /// Where the rows of an [`embed_through_cache`] call came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct CacheUse {
     /// Found in the cache.
     pub hits: usize,
@@ -305,6 +363,8 @@ pub struct CacheUse {
     pub embedded: usize,
     /// Found damaged in the cache (checksum mismatch), computed again and replaced.
     pub damaged: usize,
+    /// Why the cache stopped being used part-way (the rows were embedded without it).
+    pub failed: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -331,30 +391,36 @@ pub fn embed_through_cache(
     let spec = KeySpec::new(embedder.info());
     let dim = spec.dim;
     let mut out = Array2::<f32>::zeros((texts.len(), dim));
+    let mut used = CacheUse::default();
+    // A cache that fails is set aside: it never stops the embedding.
+    let mut cache = cache;
     let keys: Vec<[u8; 32]> = match cache {
         Some(_) => texts.iter().map(|t| spec.key(t)).collect(),
         None => Vec::new(),
     };
     let mut todo: Vec<usize> = Vec::new();
-    let (mut hits, mut damaged) = (0, 0);
-    match cache {
-        Some(c) => {
-            let (found, broken) = c.lookup(&keys, dim)?;
-            damaged = broken;
+    match cache.map(|c| c.lookup(&keys, dim)) {
+        Some(Ok((found, damaged))) => {
+            used.damaged = damaged;
             for (i, got) in found.into_iter().enumerate() {
                 match got {
                     Some(v) => {
                         out.row_mut(i).assign(&ndarray::ArrayView1::from(&v[..]));
-                        hits += 1;
+                        used.hits += 1;
                     }
                     None => todo.push(i),
                 }
             }
         }
+        Some(Err(e)) => {
+            used.failed = Some(with_causes(&e));
+            cache = None;
+            todo.extend(0..texts.len());
+        }
         None => todo.extend(0..texts.len()),
     }
-    if hits > 0 {
-        progress(hits);
+    if used.hits > 0 {
+        progress(used.hits);
     }
     todo.sort_by_key(|&i| (texts[i].len(), i));
     for chunk in todo.chunks(COMMIT_ROWS) {
@@ -366,21 +432,30 @@ pub fn embed_through_cache(
                 .zip(vectors.rows())
                 .map(|(&i, row)| (keys[i], row.to_slice().expect("rows of a standard matrix")))
                 .collect();
-            c.put_many(&entries)?;
+            if let Err(e) = c.put_many(&entries) {
+                used.failed = Some(with_causes(&e));
+                cache = None;
+            }
             tracing::debug!(rows = chunk.len(), "cache: committed a chunk");
         }
         for (&i, row) in chunk.iter().zip(vectors.rows()) {
             out.row_mut(i).assign(&row);
         }
     }
-    Ok((
-        out,
-        CacheUse {
-            hits,
-            embedded: todo.len(),
-            damaged,
-        },
-    ))
+    used.embedded = todo.len();
+    Ok((out, used))
+}
+
+/// An error and its causes on one line.
+pub fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut line = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        line.push_str(": ");
+        line.push_str(&c.to_string());
+        cause = c.source();
+    }
+    line
 }
 
 #[cfg(test)]

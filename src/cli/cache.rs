@@ -31,15 +31,30 @@ pub enum CacheCommand {
     Verify,
 }
 
-fn open(global: &GlobalArgs) -> Result<EmbeddingCache> {
-    let Some(dir) = global.cache.clone().or_else(EmbeddingCache::default_dir) else {
-        bail!("no cache folder: set --cache DIR (or XDG_CACHE_HOME or HOME)");
-    };
-    Ok(EmbeddingCache::open(&dir)?)
+fn dir(global: &GlobalArgs) -> Result<std::path::PathBuf> {
+    match global.cache.clone().or_else(EmbeddingCache::default_dir) {
+        Some(dir) => Ok(dir),
+        None => bail!("no cache folder: set --cache DIR (or XDG_CACHE_HOME or HOME)"),
+    }
 }
 
 pub fn run(global: &GlobalArgs, cmd: &CacheCommand) -> Result<ExitCode> {
-    let mut cache = open(global)?;
+    let dir = dir(global)?;
+    let mut cache = match EmbeddingCache::open(&dir) {
+        Ok(cache) => cache,
+        // A file too damaged to open is removed by `clear`: nothing in it can be read anyway.
+        Err(e) if e.is_damage() && matches!(cmd, CacheCommand::Clear) => {
+            EmbeddingCache::remove(&dir)?;
+            let path = dir.join(themescope::cache::FILE_NAME);
+            writeln!(
+                std::io::stdout(),
+                "removed the damaged cache file {}",
+                path.display()
+            )?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut stdout = std::io::stdout().lock();
     match cmd {
         CacheCommand::Stats => {
@@ -56,14 +71,20 @@ pub fn run(global: &GlobalArgs, cmd: &CacheCommand) -> Result<ExitCode> {
                 )?;
             }
         }
-        CacheCommand::Clear => {
-            let n = cache.clear()?;
-            writeln!(
+        CacheCommand::Clear => match cache.clear() {
+            Ok(n) => writeln!(
                 stdout,
                 "removed {n} vectors from {}",
                 cache.path().display()
-            )?;
-        }
+            )?,
+            Err(e) if e.is_damage() => {
+                let path = cache.path().to_path_buf();
+                drop(cache);
+                EmbeddingCache::remove(&dir)?;
+                writeln!(stdout, "removed the damaged cache file {}", path.display())?;
+            }
+            Err(e) => return Err(e.into()),
+        },
         CacheCommand::Verify => {
             let r = cache.verify()?;
             if global.json {

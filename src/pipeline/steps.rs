@@ -1,7 +1,7 @@
 //! The steps a run is made of, each usable alone (the `embed`, `themes` and `sentiment` commands
 //! run some of them): each takes its settings and reports through [`Events`].
 
-use crate::cache::{embed_units, EmbeddingCache};
+use crate::cache::{embed_units, with_causes, EmbeddingCache};
 use crate::config::ModelSettings;
 use crate::corpus::{Corpus, TextUnit, Unit};
 use crate::embed::Embedder;
@@ -83,18 +83,6 @@ pub fn embed_cached(
     embed(embedder, cache.as_ref(), units, unit, events)
 }
 
-/// An error and its causes on one line.
-fn with_causes(e: &dyn std::error::Error) -> String {
-    let mut line = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        line.push_str(": ");
-        line.push_str(&c.to_string());
-        cause = c.source();
-    }
-    line
-}
-
 /// Embeds the rows through the cache, with progress, and says what the cache held.
 pub fn embed(
     embedder: &Embedder,
@@ -115,6 +103,12 @@ pub fn embed(
             used.embedded,
             c.path().display()
         ));
+        if let Some(why) = &used.failed {
+            events.warning(&format!(
+                "{why}; embedded without the cache from there on (`themescope cache clear` \
+                 starts it afresh)"
+            ));
+        }
         if used.damaged > 0 {
             events.warning(&format!(
                 "{} vectors in the embedding cache {} were damaged (checksum mismatch): they \
@@ -148,6 +142,9 @@ pub fn score(
             used.scored,
             c.path().display()
         ));
+        if let Some(why) = &used.failed {
+            events.warning(&format!("{why}; scored without the cache from there on"));
+        }
     }
     Ok(scored)
 }

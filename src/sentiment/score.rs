@@ -133,10 +133,12 @@ pub fn find_mentions(
 const SCORE_CHUNK: usize = 4096;
 
 /// How many predictions came from the cache.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScoreCacheUse {
     pub hits: usize,
     pub scored: usize,
+    /// Why the cache stopped being used part-way (scoring went on without it).
+    pub failed: Option<String>,
 }
 
 /// The cache key of one target under a scorer's identity.
@@ -177,21 +179,31 @@ pub fn score_mentions(
             }
         })
         .collect();
-    let cache = cache.zip(scorer.cache_identity());
+    // A cache that fails is set aside: it never stops the scoring.
+    let mut cache = cache.zip(scorer.cache_identity());
     let keys: Vec<[u8; 32]> = match &cache {
         Some((_, id)) => targets.iter().map(|t| mention_key(id, t)).collect(),
         None => Vec::new(),
     };
     let mut preds: Vec<Option<Prediction>> = vec![None; targets.len()];
-    if let Some((c, _)) = &cache {
-        for (p, got) in preds.iter_mut().zip(c.get_many(&keys, 3)?) {
-            *p = got.map(|v| Prediction::from_probs([v[0], v[1], v[2]]));
+    let mut failed = None;
+    match cache.as_ref().map(|(c, _)| c.get_many(&keys, 3)) {
+        Some(Ok(found)) => {
+            for (p, got) in preds.iter_mut().zip(found) {
+                *p = got.map(|v| Prediction::from_probs([v[0], v[1], v[2]]));
+            }
         }
+        Some(Err(e)) => {
+            failed = Some(crate::cache::with_causes(&e));
+            cache = None;
+        }
+        None => {}
     }
     let todo: Vec<usize> = (0..targets.len()).filter(|&i| preds[i].is_none()).collect();
-    let used = ScoreCacheUse {
+    let mut used = ScoreCacheUse {
         hits: targets.len() - todo.len(),
         scored: todo.len(),
+        failed,
     };
     if used.hits > 0 {
         progress(used.hits);
@@ -205,7 +217,10 @@ pub fn score_mentions(
                 .zip(&got)
                 .map(|(&i, p)| (keys[i], &p.probs[..]))
                 .collect();
-            c.put_many(&entries)?;
+            if let Err(e) = c.put_many(&entries) {
+                used.failed = Some(crate::cache::with_causes(&e));
+                cache = None;
+            }
         }
         for (&i, p) in chunk.iter().zip(got) {
             preds[i] = Some(p);
