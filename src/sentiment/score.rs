@@ -132,6 +132,48 @@ pub fn find_mentions(
 /// memory a head's features take, several vectors per mention.
 const SCORE_CHUNK: usize = 4096;
 
+/// Bytes of context kept on each side of a mention: more than the encoder reads (256 word
+/// pieces), so ordinary sentences are scored whole.
+const CONTEXT_BYTES: usize = 2048;
+
+/// The mention in its sentence, the sentence cut to [`CONTEXT_BYTES`] on each side of the
+/// mention (at whitespace) when it is longer: a sentence of megabytes (a text without
+/// punctuation) is not copied, marked and encoded whole for each of its mentions.
+fn context_window(sentence: &str, span: Range<usize>) -> TargetRef<'_> {
+    if sentence.len() <= 2 * CONTEXT_BYTES + span.len() {
+        return TargetRef {
+            text: sentence,
+            span,
+        };
+    }
+    let mut lo = span.start.saturating_sub(CONTEXT_BYTES);
+    while !sentence.is_char_boundary(lo) {
+        lo += 1;
+    }
+    // Start after a whitespace, so no word is cut in two.
+    if lo > 0 {
+        if let Some((i, c)) = sentence[lo..span.start]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+        {
+            lo += i + c.len_utf8();
+        }
+    }
+    let mut hi = (span.end + CONTEXT_BYTES).min(sentence.len());
+    while !sentence.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    if hi < sentence.len() {
+        if let Some(i) = sentence[span.end..hi].rfind(char::is_whitespace) {
+            hi = span.end + i;
+        }
+    }
+    TargetRef {
+        text: &sentence[lo..hi],
+        span: span.start - lo..span.end - lo,
+    }
+}
+
 /// How many predictions came from the cache.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScoreCacheUse {
@@ -173,10 +215,8 @@ pub fn score_mentions(
         .iter()
         .map(|m| {
             let sentence = &paragraph_text(m)[m.sentence.clone()];
-            TargetRef {
-                text: sentence,
-                span: m.span.start - m.sentence.start..m.span.end - m.sentence.start,
-            }
+            let span = m.span.start - m.sentence.start..m.span.end - m.sentence.start;
+            context_window(sentence, span)
         })
         .collect();
     // A cache that fails is set aside: it never stops the scoring.
@@ -236,4 +276,32 @@ pub fn score_mentions(
         })
         .collect();
     Ok((scored, used))
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_sentences_are_kept_whole_and_long_ones_cut_around_the_mention() {
+        let short = "Moscow and Beijing met.";
+        let t = context_window(short, 11..18);
+        assert_eq!((t.text, t.span), (short, 11..18));
+
+        let long = format!(
+            "{}Beijing{}",
+            "élan vital ".repeat(2_000),
+            " wary ».".repeat(2_000)
+        );
+        let start = long.find("Beijing").unwrap();
+        let t = context_window(&long, start..start + 7);
+        assert_eq!(&t.text[t.span.clone()], "Beijing");
+        assert!(t.text.len() <= 2 * CONTEXT_BYTES + 7, "{}", t.text.len());
+        assert!(t.text.len() > CONTEXT_BYTES);
+        // Cut at whitespace: whole words at both ends.
+        let lo = t.text.as_ptr() as usize - long.as_ptr() as usize;
+        let hi = lo + t.text.len();
+        assert!(long[..lo].ends_with(char::is_whitespace));
+        assert!(long[hi..].starts_with(char::is_whitespace));
+    }
 }
