@@ -14,13 +14,18 @@ where
     Ok(())
 }
 
+/// The folder a file at `path` goes in (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// Checks, before any work, that a file can be written at `path`: its folder exists and takes
 /// a new file (probed with a temporary file, removed at once).
 pub fn check_writable(path: &Path) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     if !dir.is_dir() {
         let why = format!(
             "the folder {} does not exist; create it first",
@@ -47,10 +52,7 @@ fn stage<F>(path: &Path, write: F) -> io::Result<tempfile::NamedTempFile>
 where
     F: FnOnce(&mut std::fs::File) -> io::Result<()>,
 {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = folder_of(path);
     let mut tmp = tempfile::Builder::new()
         .prefix(".themescope-")
         .suffix(".tmp")

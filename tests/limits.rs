@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::{assert_one_line_error, read_npy, stderr, themescope, write_tiny_bert};
@@ -138,7 +138,7 @@ fn a_long_paragraph_is_tokenised_as_if_whole_from_a_bounded_prefix() {
 }
 
 /// A folder holding `files` (name, content), and a tiny model beside it.
-fn setup(tmp: &Path, files: &[(&str, &str)]) -> (std::path::PathBuf, std::path::PathBuf) {
+fn setup(tmp: &Path, files: &[(&str, &str)]) -> (PathBuf, PathBuf) {
     let corpus = tmp.join("corpus");
     std::fs::create_dir_all(&corpus).unwrap();
     for (name, text) in files {
@@ -252,15 +252,21 @@ fn a_page_of_deeply_nested_divs_is_read_in_linear_time() {
         .contains("Moscow and Beijing signed."));
 }
 
+/// The tiny model in `t`, and `examples/corpus` embedded once through a cache: (model folder,
+/// cache folder, the vectors' file).
+fn embedded_once_with_a_cache(t: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let model = t.join("org--tiny");
+    write_tiny_bert(&model, false);
+    let (cache, first) = (t.join("cache"), t.join("first.npy"));
+    embed(t, &model, Some(&cache), &first);
+    (model, cache, first)
+}
+
 #[test]
 fn a_damaged_cached_vector_is_recomputed_and_said() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
-    let model = t.join("org--tiny");
-    write_tiny_bert(&model, false);
-    let cache = t.join("cache");
-    let first = t.join("first.npy");
-    embed(t, &model, Some(&cache), &first);
+    let (model, cache, first) = embedded_once_with_a_cache(t);
     let vectors = read_npy(&first);
 
     // Flip one byte inside the first row's stored floats.
@@ -295,11 +301,7 @@ fn a_damaged_cached_vector_is_recomputed_and_said() {
 fn a_damaged_cache_file_never_stops_the_work_and_clear_removes_it() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
-    let model = t.join("org--tiny");
-    write_tiny_bert(&model, false);
-    let cache = t.join("cache");
-    let first = t.join("first.npy");
-    embed(t, &model, Some(&cache), &first);
+    let (model, cache, first) = embedded_once_with_a_cache(t);
 
     // Damage the start of every page in use after the file header, as a bad disk would.
     let file = cache.join("embeddings.redb");

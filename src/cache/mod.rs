@@ -371,8 +371,6 @@ pub struct CacheUse {
 pub enum CachedEmbedError {
     #[error(transparent)]
     Embed(#[from] EmbedError),
-    #[error(transparent)]
-    Cache(#[from] CacheError),
 }
 
 /// Embeds `texts`, taking what it can from `cache` and storing the rest.

@@ -83,8 +83,37 @@ impl ManifestEntry {
     }
 }
 
-/// Lower-case hex sha256 of a file, streamed.
+/// Hashes already computed in this process, by path, size and modification time: a model's
+/// weights are hashed for the cache key when it loads and again for `run.json`.
+type HashMemo = std::sync::Mutex<
+    std::collections::HashMap<(std::path::PathBuf, u64, std::time::SystemTime), String>,
+>;
+static HASHED: std::sync::OnceLock<HashMemo> = std::sync::OnceLock::new();
+
+/// Lower-case hex sha256 of a file, streamed; a file unchanged since it was hashed in this
+/// process is not read again.
 pub fn sha256_file(path: &Path) -> Result<String, ModelError> {
+    let meta = std::fs::metadata(path).map_err(|e| ModelError::io(path, e))?;
+    let key = meta
+        .modified()
+        .ok()
+        .map(|m| (path.to_path_buf(), meta.len(), m));
+    let memo = HASHED.get_or_init(Default::default);
+    if let Some(k) = &key {
+        if let Some(h) = memo.lock().unwrap_or_else(|p| p.into_inner()).get(k) {
+            return Ok(h.clone());
+        }
+    }
+    let hash = hash_file(path)?;
+    if let Some(k) = key {
+        memo.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(k, hash.clone());
+    }
+    Ok(hash)
+}
+
+fn hash_file(path: &Path) -> Result<String, ModelError> {
     let mut file = std::fs::File::open(path).map_err(|e| ModelError::io(path, e))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::sentiment::features::TargetRef;
 use crate::sentiment::{Label, SentimentError};
 
 /// One target in a sentence with its gold label.
@@ -33,6 +34,19 @@ pub struct Dataset {
     pub targets: Vec<LabelledTarget>,
     /// Number of sentences (lines) the targets come from.
     pub sentences: usize,
+}
+
+impl Dataset {
+    /// Each target as the scorers take it: its sentence and its span there.
+    pub fn target_refs(&self) -> Vec<TargetRef<'_>> {
+        self.targets
+            .iter()
+            .map(|t| TargetRef {
+                text: &t.text,
+                span: t.span.clone(),
+            })
+            .collect()
+    }
 }
 
 /// One PerSenT paragraph: the author's attitude toward `target` in `text`.

@@ -52,14 +52,7 @@ fn score_dataset(
     progress: &mut dyn FnMut(usize),
 ) -> Result<Vec<Prediction>, SentimentError> {
     let (Some(dir), Some((head, embedder))) = (cache, scorer.head()) else {
-        let targets: Vec<TargetRef<'_>> = data
-            .targets
-            .iter()
-            .map(|t| TargetRef {
-                text: &t.text,
-                span: t.span.clone(),
-            })
-            .collect();
+        let targets = data.target_refs();
         return scorer.score(&targets, progress);
     };
     let mut last = 0;

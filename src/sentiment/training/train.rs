@@ -12,7 +12,7 @@ use super::data::Dataset;
 use super::logreg::{self, LogRegOptions};
 use super::metrics::Evaluation;
 use crate::embed::Embedder;
-use crate::sentiment::features::{self, Recipe, TargetRef};
+use crate::sentiment::features::{self, Recipe};
 use crate::sentiment::head::{Head, HeadMeta};
 use crate::sentiment::rng::SplitMix64;
 use crate::sentiment::{Label, SentimentError};
@@ -108,14 +108,7 @@ pub fn dataset_features(
         return Ok(m);
     }
     let name = file_name(&data.path);
-    let targets: Vec<TargetRef<'_>> = data
-        .targets
-        .iter()
-        .map(|t| TargetRef {
-            text: &t.text,
-            span: t.span.clone(),
-        })
-        .collect();
+    let targets = data.target_refs();
     let total = targets.len();
     let mut done = 0;
     let m = features::extract(embedder, &full, &targets, &mut |n| {
