@@ -32,7 +32,15 @@ fn check_cli_against_reference(model: &str, models_env: Option<&std::path::Path>
     }
     let result = cmd
         .args([
-            "embed", "--quiet", "--unit", "document", "--model", model, "--out",
+            "embed",
+            "--quiet",
+            "--unit",
+            "document",
+            "--long-text",
+            "truncate",
+            "--model",
+            model,
+            "--out",
         ])
         .arg(&out)
         .arg(data("reference/minilm-paragraphs.jsonl"))

@@ -23,7 +23,7 @@ use ndarray::Array2;
 
 use crate::embed::{EmbedError, Embedder, EncoderInfo};
 
-pub use units::embed_units;
+pub use units::{embed_units, weighted_mean, EmbeddedUnits, LongRows};
 
 /// Vectors embedded between two commits.
 pub const COMMIT_ROWS: usize = 128;

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 use clap::Args;
+use themescope::embed::windows::LongText;
 use themescope::embed::{CpuEncoder, DeviceChoice, Precision};
 use themescope::model::ResolveOptions;
 
@@ -55,6 +56,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "THEMESCOPE_CPU_ENCODER", value_enum,
           default_value_t = CpuEncoder::Packed, hide_short_help = true)]
     pub cpu_encoder: CpuEncoder,
+
+    /// A text longer than the model's maximum length (256 word pieces): windows reads all of it
+    /// (whole sentences per window, the vector their token-weighted mean); truncate reads its
+    /// start only, as sentence-transformers does.
+    #[arg(long, global = true, env = "THEMESCOPE_LONG_TEXT", value_enum,
+          default_value_t = LongText::Windows, value_name = "HOW")]
+    pub long_text: LongText,
 
     /// No progress bars or informational messages on stderr (errors still print).
     #[arg(long, short, global = true, env = "THEMESCOPE_QUIET")]

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::ReadOptions;
+use crate::embed::windows::LongText;
 use crate::embed::{CpuEncoder, DeviceChoice, EmbedOptions, Precision};
 use crate::sentiment::Method;
 use crate::themes::output::PhraseRecord;
@@ -95,6 +96,9 @@ pub struct ModelSettings {
     pub no_cache: bool,
     #[serde(with = "value::choice")]
     pub cpu_encoder: CpuEncoder,
+    /// Texts longer than the encoder's maximum length: read as windows, or truncated.
+    #[serde(with = "value::choice")]
+    pub long_text: LongText,
 }
 
 impl Default for ModelSettings {
@@ -108,6 +112,7 @@ impl Default for ModelSettings {
             cache: None,
             no_cache: false,
             cpu_encoder: CpuEncoder::Packed,
+            long_text: LongText::Windows,
         }
     }
 }

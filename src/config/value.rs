@@ -9,6 +9,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Serializer;
 
 use crate::corpus::Unit;
+use crate::embed::windows::LongText;
 use crate::embed::{CpuEncoder, DeviceChoice, Precision};
 use crate::sentiment::Method;
 use crate::themes::Algo;
@@ -120,6 +121,7 @@ choices! {
     DeviceChoice => [DeviceChoice::Auto, DeviceChoice::Cpu, DeviceChoice::Cuda, DeviceChoice::Metal],
     Precision => [Precision::F32, Precision::F16, Precision::Bf16, Precision::I16, Precision::I8],
     CpuEncoder => [CpuEncoder::Packed, CpuEncoder::Tensors],
+    LongText => [LongText::Windows, LongText::Truncate],
 }
 
 /// One of an enum's named choices, in any case (`algo = "kmeans"`).
@@ -169,6 +171,7 @@ mod tests {
         same_names::<DeviceChoice>();
         same_names::<Precision>();
         same_names::<CpuEncoder>();
+        same_names::<LongText>();
     }
 }
 

@@ -12,6 +12,7 @@ mod input;
 mod markdown;
 mod parse;
 mod records;
+mod repeated;
 mod split;
 
 use std::collections::HashSet;
@@ -22,6 +23,8 @@ use serde_json::{Map, Value};
 
 pub use error::CorpusError;
 pub use parse::parse_text;
+pub use repeated::RepeatedParagraph;
+pub(crate) use split::sentence_spans;
 
 /// What becomes one row of the embedding matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -179,6 +182,10 @@ pub struct SkippedInput {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Corpus {
     pub documents: Vec<Document>,
+    /// Paragraphs dropped because they recur in several documents (bylines, footers), most
+    /// widespread first; empty when boilerplate is kept.
+    #[serde(default)]
+    pub boilerplate: Vec<RepeatedParagraph>,
 }
 
 impl Corpus {
@@ -265,7 +272,11 @@ impl Corpus {
             };
             return Err(CorpusError::EmptyCorpus { inputs, skipped });
         }
-        Ok(Corpus::from_documents(documents))
+        let mut corpus = Corpus::from_documents(documents);
+        if opts.strip_boilerplate {
+            corpus.boilerplate = repeated::drop_repeated(&mut corpus.documents);
+        }
+        Ok(corpus)
     }
 
     /// A corpus of given documents; repeated ids get a `#2`, `#3`... suffix, since ids key the
@@ -289,7 +300,10 @@ impl Corpus {
             seen.insert(unique.clone());
             doc.id = unique;
         }
-        Corpus { documents }
+        Corpus {
+            documents,
+            boilerplate: Vec::new(),
+        }
     }
 
     /// The rows to embed: one per paragraph, document or sentence. A document unit is the whole

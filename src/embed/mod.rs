@@ -8,6 +8,7 @@ pub mod cpu;
 mod device;
 mod error;
 mod tokens;
+pub mod windows;
 
 use std::sync::Mutex;
 
@@ -119,6 +120,8 @@ pub struct Embedder {
     backend: Backend,
     info: EncoderInfo,
     batch_size: usize,
+    /// Tokens the tokenizer adds around a text (`[CLS]`, `[SEP]`).
+    special_tokens: usize,
 }
 
 impl Embedder {
@@ -201,11 +204,16 @@ impl Embedder {
             device: device_name(&device),
             precision: opts.precision,
         };
+        let special_tokens = tokenizer
+            .encode("", true)
+            .map_err(|e| EmbedError::Tokenize(e.to_string()))?
+            .len();
         Ok(Embedder {
             tokenizer,
             backend,
             info,
             batch_size: opts.batch_size,
+            special_tokens,
         })
     }
 

@@ -220,9 +220,17 @@ fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipeline
     })?;
     p.scoring.check_encoder(embedder.info())?;
     let cache = steps::open_cache(&c.model, clock.events);
-    let set = clock.time(Stage::Embed, |ev| {
+    let (set, long_rows) = clock.time(Stage::Embed, |ev| {
         let units = corpus.units(Unit::Paragraph);
-        steps::embed(&embedder, cache.as_ref(), units, Unit::Paragraph, ev)
+        let long_text = c.model.long_text;
+        steps::embed(
+            &embedder,
+            cache.as_ref(),
+            units,
+            Unit::Paragraph,
+            long_text,
+            ev,
+        )
     })?;
     p.params.check_data(set.rows.len(), set.vectors.ncols())?;
     let found = clock.time(Stage::Themes, |_| {
@@ -248,6 +256,7 @@ fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipeline
         title: spec.title(),
         corpus: &corpus,
         skipped: &skipped,
+        long_rows: &long_rows,
         set: &set,
         themes: &found,
         mentions: &mentions,
@@ -370,7 +379,24 @@ fn read(
         corpus.documents.len(),
         corpus.paragraph_count(),
     ));
+    if let Some(first) = corpus.boilerplate.first() {
+        let dropped: usize = corpus.boilerplate.iter().map(|b| b.documents).sum();
+        events.info(&format!(
+            "left out {dropped} paragraphs that recur in several documents ({} distinct, e.g. \
+             {:?}); --keep-boilerplate keeps them",
+            corpus.boilerplate.len(),
+            snippet(&first.text, 60)
+        ));
+    }
     Ok((corpus, skipped))
+}
+
+/// The first `max` characters of `text`, with an ellipsis when cut.
+fn snippet(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
 /// Each paragraph's theme, with the copies of near-duplicate documents left out.

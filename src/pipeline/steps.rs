@@ -1,9 +1,10 @@
 //! The steps a run is made of, each usable alone (the `embed`, `themes` and `sentiment` commands
 //! run some of them): each takes its settings and reports through [`Events`].
 
-use crate::cache::{embed_units, with_causes, EmbeddingCache};
+use crate::cache::{embed_units, with_causes, EmbeddingCache, LongRows};
 use crate::config::ModelSettings;
 use crate::corpus::{Corpus, TextUnit, Unit};
+use crate::embed::windows::LongText;
 use crate::embed::Embedder;
 use crate::model::{self, ResolveOptions, ResolvedModel};
 use crate::sentiment::score::{score_mentions, CorpusMention, ScoredMention};
@@ -80,7 +81,15 @@ pub fn embed_cached(
     events: &mut dyn Events,
 ) -> Result<EmbeddingSet, PipelineError> {
     let cache = open_cache(settings, events);
-    embed(embedder, cache.as_ref(), units, unit, events)
+    embed(
+        embedder,
+        cache.as_ref(),
+        units,
+        unit,
+        settings.long_text,
+        events,
+    )
+    .map(|(set, _)| set)
 }
 
 /// Embeds the rows through the cache, with progress, and says what the cache held.
@@ -89,12 +98,15 @@ pub fn embed(
     cache: Option<&EmbeddingCache>,
     units: Vec<TextUnit>,
     unit: Unit,
+    long_text: LongText,
     events: &mut dyn Events,
-) -> Result<EmbeddingSet, PipelineError> {
+) -> Result<(EmbeddingSet, LongRows), PipelineError> {
     let total = units.len();
-    let (set, used) = counted(events, Task::Embedding, total, |progress| {
-        embed_units(embedder, cache, units, unit, progress)
+    let embedded = counted(events, Task::Embedding, total, |progress| {
+        embed_units(embedder, cache, units, unit, long_text, progress)
     })?;
+    let used = embedded.cache;
+    tell_long_rows(&embedded.long, unit, long_text, embedder, events);
     if let Some(c) = cache {
         events.info(&format!(
             "cache: {} of {total} {}s found, {} embedded ({})",
@@ -118,7 +130,51 @@ pub fn embed(
             ));
         }
     }
-    Ok(set)
+    Ok((embedded.set, embedded.long))
+}
+
+/// Says how many rows were too long for the encoder (read as windows), and how much text, if
+/// any, was left out.
+fn tell_long_rows(
+    long: &LongRows,
+    unit: Unit,
+    long_text: LongText,
+    embedder: &Embedder,
+    events: &mut dyn Events,
+) {
+    if long.split > 0 {
+        events.info(&format!(
+            "{} longer than the encoder's {} tokens read whole as {} windows (each vector the \
+             token-weighted mean of its windows')",
+            counted_rows(long.split, unit),
+            embedder.info().max_seq_length,
+            long.windows
+        ));
+    }
+    if long.cut > 0 {
+        let why = match long_text {
+            LongText::Windows => format!(
+                "longer than {} windows of {} tokens",
+                crate::embed::windows::MAX_WINDOWS,
+                embedder.info().max_seq_length
+            ),
+            LongText::Truncate => format!(
+                "truncated at {} tokens (--long-text windows reads them whole)",
+                embedder.info().max_seq_length
+            ),
+        };
+        events.warning(&format!(
+            "{} {why}: about {} bytes at their ends not read",
+            counted_rows(long.cut, unit),
+            long.dropped_bytes
+        ));
+    }
+}
+
+/// "1 paragraph", "2 paragraphs".
+fn counted_rows(n: usize, unit: Unit) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{n} {}{s}", unit.as_str())
 }
 
 /// Scores the mentions, reusing the predictions the cache holds for a scorer worth caching

@@ -7,6 +7,7 @@ use super::{
     round4, ActorEntry, Cell, CorpusSummary, DocumentEntry, Heatmap, Map, MapPoint, MentionEntry,
     ModelRef, ParagraphEntry, ParagraphRef, Report, SentimentRef, ThemeEntry, SCHEMA,
 };
+use crate::cache::LongRows;
 use crate::corpus::{Corpus, SkippedInput};
 use crate::sentiment::aggregate::{ActorSummary, ParagraphScore};
 use crate::sentiment::score::{by_paragraph, ScoredMention};
@@ -23,6 +24,8 @@ pub struct ReportInputs<'a> {
     pub title: String,
     pub corpus: &'a Corpus,
     pub skipped: &'a [SkippedInput],
+    /// Paragraphs too long for the encoder, read as windows.
+    pub long_rows: &'a LongRows,
     pub set: &'a EmbeddingSet,
     pub themes: &'a ThemeResult,
     pub mentions: &'a [ScoredMention],
@@ -55,6 +58,8 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
             paragraphs: corpus.paragraph_count(),
             mentions: mentions.len(),
             skipped: inputs.skipped.to_vec(),
+            boilerplate: corpus.boilerplate.clone(),
+            long_paragraphs: inputs.long_rows.clone(),
         },
         themes: theme_entries(set, themes, mentions),
         outliers: themes.outliers.clone(),

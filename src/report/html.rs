@@ -32,6 +32,7 @@ pub fn render(r: &Report) -> String {
     documents(&mut h, r, &labels);
     theme_sections(&mut h, r);
     duplicates(&mut h, r);
+    left_out(&mut h, r);
     skipped(&mut h, r);
     h.push_str("</body>\n</html>\n");
     h
@@ -225,6 +226,36 @@ fn duplicates(h: &mut String, r: &Report) {
         }
         h.push_str("</table>\n");
     }
+}
+
+/// Paragraphs left out as boilerplate and paragraphs read as windows, when there are any.
+fn left_out(h: &mut String, r: &Report) {
+    let long = &r.corpus.long_paragraphs;
+    if long.split > 0 {
+        let _ = writeln!(
+            h,
+            "<p>{} paragraph(s) longer than the encoder reads at once were read whole, as {} \
+             windows of whole sentences.</p>",
+            long.split, long.windows
+        );
+    }
+    if r.corpus.boilerplate.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<h2 id=\"boilerplate\">Left out as boilerplate</h2>\n<p>Paragraphs that recur in \
+         several documents (bylines, footers); <code>--keep-boilerplate</code> keeps them.</p>\n\
+         <table>\n<tr><th>paragraph</th><th>documents</th></tr>\n",
+    );
+    for b in &r.corpus.boilerplate {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
+            esc(&b.text),
+            b.documents
+        );
+    }
+    h.push_str("</table>\n");
 }
 
 /// Skipped input files, when there are any.

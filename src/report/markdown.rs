@@ -220,6 +220,20 @@ fn duplicates_and_skipped(m: &mut String, r: &Report) {
             );
         }
     }
+    if !r.corpus.boilerplate.is_empty() {
+        m.push_str("\n## Left out as boilerplate\n\nParagraphs that recur in several documents; `--keep-boilerplate` keeps them.\n\n| paragraph | documents |\n|---|---:|\n");
+        for b in &r.corpus.boilerplate {
+            let _ = writeln!(m, "| {} | {} |", cell(&b.text), b.documents);
+        }
+    }
+    let long = &r.corpus.long_paragraphs;
+    if long.split > 0 {
+        let _ = writeln!(
+            m,
+            "\n{} paragraph(s) longer than the encoder reads at once were read whole, as {} windows of whole sentences.",
+            long.split, long.windows
+        );
+    }
     if !r.corpus.skipped.is_empty() {
         m.push_str("\n## Skipped files\n\n| file | reason |\n|---|---|\n");
         for s in &r.corpus.skipped {

@@ -26,7 +26,8 @@ use serde::Serialize;
 
 pub use build::{build, ReportInputs};
 
-use crate::corpus::SkippedInput;
+use crate::cache::LongRows;
+use crate::corpus::{RepeatedParagraph, SkippedInput};
 use crate::sentiment::Label;
 use crate::themes::{Duplicate, OutlierSummary, ScoredPhrase};
 
@@ -74,6 +75,10 @@ pub struct CorpusSummary {
     pub mentions: usize,
     /// Input files left out, with the reason.
     pub skipped: Vec<SkippedInput>,
+    /// Paragraphs left out because they recur in several documents.
+    pub boilerplate: Vec<RepeatedParagraph>,
+    /// Paragraphs too long for the encoder, read as windows.
+    pub long_paragraphs: LongRows,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,0 +1,96 @@
+//! What a reader sees of the themes: boilerplate that every article repeats is left out and
+//! listed, labels name what the paragraphs discuss, `--k auto` gives enough themes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{models_dir, seeds, stderr, themescope};
+
+fn run(tmp: &Path, inputs: &Path, out: &Path, extra: &[&str]) -> Output {
+    themescope(&tmp.join("hf-cache"))
+        .env("THEMESCOPE_MODELS", models_dir())
+        .arg("run")
+        .arg(inputs)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn report(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap()
+}
+
+fn example_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus")
+}
+
+/// Every label and phrase of every theme, lower-cased.
+fn theme_words(report: &serde_json::Value) -> Vec<String> {
+    let mut words = Vec::new();
+    for t in report["themes"].as_array().unwrap() {
+        words.push(t["label"].as_str().unwrap().to_lowercase());
+        for p in t["phrases"].as_array().unwrap() {
+            words.push(p["phrase"].as_str().unwrap().to_lowercase());
+        }
+    }
+    words
+}
+
+const BYLINE: &str = "An original sample article written for the themescope examples.";
+
+#[test]
+fn the_byline_every_example_repeats_is_left_out_and_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("R");
+    let result = run(tmp.path(), &example_corpus(), &out, &[]);
+    let err = stderr(&result);
+    assert!(result.status.success(), "{err}");
+    assert!(err.contains("recur in several documents"), "{err}");
+    let r = report(&out);
+    let listed = r["corpus"]["boilerplate"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["text"], BYLINE);
+    assert!(listed[0]["documents"].as_u64().unwrap() >= 3);
+    for w in theme_words(&r) {
+        assert!(
+            !w.contains("themescope") && !w.contains("sample article"),
+            "{w}"
+        );
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## Left out as boilerplate") && md.contains(BYLINE));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Left out as boilerplate"));
+
+    // Kept when asked.
+    let kept = tmp.path().join("K");
+    let result = run(
+        tmp.path(),
+        &example_corpus(),
+        &kept,
+        &["--keep-boilerplate"],
+    );
+    assert!(result.status.success(), "{}", stderr(&result));
+    let r = report(&kept);
+    assert!(r["corpus"]["boilerplate"].as_array().unwrap().is_empty());
+    assert!(
+        r["corpus"]["paragraphs"].as_u64() > report(&out)["corpus"]["paragraphs"].as_u64(),
+        "the byline paragraphs are back"
+    );
+}
+
+#[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
+fn seeds_nothing_is_left_out_that_only_one_article_has() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("R");
+    let result = run(tmp.path(), &seeds(), &out, &[]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let r = report(&out);
+    // Five articles on one subject share phrases, not paragraphs.
+    assert!(r["corpus"]["boilerplate"].as_array().unwrap().is_empty());
+}
