@@ -12,7 +12,8 @@ use themescope::corpus::{Corpus, ReadOptions, Unit};
 use themescope::embed::{DeviceChoice, EmbedOptions, Embedder};
 use themescope::model::{self, ResolveOptions};
 use themescope::themes::phrases::{
-    explain_themes, label_themes, PhraseError, PhraseOptions, StopWords, ThemeLabel,
+    explain_themes, label_themes, label_themes_by_document, PhraseError, PhraseOptions, StopWords,
+    ThemeLabel,
 };
 
 fn seeds_dir() -> std::path::PathBuf {
@@ -38,6 +39,21 @@ fn seed_paragraphs() -> Vec<String> {
 /// The paragraphs of the sample corpus in `examples/corpus` (original articles).
 fn sample_paragraphs() -> Vec<String> {
     paragraphs(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/corpus"))
+}
+
+/// The seed paragraphs and each one's document (an index), as `run` labels them.
+fn seed_paragraphs_by_document() -> (Vec<String>, Vec<usize>) {
+    let corpus = Corpus::read(&[seeds_dir()], &ReadOptions::default()).unwrap();
+    let mut docs = Vec::new();
+    for (d, doc) in corpus.documents.iter().enumerate() {
+        docs.extend(std::iter::repeat_n(d, doc.paragraphs.len()));
+    }
+    let texts = corpus
+        .units(Unit::Paragraph)
+        .into_iter()
+        .map(|u| u.text)
+        .collect();
+    (texts, docs)
 }
 
 fn paragraphs(dir: &std::path::Path) -> Vec<String> {
@@ -154,7 +170,7 @@ fn is_label(labels: &[ThemeLabel], phrase: &str) -> bool {
 #[test]
 #[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn seed_articles_name_marriage_of_convenience_and_reverse_nixon() {
-    let texts = seed_paragraphs();
+    let (texts, docs) = seed_paragraphs_by_document();
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let encoder = encoder();
     let vectors = encoder.embed(&refs, &mut |_| {}).unwrap();
@@ -169,7 +185,15 @@ fn seed_articles_name_marriage_of_convenience_and_reverse_nixon() {
     let mut failures = Vec::new();
     for k in [6, 8, 10] {
         let (assignment, centroids) = kmeans(vectors.view(), k, 42);
-        let labels = label_themes(&refs, &assignment, centroids.view(), &mut embed, &opts).unwrap();
+        let labels = label_themes_by_document(
+            &refs,
+            &docs,
+            &assignment,
+            centroids.view(),
+            &mut embed,
+            &opts,
+        )
+        .unwrap();
         print_themes(k, &labels, &assignment);
         assert_eq!(labels.len(), k);
         for t in &labels {

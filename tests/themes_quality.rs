@@ -83,9 +83,17 @@ fn the_byline_every_example_repeats_is_left_out_and_listed() {
     );
 }
 
+/// One-off quotes and titles in the seed articles: quoted once, their words never again.
+const ONE_OFF: [&str; 4] = [
+    "weal and woe",
+    "true friends",
+    "danger for china",
+    "war and peace",
+];
+
 #[test]
 #[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
-fn seeds_nothing_is_left_out_that_only_one_article_has() {
+fn seeds_give_enough_themes_named_by_recurring_phrases_and_coined_terms() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("R");
     let result = run(tmp.path(), &seeds(), &out, &[]);
@@ -93,4 +101,36 @@ fn seeds_nothing_is_left_out_that_only_one_article_has() {
     let r = report(&out);
     // Five articles on one subject share phrases, not paragraphs.
     assert!(r["corpus"]["boilerplate"].as_array().unwrap().is_empty());
+    let themes = r["themes"].as_array().unwrap();
+    assert!(themes.len() >= 4, "{} themes", themes.len());
+    let labels: Vec<String> = themes
+        .iter()
+        .flat_map(|t| t["label"].as_str().unwrap().split(" / "))
+        .map(str::to_lowercase)
+        .collect();
+    // The coined term, quoted once but discussed, names a theme.
+    assert!(labels.iter().any(|l| l == "reverse nixon"), "{labels:?}");
+    // The idiom three articles use leads a theme's phrases.
+    let leads_phrases = themes.iter().any(|t| {
+        t["phrases"].as_array().unwrap()[..5]
+            .iter()
+            .any(|p| p["phrase"] == "marriage of convenience")
+    });
+    assert!(leads_phrases, "{themes:?}");
+    for quote in ONE_OFF {
+        assert!(!labels.iter().any(|l| l == quote), "{quote} in {labels:?}");
+    }
+    // Label quality as the field measures it, and the tree of themes.
+    let quality = &r["label_quality"];
+    let npmi = quality["npmi"].as_f64().unwrap();
+    let diversity = quality["diversity"].as_f64().unwrap();
+    assert!((-1.0..=1.0).contains(&npmi) && npmi != 0.0, "{quality}");
+    assert!(diversity > 0.5 && diversity <= 1.0, "{quality}");
+    assert_eq!(quality["per_theme"].as_array().unwrap().len(), themes.len());
+    let tree = r["theme_tree"].as_array().unwrap();
+    assert_eq!(tree.len(), themes.len() - 1);
+    let root = tree.last().unwrap();
+    assert_eq!(root["themes"].as_array().unwrap().len(), themes.len());
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("Label quality: NPMI") && md.contains("Theme tree"));
 }

@@ -62,6 +62,8 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
             long_paragraphs: inputs.long_rows.clone(),
         },
         themes: theme_entries(set, themes, mentions),
+        label_quality: themes.label_quality.clone(),
+        theme_tree: themes.tree.clone(),
         outliers: themes.outliers.clone(),
         duplicates: themes.duplicates.clone(),
         actors: summaries.iter().map(actor_entry).collect(),

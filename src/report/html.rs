@@ -75,6 +75,17 @@ fn page_head(h: &mut String, r: &Report) {
 /// The themes: table, sizes chart, map of paragraphs.
 fn overview(h: &mut String, r: &Report, labels: &[String]) {
     h.push_str("<h2 id=\"themes\">Themes</h2>\n");
+    let _ = writeln!(h, "<p>{}</p>", esc(&super::label_quality_line(r)));
+    let tree = super::tree_lines(r);
+    if !tree.is_empty() {
+        h.push_str(
+            "<details><summary>Theme tree (themes merged pairwise, closest first)</summary><ul>\n",
+        );
+        for line in tree {
+            let _ = writeln!(h, "<li>{}</li>", esc(&line));
+        }
+        h.push_str("</ul></details>\n");
+    }
     let _ = writeln!(
         h,
         "<p>Outliers: {} paragraphs ({:.1}%), {} moved to their nearest theme.{}</p>",

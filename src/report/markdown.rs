@@ -61,6 +61,15 @@ fn themes_table(m: &mut String, r: &Report) {
         r.outliers.reassigned,
         r.duplicates.len()
     );
+    let _ = writeln!(m, "{}\n", super::label_quality_line(r));
+    let tree = super::tree_lines(r);
+    if !tree.is_empty() {
+        m.push_str("Theme tree (themes merged pairwise, closest first; coarsest group first):\n\n");
+        for line in tree {
+            let _ = writeln!(m, "- {line}");
+        }
+        m.push('\n');
+    }
     m.push_str("| # | theme | paragraphs | share | key phrases |\n|---:|---|---:|---:|---|\n");
     for t in &r.themes {
         let _ = writeln!(

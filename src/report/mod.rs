@@ -29,7 +29,37 @@ pub use build::{build, ReportInputs};
 use crate::cache::LongRows;
 use crate::corpus::{RepeatedParagraph, SkippedInput};
 use crate::sentiment::Label;
-use crate::themes::{Duplicate, OutlierSummary, ScoredPhrase};
+use crate::themes::tree::Merge;
+use crate::themes::{Duplicate, LabelQuality, OutlierSummary, ScoredPhrase};
+
+/// The theme tree as lines, coarsest group first: each group, its themes, and how close its
+/// two parts were.
+fn tree_lines(r: &Report) -> Vec<String> {
+    r.theme_tree
+        .iter()
+        .rev()
+        .map(|m| {
+            let themes: Vec<String> = m.themes.iter().map(|t| format!("#{t}")).collect();
+            format!(
+                "{} ({} paragraphs: themes {}; parts at cosine {:.2})",
+                m.label,
+                m.size,
+                themes.join(", "),
+                m.similarity
+            )
+        })
+        .collect()
+}
+
+/// The label-quality sentence of the Markdown and HTML reports.
+fn label_quality_line(r: &Report) -> String {
+    format!(
+        "Label quality: NPMI {:.3} (coherence of each theme's top-10 words in the corpus, −1 to 1; \
+         higher is better), topic diversity {:.2} (share of distinct words among the themes' top \
+         10).",
+        r.label_quality.npmi, r.label_quality.diversity
+    )
+}
 
 /// Schema id of `report.json`.
 pub const SCHEMA: &str = "themescope.report/1";
@@ -44,6 +74,10 @@ pub struct Report {
     pub sentiment: SentimentRef,
     pub corpus: CorpusSummary,
     pub themes: Vec<ThemeEntry>,
+    /// NPMI coherence of each theme's top-10 words against the corpus, and their diversity.
+    pub label_quality: LabelQuality,
+    /// The themes merged pairwise into coarser groups, closest first.
+    pub theme_tree: Vec<Merge>,
     pub outliers: OutlierSummary,
     pub duplicates: Vec<Duplicate>,
     pub actors: Vec<ActorEntry>,

@@ -10,7 +10,9 @@ mod minibatch;
 pub mod output;
 mod params;
 pub mod phrases;
+pub mod quality;
 pub mod select_k;
+pub mod tree;
 
 use duplicates::DocRows;
 use ndarray::{Array2, ArrayView2, Axis};
@@ -27,6 +29,7 @@ pub use params::{
     Algo, Outliers, Reduce, ThemeParams, ValidThemeParams, DEFAULT_REASSIGN_THRESHOLD, K,
 };
 pub use phrases::{PhraseOptions, ScoredPhrase};
+pub use quality::LabelQuality;
 pub use select_k::KScore;
 
 use crate::store::EmbeddingSet;
@@ -50,6 +53,8 @@ pub struct Theme {
     pub representatives: Vec<Representative>,
     /// Documents with paragraphs in the theme, with the share of their paragraphs it holds.
     pub documents: Vec<DocShare>,
+    /// NPMI coherence of its top-10 words against the corpus ([`quality`]).
+    pub npmi: f32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -108,6 +113,10 @@ pub struct ThemeResult {
     pub k: usize,
     pub reduce: Reduce,
     pub min_size: usize,
+    /// NPMI and diversity of the themes' top words.
+    pub label_quality: LabelQuality,
+    /// The themes merged pairwise into coarser groups, closest first.
+    pub tree: Vec<tree::Merge>,
 }
 
 /// Embeds phrases with the same encoder as the paragraphs (L2-normalised rows).
@@ -143,15 +152,40 @@ pub fn find_themes(
     let counted: Vec<Option<usize>> = (0..n)
         .map(|r| if is_duplicate[r] { None } else { rows.theme[r] })
         .collect();
+    let mut doc_of_row = vec![0usize; n];
+    for (d, doc) in docs.iter().enumerate() {
+        for &r in &doc.rows {
+            doc_of_row[r] = d;
+        }
+    }
     let labels = match rows.n_themes {
         0 => Vec::new(),
-        _ => phrases::label_themes(&texts, &counted, rows.centroids.view(), embed, phrase_opts)?,
+        _ => phrases::label_themes_by_document(
+            &texts,
+            &doc_of_row,
+            &counted,
+            rows.centroids.view(),
+            embed,
+            phrase_opts,
+        )?,
     };
-    let themes = labels
+    let mut themes: Vec<Theme> = labels
         .into_iter()
         .enumerate()
         .map(|(t, label)| theme(set, &docs, &rows.sims, &counted, &is_duplicate, t, label))
         .collect();
+    let reference: Vec<&str> = (0..n)
+        .filter(|&r| !is_duplicate[r])
+        .map(|r| texts[r])
+        .collect();
+    let phrase_lists: Vec<&[ScoredPhrase]> = themes.iter().map(|t| t.phrases.as_slice()).collect();
+    let label_quality = quality::measure(&reference, &phrase_lists, &phrase_opts.stop_words);
+    for (t, score) in themes.iter_mut().zip(&label_quality.per_theme) {
+        t.npmi = *score;
+    }
+    let sizes: Vec<usize> = themes.iter().map(|t| t.size).collect();
+    let names: Vec<String> = themes.iter().map(|t| t.label.clone()).collect();
+    let tree = tree::merge_tree(rows.centroids.view(), &sizes, &names);
     Ok(ThemeResult {
         themes,
         assignments: assignments(set, &rows, &is_duplicate),
@@ -161,6 +195,8 @@ pub fn find_themes(
         k: fit.k,
         reduce: fit.reduce,
         min_size: fit.min_size,
+        label_quality,
+        tree,
     })
 }
 
@@ -353,6 +389,7 @@ fn theme(
         share: round4(members.len() as f32 / counted_total.max(1) as f32),
         representatives,
         documents,
+        npmi: 0.0,
     }
 }
 
@@ -385,6 +422,12 @@ fn outlier_summary(rows: &RowThemes, is_duplicate: &[bool], found: usize) -> Out
         share: round4(count as f32 / counted_total.max(1) as f32),
     }
 }
+
+/// The fewest themes `--k auto` gives when the corpus has room for them (`min_size` paragraphs
+/// each): two or three themes tell a reader little more than the corpus's title, and the
+/// silhouette favours such coarse splits (on 252 political speeches it picked 2, split along
+/// one axis of the map). Coarser groupings stay visible in the theme tree.
+pub const K_AUTO_MIN: usize = 4;
 
 /// Per-row cluster (`None`: outlier), the number of clusters, and the scores of each k tried.
 type Clustering = (Vec<Option<usize>>, usize, Vec<KScore>);
@@ -421,7 +464,8 @@ fn cluster(
             if upper < 2 {
                 1
             } else {
-                let best = choose_k(&make, space, unit_vectors, params.seed, upper)?;
+                let lower = K_AUTO_MIN.min(upper);
+                let best = choose_k(&make, space, unit_vectors, params.seed, lower, upper)?;
                 let labels = make(best.0, 10, params.seed, n).fit(space.view())?;
                 return Ok((labels, best.0, best.1));
             }
@@ -445,13 +489,14 @@ fn choose_k(
     space: &Array2<f64>,
     unit_vectors: &Array2<f32>,
     seed: u64,
+    lower: usize,
     upper: usize,
 ) -> Result<(usize, Vec<KScore>), ThemeError> {
     let sample = select_k::sample_rows(space.nrows(), seed);
     let sim = select_k::sample_similarity(unit_vectors.view(), &sample);
     let sub = space.select(Axis(0), &sample);
     let mut scores = Vec::new();
-    for k in 2..=upper.min(sample.len()) {
+    for k in lower..=upper.min(sample.len()) {
         // Single runs: how much the result depends on the k-means++ draw is what is measured.
         let a = make(k, 1, seed, sub.nrows()).fit(sub.view())?;
         let b = make(k, 1, seed.wrapping_add(1), sub.nrows()).fit(sub.view())?;

@@ -43,6 +43,10 @@ struct ThemesFile<'a> {
     model: &'a EmbeddingInfo,
     params: ParamsRecord,
     k_selection: &'a [KScore],
+    /// NPMI coherence of each theme's top-10 words and the themes' diversity.
+    label_quality: &'a super::LabelQuality,
+    /// The themes merged pairwise into coarser groups (node ids: themes `0..k`, then merges).
+    tree: &'a [super::tree::Merge],
     themes: &'a [super::Theme],
     outliers: &'a super::OutlierSummary,
     duplicates: &'a [super::Duplicate],
@@ -83,6 +87,8 @@ pub fn to_json(
             stop_words: phrases.stop_words.clone(),
         },
         k_selection: &result.k_scores,
+        label_quality: &result.label_quality,
+        tree: &result.tree,
         themes: &result.themes,
         outliers: &result.outliers,
         duplicates: &result.duplicates,

@@ -27,7 +27,9 @@
 pub mod ctfidf;
 mod error;
 pub mod mmr;
+pub mod naming;
 pub mod ngrams;
+mod spread;
 pub mod stopwords;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -36,6 +38,8 @@ use ndarray::{Array2, ArrayView2};
 
 pub use error::PhraseError;
 pub use stopwords::StopWords;
+
+use spread::DocSpread;
 
 /// How key phrases are found.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,6 +156,22 @@ pub fn support(count: u32, theme_paragraphs: usize) -> f32 {
     (count as f32 / needed).clamp(0.0, 1.0).sqrt()
 }
 
+/// Weight of a phrase that only one document of a larger corpus uses (see [`spread_weight`]).
+pub const ONE_DOCUMENT_WEIGHT: f32 = 0.8;
+
+/// How far a phrase recurs across the corpus's documents: 1 for a phrase of several documents
+/// (or of a one-document corpus), [`ONE_DOCUMENT_WEIGHT`] for one that a single document uses.
+/// A phrase that several authors use is more likely the name of what they discuss than one
+/// author's wording ("marriage of convenience" in three articles against "unwavering
+/// friendship" quoted in one).
+pub fn spread_weight(documents: u32, all_documents: u32) -> f32 {
+    if documents >= 2 || all_documents <= 1 {
+        1.0
+    } else {
+        ONE_DOCUMENT_WEIGHT
+    }
+}
+
 /// A phrase is dropped for a longer candidate that contains it when, in the theme, the longer
 /// one has at least this share of the shorter one's occurrences.
 const ABSORB_SHARE: f32 = 0.5;
@@ -174,6 +194,25 @@ pub fn label_themes(
         .into_iter()
         .map(|t| t.label)
         .collect())
+}
+
+/// [`label_themes`] for paragraphs of documents: `docs[i]` is paragraph `i`'s document
+/// (paragraphs of a document consecutive), so that a label is a phrase that recurs across
+/// documents, not within one ([`naming`]).
+pub fn label_themes_by_document(
+    texts: &[&str],
+    docs: &[usize],
+    assignment: &[Option<usize>],
+    centroids: ArrayView2<'_, f32>,
+    embed: &mut crate::themes::PhraseEmbedder<'_>,
+    opts: &PhraseOptions,
+) -> Result<Vec<ThemeLabel>, PhraseError> {
+    Ok(
+        explain_themes_by_document(texts, docs, assignment, centroids, embed, opts)?
+            .into_iter()
+            .map(|t| t.label)
+            .collect(),
+    )
 }
 
 /// A re-ranked candidate, for inspection ([`explain_themes`]).
@@ -199,6 +238,12 @@ pub struct CandidateScore {
     pub phraseness: f32,
     /// See [`relevance`].
     pub relevance: f32,
+    /// Documents of the theme that hold it.
+    pub documents: u32,
+    /// It may be the theme's label ([`naming::can_name`]).
+    pub can_name: bool,
+    /// Every content word capitalised: a name (or a title).
+    pub is_name: bool,
 }
 
 /// A theme's label with every candidate that was re-ranked, best relevance first.
@@ -216,11 +261,25 @@ pub fn explain_themes(
     embed: &mut crate::themes::PhraseEmbedder<'_>,
     opts: &PhraseOptions,
 ) -> Result<Vec<ThemeExplanation>, PhraseError> {
+    // Each paragraph its own document.
+    let docs: Vec<usize> = (0..texts.len()).collect();
+    explain_themes_by_document(texts, &docs, assignment, centroids, embed, opts)
+}
+
+/// [`label_themes_by_document`], also returning the scores of every re-ranked candidate.
+pub fn explain_themes_by_document(
+    texts: &[&str],
+    docs: &[usize],
+    assignment: &[Option<usize>],
+    centroids: ArrayView2<'_, f32>,
+    embed: &mut crate::themes::PhraseEmbedder<'_>,
+    opts: &PhraseOptions,
+) -> Result<Vec<ThemeExplanation>, PhraseError> {
     validate(opts)?;
-    if texts.len() != assignment.len() {
+    if texts.len() != assignment.len() || docs.len() != texts.len() {
         return Err(PhraseError::LengthMismatch {
             texts: texts.len(),
-            assignment: assignment.len(),
+            assignment: assignment.len().min(docs.len()),
         });
     }
     let n_themes = centroids.nrows();
@@ -236,7 +295,7 @@ pub fn explain_themes(
         }
     }
 
-    let counted = count(texts, assignment, n_themes, opts);
+    let counted = count(texts, docs, assignment, n_themes, opts);
     let scores = ctfidf::ctfidf(&counted.counts, &counted.theme_tokens);
     let pools: Vec<Vec<u32>> = (0..n_themes)
         .map(|c| pool(&counted, &scores[c], c, opts))
@@ -310,8 +369,12 @@ pub fn explain_themes(
                 let i = id as usize;
                 let words = counted.len[i];
                 let quoted = counted.quoted[c].contains(&id);
+                let can_name = naming::can_name(&counted.evidence(id, c, quoted), &opts.stop_words);
+                // Quotation marks make a term only of a phrase that may name the theme: a
+                // one-off quote or a title is scored like any other phrase.
+                let term = quoted && can_name;
                 let s = scores[c][&id];
-                let informativeness = if quoted {
+                let informativeness = if term {
                     1.0
                 } else if best[words] > 0.0 {
                     s / best[words]
@@ -327,9 +390,9 @@ pub fn explain_themes(
                     cosine.max(0.0)
                 };
                 // A quoted single word is more often a scare quote than a term: no phraseness.
-                let phraseness = if quoted && words >= 2 {
+                let phraseness = if term && words >= 2 {
                     1.0
-                } else if quoted {
+                } else if term {
                     0.0
                 } else {
                     counted.cohesion(id).unwrap_or(0.0)
@@ -353,7 +416,15 @@ pub fn explain_themes(
                             phraseness,
                             words,
                             opts.ngram_max,
-                        ) * support(counts[&id], theme_size[c]),
+                        ) * support(counts[&id], theme_size[c])
+                            * spread_weight(
+                                counted.spread.in_corpus[i],
+                                counted.spread.corpus_docs,
+                            ),
+                        documents: counted.spread.in_theme[c].get(&id).copied().unwrap_or(0),
+                        can_name,
+                        is_name: !quoted
+                            && naming::is_title_case(&counted.surface[i], &opts.stop_words),
                     },
                 )
             })
@@ -387,12 +458,8 @@ pub fn explain_themes(
             .collect();
         // Labels are unique: a phrase that already names a larger theme is passed over (it
         // stays in this theme's phrase list).
-        let (free, words): (Vec<ScoredPhrase>, Vec<usize>) = phrases
-            .iter()
-            .zip(picked.iter().map(|&i| cands[i].1.words))
-            .filter(|(p, _)| !used_in_labels.contains(&p.phrase.to_lowercase()))
-            .map(|(p, w)| (p.clone(), w))
-            .unzip();
+        let scored: Vec<&CandidateScore> = cands.iter().map(|(_, s)| s).collect();
+        let (free, words) = label_choices(&scored, &picked, &used_in_labels);
         let label = if free.is_empty() && !phrases.is_empty() {
             // Nothing left that is not taken: the best phrase, numbered by theme.
             format!("{} (#{c})", phrases[0].phrase)
@@ -408,6 +475,54 @@ pub fn explain_themes(
         });
     }
     Ok(out)
+}
+
+/// The phrases the label is made from, best first, with their lengths: those MMR picked that
+/// may name the theme (else any candidate that may), not already a label, and no bare name
+/// when a phrase that is not one scores at least [`naming::NAME_YIELD`] of the best. With none
+/// that may name the theme, the picked phrases.
+fn label_choices(
+    cands: &[&CandidateScore],
+    picked: &[usize],
+    used: &HashSet<String>,
+) -> (Vec<ScoredPhrase>, Vec<usize>) {
+    let free = |i: &usize| !used.contains(&cands[*i].phrase.to_lowercase());
+    let mut order: Vec<usize> = picked
+        .iter()
+        .copied()
+        .filter(|&i| cands[i].can_name)
+        .filter(free)
+        .collect();
+    if order.is_empty() {
+        order = (0..cands.len())
+            .filter(|&i| cands[i].can_name)
+            .filter(free)
+            .collect();
+    }
+    if order.is_empty() {
+        order = picked.iter().copied().filter(free).collect();
+    }
+    let best = order
+        .iter()
+        .map(|&i| cands[i].relevance)
+        .fold(0f32, f32::max);
+    let phrase_does = order
+        .iter()
+        .any(|&i| !cands[i].is_name && cands[i].relevance >= naming::NAME_YIELD * best);
+    if phrase_does {
+        order.retain(|&i| !cands[i].is_name);
+    }
+    order
+        .into_iter()
+        .map(|i| {
+            let c = cands[i];
+            let phrase = ScoredPhrase {
+                phrase: c.phrase.clone(),
+                score: c.relevance,
+            };
+            (phrase, c.words)
+        })
+        .unzip()
 }
 
 fn make_label(phrases: &[ScoredPhrase], words: &[usize]) -> String {
@@ -477,10 +592,13 @@ struct Counted {
     /// side: fragments of a longer phrase.
     fragment: Vec<bool>,
     ids: HashMap<String, u32>,
+    /// How many documents hold each phrase, per theme and in all.
+    spread: DocSpread,
 }
 
 fn count(
     texts: &[&str],
+    docs: &[usize],
     assignment: &[Option<usize>],
     n_themes: usize,
     opts: &PhraseOptions,
@@ -518,8 +636,10 @@ fn count(
     let mut counts = vec![BTreeMap::<u32, u32>::new(); n_themes];
     let mut theme_tokens = vec![0usize; n_themes];
     let mut quoted = vec![BTreeSet::<u32>::new(); n_themes];
+    let mut spread = DocSpread::new(keys.len(), n_themes);
     for (i, (text, a)) in texts.iter().zip(assignment).enumerate() {
         let Some(c) = *a else { continue };
+        spread.see_paragraph(c, docs[i]);
         let (cands, tokens) = ngrams::extract(text, opts.ngram_max, &opts.stop_words);
         theme_tokens[c] += tokens;
         let original: &[u32] = copy_of[i].map_or(&[], |q| &sets[q]);
@@ -527,6 +647,7 @@ fn count(
         for cand in cands {
             let id = ids[&cand.key];
             *counts[c].entry(id).or_default() += 1;
+            spread.see(id, c, docs[i]);
             *spellings[id as usize].entry(cand.surface).or_default() += 1;
             let [l, r] = &mut sides[id as usize];
             l.see(cand.left);
@@ -571,6 +692,7 @@ fn count(
         .map(|(s, &n)| n >= 2 && s.iter().any(|s| matches!(s, Side::Same(_))))
         .collect();
     Counted {
+        spread,
         totals,
         fragment,
         keys,
@@ -667,6 +789,31 @@ impl Side {
 }
 
 impl Counted {
+    /// What decides whether phrase `id` may name theme `c`. Whether its words recur is
+    /// counted over the corpus: an article may discuss a quoted term in paragraphs that fall
+    /// in other themes.
+    fn evidence(&self, id: u32, c: usize, quoted: bool) -> naming::Evidence<'_> {
+        let i = id as usize;
+        let count = self.counts[c].get(&id).copied().unwrap_or(0);
+        let words_recur = self.keys[i].split(' ').all(|w| match self.ids.get(w) {
+            Some(&wid) if wid != id => self.totals[wid as usize] > self.totals[i],
+            Some(_) => false,
+            // A stop word inside the phrase: it need not recur.
+            None => true,
+        });
+        naming::Evidence {
+            surface: &self.surface[i],
+            key: &self.keys[i],
+            quoted,
+            count,
+            documents: self.spread.in_theme[c].get(&id).copied().unwrap_or(0),
+            theme_documents: self.spread.theme_docs[c],
+            corpus_documents: self.spread.in_corpus[i],
+            all_documents: self.spread.corpus_docs,
+            words_recur,
+        }
+    }
+
     /// Dice cohesion of a multi-word phrase: its occurrences times its number of content words,
     /// over the occurrences of those words; 1 when the words only ever occur together. `None`
     /// for a phrase with fewer than two content words.
@@ -884,17 +1031,25 @@ mod tests {
         let texts = [
             "Analysts fear a ‘reverse Nixon,’ said one professor.",
             "The professor said trade talks stalled.",
-            "Trade talks resume.",
+            "Trade talks resume, and Nixon is played in reverse.",
+            "Leaders vowed to share “weal and woe” together.",
         ];
-        let a = [Some(0), Some(0), Some(0)];
+        let a = [Some(0), Some(0), Some(0), Some(0)];
         let t = &explain(&texts, &a, 1)[0];
         let nixon = t
             .candidates
             .iter()
             .find(|c| c.phrase == "reverse Nixon")
             .expect("the quoted term is a candidate");
-        assert!(nixon.quoted);
+        assert!(nixon.quoted && nixon.can_name);
         assert_eq!((nixon.informativeness, nixon.phraseness), (1.0, 1.0));
+        // A quote whose words the text never uses again is a one-off, not a term.
+        let quote = t
+            .candidates
+            .iter()
+            .find(|c| c.phrase == "weal and woe")
+            .expect("quoted, so a candidate");
+        assert!(quote.quoted && !quote.can_name);
         // Unquoted one-off phrases are not candidates.
         assert!(!pool_of(t).contains(&"analysts fear".to_string()));
         assert!(pool_of(t).contains(&"trade talks".to_string()));

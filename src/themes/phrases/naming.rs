@@ -1,0 +1,165 @@
+//! Which phrases may name a theme. A label names what the theme's paragraphs discuss: a phrase
+//! that recurs across documents (one theme of a small corpus may hold a single article's
+//! paragraphs, so recurring across the corpus is what counts), or an idea the text marks as a
+//! term by quoting it and then discusses (‘reverse Nixon’, with "Nixon" and "reverse" again
+//! around it). Not a
+//! speaker's one-off quote ("weal and woe"), the title of a book or article ("War and Peace"),
+//! a form of address ("Ladies and Gentlemen"), a phrase that most documents of a large corpus
+//! repeat, or an actor's bare name when a phrase about the theme does nearly as well. Such
+//! phrases stay in the theme's phrase list.
+
+use super::StopWords;
+use crate::wordlist::WordList;
+
+/// Forms of address and courtesies (`words/address.txt`).
+static ADDRESS: WordList = WordList::new(include_str!("words/address.txt"));
+
+/// In a corpus of at least this many documents...
+const WIDESPREAD_MIN_DOCUMENTS: u32 = 10;
+/// ...a phrase in this share of them is everyone's, not a theme's.
+const WIDESPREAD_SHARE: f32 = 0.5;
+/// A name yields the label to a phrase that is not a name and scores at least this share of
+/// the best relevance among the phrases that may name the theme.
+pub const NAME_YIELD: f32 = 0.6;
+
+/// What decides whether a phrase may name its theme.
+pub struct Evidence<'a> {
+    /// As written most often.
+    pub surface: &'a str,
+    /// Normalised words joined by spaces.
+    pub key: &'a str,
+    /// Somewhere in the theme a whole quoted span.
+    pub quoted: bool,
+    /// Occurrences in the theme.
+    pub count: u32,
+    /// Documents of the theme that hold it, and documents with a paragraph in the theme.
+    pub documents: u32,
+    pub theme_documents: u32,
+    /// Documents of the corpus that hold it, and documents in the corpus.
+    pub corpus_documents: u32,
+    pub all_documents: u32,
+    /// Every content word of it occurs in the corpus more often than the phrase does: the text
+    /// discusses what the phrase names.
+    pub words_recur: bool,
+}
+
+/// Whether the phrase may be the theme's label.
+pub fn can_name(e: &Evidence<'_>, stop: &StopWords) -> bool {
+    if is_address(e.key) || is_widespread(e) {
+        return false;
+    }
+    let recurs = match e.all_documents {
+        0 | 1 => e.count >= 2,
+        _ => e.corpus_documents >= 2,
+    };
+    let words = e.key.split(' ').count();
+    recurs || (e.quoted && words >= 2 && !is_title_case(e.surface, stop) && e.words_recur)
+}
+
+fn is_widespread(e: &Evidence<'_>) -> bool {
+    e.all_documents >= WIDESPREAD_MIN_DOCUMENTS
+        && e.corpus_documents as f32 >= WIDESPREAD_SHARE * e.all_documents as f32
+}
+
+/// A form of address, or a phrase holding one ("excellencies ladies and gentlemen").
+pub fn is_address(key: &str) -> bool {
+    let words: Vec<&str> = key.split(' ').collect();
+    (1..=words.len().min(4)).any(|n| {
+        words
+            .windows(n)
+            .any(|w| ADDRESS.contains(w.join(" ").as_str()))
+    })
+}
+
+/// Every content word capitalised ("War and Peace", "Donald Trump", "China"): a name or a
+/// title. Stop words may stay lower case inside.
+pub fn is_title_case(surface: &str, stop: &StopWords) -> bool {
+    let mut content = 0;
+    for word in surface.split(' ') {
+        let Some(first) = word.chars().find(|c| c.is_alphabetic()) else {
+            continue;
+        };
+        if first.is_uppercase() {
+            content += 1;
+        } else if !stop.contains(&super::ngrams::normalize_word(word)) {
+            return false;
+        }
+    }
+    content > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence<'a>(surface: &'a str, key: &'a str) -> Evidence<'a> {
+        Evidence {
+            surface,
+            key,
+            quoted: false,
+            count: 1,
+            documents: 1,
+            theme_documents: 3,
+            corpus_documents: 1,
+            all_documents: 5,
+            words_recur: false,
+        }
+    }
+
+    #[test]
+    fn a_phrase_must_recur_across_the_themes_documents() {
+        let stop = StopWords::English;
+        let mut e = evidence("marriage of convenience", "marriage of convenience");
+        assert!(!can_name(&e, &stop));
+        e.corpus_documents = 2;
+        assert!(can_name(&e, &stop));
+        // A corpus of one document: recurring paragraphs are enough.
+        let mut one = evidence("gas price", "gas price");
+        one.all_documents = 1;
+        one.count = 2;
+        assert!(can_name(&one, &stop));
+    }
+
+    #[test]
+    fn a_quoted_term_names_a_theme_when_the_text_discusses_it() {
+        let stop = StopWords::English;
+        let mut coined = evidence("reverse Nixon", "reverse nixon");
+        coined.quoted = true;
+        assert!(!can_name(&coined, &stop), "a one-off quote");
+        coined.words_recur = true;
+        assert!(can_name(&coined, &stop));
+        let mut title = evidence("War and Peace", "war and peace");
+        title.quoted = true;
+        title.words_recur = true;
+        assert!(!can_name(&title, &stop), "a title");
+    }
+
+    #[test]
+    fn forms_of_address_and_everyones_phrases_never_name_a_theme() {
+        let stop = StopWords::English;
+        let mut e = evidence("Ladies and Gentlemen", "ladies and gentlemen");
+        e.documents = 40;
+        assert!(!can_name(&e, &stop));
+        assert!(is_address("excellencies ladies and gentlemen"));
+        assert!(!is_address("gentleman's agreement"));
+        let mut common = evidence("international community", "international community");
+        (
+            common.documents,
+            common.corpus_documents,
+            common.all_documents,
+        ) = (30, 120, 200);
+        assert!(!can_name(&common, &stop));
+        common.corpus_documents = 40;
+        assert!(can_name(&common, &stop));
+    }
+
+    #[test]
+    fn names_and_titles_are_title_case() {
+        let stop = StopWords::English;
+        assert!(is_title_case("Donald Trump", &stop));
+        assert!(is_title_case("War and Peace", &stop));
+        assert!(is_title_case("China", &stop));
+        assert!(!is_title_case("Ping-Pong diplomacy", &stop));
+        assert!(!is_title_case("reverse Nixon", &stop));
+    }
+}
