@@ -71,7 +71,7 @@ pub struct AttitudeArgs {
         long = "c",
         env = "THEMESCOPE_ATTITUDE_C",
         value_delimiter = ',',
-        default_value = "0.01,0.03,0.1,0.3,1"
+        default_value = "0.001,0.003,0.01,0.03,0.1"
     )]
     pub c: Vec<f64>,
 

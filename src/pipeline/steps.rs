@@ -6,7 +6,9 @@ use crate::config::ModelSettings;
 use crate::corpus::{Corpus, TextUnit, Unit};
 use crate::embed::Embedder;
 use crate::model::{self, ResolveOptions, ResolvedModel};
+use crate::sentiment::attitude::{self, AttitudeModel, Attitudes, DEFAULT_ATTITUDE};
 use crate::sentiment::score::{score_mentions, CorpusMention, ScoredMention};
+use crate::sentiment::vader::Vader;
 use crate::sentiment::{Scorer, ScoringModel};
 use crate::store::EmbeddingSet;
 
@@ -147,4 +149,37 @@ pub fn score(
         }
     }
     Ok(scored)
+}
+
+/// Each actor's attitude per paragraph and document from its scored mentions, by the built-in
+/// aggregation when it was learned on this mention model's scores. Otherwise (another head,
+/// no VADER lexicon for its features) it says why and gives none: paragraphs then carry only
+/// the mean score.
+pub fn attitudes(
+    mention_model: &str,
+    corpus: &Corpus,
+    scored: &[ScoredMention],
+    events: &mut dyn Events,
+) -> Option<Attitudes> {
+    let model = match AttitudeModel::resolve(DEFAULT_ATTITUDE) {
+        Ok(m) => m,
+        Err(e) => {
+            events.warning(&format!("{e}; paragraph attitudes left out"));
+            return None;
+        }
+    };
+    if model.meta.mention_model != mention_model {
+        events.info(&format!(
+            "paragraph attitudes left out: the aggregation {DEFAULT_ATTITUDE} was learned on the scores of `{}`, not `{mention_model}` (retrain it with `themescope head attitude`)",
+            model.meta.mention_model
+        ));
+        return None;
+    }
+    match Vader::load_default() {
+        Ok(vader) => Some(attitude::attitudes(&model, &vader, corpus, scored)),
+        Err(e) => {
+            events.warning(&format!("{e}; paragraph attitudes left out"));
+            None
+        }
+    }
 }

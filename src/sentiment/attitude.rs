@@ -7,12 +7,15 @@
 //! person as hostile (PerSenT positive recall 0.24); the learned weights and class offsets
 //! correct that bias.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::vader::VaderScores;
-use super::{Label, Prediction, SentimentError};
+use super::score::ScoredMention;
+use super::vader::{Vader, VaderScores};
+use super::{Label, Method, Prediction, SentimentError};
+use crate::corpus::Corpus;
 use crate::fsutil::write_atomic;
 
 /// The aggregation used when none is named.
@@ -28,7 +31,7 @@ const BUILTIN: &[(&str, &[u8])] = &[(
 const FORMAT: &str = "themescope-attitude-v1";
 
 /// The features, in column order.
-pub const FEATURES: [&str; 20] = [
+pub const FEATURES: [&str; 35] = [
     "has_mention",
     "log_mentions",
     "mean_p_negative",
@@ -49,7 +52,54 @@ pub const FEATURES: [&str; 20] = [
     "vader_positive",
     "doc_vader_compound",
     "mention_vader_compound",
+    "doc_mention_vader_compound",
+    "text_vader_compound",
+    "text_vader_negative",
+    "text_vader_positive",
+    "text_share_positive",
+    "text_share_negative",
+    "title_vader_compound",
+    "previous_mean_p_negative",
+    "previous_mean_p_positive",
+    "next_mean_p_negative",
+    "next_mean_p_positive",
+    "sentence_max_vader_compound",
+    "sentence_min_vader_compound",
+    "doc_share_negative_mentions",
+    "doc_share_positive_mentions",
 ];
+
+/// VADER over all paragraphs of a document (whether or not they name the actor).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DocumentTone {
+    pub compound: f64,
+    pub negative: f64,
+    pub positive: f64,
+    /// Shares of paragraphs whose compound is at least +0.05, at most −0.05.
+    pub share_positive: f64,
+    pub share_negative: f64,
+    /// The title's compound (0 without a title).
+    pub title: f64,
+}
+
+impl DocumentTone {
+    /// From each paragraph's VADER scores and the title's, if any.
+    pub fn new(paragraphs: &[VaderScores], title: Option<VaderScores>) -> DocumentTone {
+        let n = paragraphs.len().max(1) as f64;
+        let mean = |f: fn(&VaderScores) -> f64| paragraphs.iter().map(f).sum::<f64>() / n;
+        let share = |keep: fn(f64) -> bool| {
+            paragraphs.iter().filter(|v| keep(v.compound)).count() as f64 / n
+        };
+        DocumentTone {
+            compound: mean(|v| v.compound),
+            negative: mean(|v| v.negative),
+            positive: mean(|v| v.positive),
+            share_positive: share(|c| c >= super::vader::THRESHOLD),
+            share_negative: share(|c| c <= -super::vader::THRESHOLD),
+            title: title.map_or(0.0, |t| t.compound),
+        }
+    }
+}
 
 /// What one actor's attitude in one paragraph is computed from.
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +114,15 @@ pub struct AttitudeInput<'a> {
     pub document_vader: f64,
     /// The mean VADER compound of the sentences that hold the mentions (0 without one).
     pub mention_vader: f64,
+    /// The same over all the document's mentions of the actor.
+    pub document_mention_vader: f64,
+    /// VADER over the whole document.
+    pub tone: DocumentTone,
+    /// The actor's mentions in the paragraphs just before and after (empty: none there).
+    pub previous: &'a [Prediction],
+    pub next: &'a [Prediction],
+    /// The largest and smallest VADER compound of the paragraph's sentences.
+    pub sentence_extremes: [f64; 2],
 }
 
 /// Mean, max and min of each class probability.
@@ -98,6 +157,11 @@ fn pool(preds: &[Prediction]) -> Pooled {
 pub fn features(input: &AttitudeInput<'_>) -> [f64; FEATURES.len()] {
     let para = pool(input.mentions);
     let doc = pool(input.document);
+    let (prev, next) = (pool(input.previous), pool(input.next));
+    let share = |l: Label| {
+        input.document.iter().filter(|p| p.label == l).count() as f64
+            / input.document.len().max(1) as f64
+    };
     let v = input.paragraph_vader;
     [
         f64::from(u8::from(!input.mentions.is_empty())),
@@ -120,6 +184,21 @@ pub fn features(input: &AttitudeInput<'_>) -> [f64; FEATURES.len()] {
         v.positive,
         input.document_vader,
         input.mention_vader,
+        input.document_mention_vader,
+        input.tone.compound,
+        input.tone.negative,
+        input.tone.positive,
+        input.tone.share_positive,
+        input.tone.share_negative,
+        input.tone.title,
+        prev.mean[0],
+        prev.mean[2],
+        next.mean[0],
+        next.mean[2],
+        input.sentence_extremes[0],
+        input.sentence_extremes[1],
+        share(Label::Negative),
+        share(Label::Positive),
     ]
 }
 
@@ -264,6 +343,176 @@ impl AttitudeModel {
     }
 }
 
+/// The name a mention scorer goes by in [`AttitudeMeta::mention_model`]: `head NAME` (the head
+/// as named on the command line or in the config) or `vader`.
+pub fn mention_model_name(method: Method, head: &str) -> String {
+    match method {
+        Method::Head => format!("head {head}"),
+        Method::Vader => "vader".to_string(),
+    }
+}
+
+/// Each actor's attitude per paragraph and per document, learned from its mentions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attitudes {
+    /// (actor, corpus paragraph row) → the paragraph's attitude toward the actor.
+    pub paragraphs: BTreeMap<(usize, usize), Prediction>,
+    /// (actor, document index) → the mean of its paragraphs' probabilities, labelled with the
+    /// model's offsets.
+    pub documents: BTreeMap<(usize, usize), Prediction>,
+}
+
+/// The attitudes of every actor in every paragraph and document that mentions it.
+pub fn attitudes(
+    model: &AttitudeModel,
+    vader: &Vader,
+    corpus: &Corpus,
+    mentions: &[ScoredMention],
+) -> Attitudes {
+    let paragraph_text = |m: &ScoredMention| -> &str {
+        corpus
+            .documents
+            .get(m.mention.doc)
+            .and_then(|d| {
+                d.paragraphs
+                    .iter()
+                    .find(|p| p.index == m.mention.paragraph)
+                    .map(|p| d.paragraph_text(p))
+            })
+            .unwrap_or("")
+    };
+    // (actor, row) → its mentions; (actor, doc) → the rows that name it.
+    let mut by_row: BTreeMap<(usize, usize), Vec<&ScoredMention>> = BTreeMap::new();
+    for m in mentions {
+        by_row
+            .entry((m.mention.actor, m.mention.row))
+            .or_default()
+            .push(m);
+    }
+    let mut by_doc: BTreeMap<(usize, usize), Vec<(usize, VaderScores)>> = BTreeMap::new();
+    for ((actor, row), ms) in &by_row {
+        let v = vader.polarity(paragraph_text(ms[0]));
+        by_doc
+            .entry((*actor, ms[0].mention.doc))
+            .or_default()
+            .push((*row, v));
+    }
+    let mut tones: BTreeMap<usize, DocumentTone> = BTreeMap::new();
+    let mut tone_of = |doc: usize| -> DocumentTone {
+        *tones.entry(doc).or_insert_with(|| {
+            let Some(d) = corpus.documents.get(doc) else {
+                return DocumentTone::default();
+            };
+            let paragraphs: Vec<VaderScores> = d
+                .paragraphs
+                .iter()
+                .map(|p| vader.polarity(d.paragraph_text(p)))
+                .collect();
+            DocumentTone::new(&paragraphs, d.title.as_deref().map(|t| vader.polarity(t)))
+        })
+    };
+    let sentence_vader = |m: &ScoredMention| {
+        let text = paragraph_text(m);
+        vader
+            .polarity(text.get(m.mention.sentence.clone()).unwrap_or(text))
+            .compound
+    };
+    let mut out = Attitudes::default();
+    for ((actor, doc), rows) in &by_doc {
+        let tone = tone_of(*doc);
+        let doc_mentions: Vec<&ScoredMention> = rows
+            .iter()
+            .flat_map(|(row, _)| by_row[&(*actor, *row)].iter().copied())
+            .collect();
+        let document_mention_vader = doc_mentions.iter().map(|m| sentence_vader(m)).sum::<f64>()
+            / doc_mentions.len().max(1) as f64;
+        let doc_preds: Vec<Prediction> = rows
+            .iter()
+            .flat_map(|(row, _)| by_row[&(*actor, *row)].iter().map(|m| m.prediction))
+            .collect();
+        let doc_vader =
+            rows.iter().map(|(_, v)| v.compound).sum::<f64>() / rows.len().max(1) as f64;
+        let mut para_preds = Vec::new();
+        for (row, v) in rows {
+            let ms = &by_row[&(*actor, *row)];
+            let around = |r: Option<usize>| -> Vec<Prediction> {
+                r.and_then(|r| by_row.get(&(*actor, r)))
+                    .filter(|n| n[0].mention.doc == *doc)
+                    .map(|n| n.iter().map(|m| m.prediction).collect())
+                    .unwrap_or_default()
+            };
+            let (previous, next) = (around(row.checked_sub(1)), around(Some(row + 1)));
+            let sentence_extremes = sentence_extremes(
+                vader,
+                corpus.documents.get(*doc).and_then(|d| {
+                    d.paragraphs
+                        .iter()
+                        .find(|p| p.index == ms[0].mention.paragraph)
+                        .map(|p| (d, p))
+                }),
+            );
+            let text = paragraph_text(ms[0]);
+            let preds: Vec<Prediction> = ms.iter().map(|m| m.prediction).collect();
+            let mention_vader = ms
+                .iter()
+                .map(|m| {
+                    vader
+                        .polarity(text.get(m.mention.sentence.clone()).unwrap_or(text))
+                        .compound
+                })
+                .sum::<f64>()
+                / ms.len() as f64;
+            let p = model.predict(&AttitudeInput {
+                mentions: &preds,
+                document: &doc_preds,
+                paragraph_vader: *v,
+                document_vader: doc_vader,
+                mention_vader,
+                document_mention_vader,
+                tone,
+                previous: &previous,
+                next: &next,
+                sentence_extremes,
+            });
+            out.paragraphs.insert((*actor, *row), p);
+            para_preds.push(p);
+        }
+        if let Some(mut mean) = Prediction::mean(&para_preds) {
+            mean.label = label_with_offsets(&mean.probs, &model.offsets);
+            out.documents.insert((*actor, *doc), mean);
+        }
+    }
+    out
+}
+
+/// The largest and smallest VADER compound of a paragraph's sentences ([0, 0] without any).
+pub fn sentence_extremes_of<'a>(
+    vader: &Vader,
+    sentences: impl Iterator<Item = &'a str>,
+) -> [f64; 2] {
+    let mut out: Option<[f64; 2]> = None;
+    for s in sentences {
+        let c = vader.polarity(s).compound;
+        out = Some(out.map_or([c, c], |[hi, lo]| [hi.max(c), lo.min(c)]));
+    }
+    out.unwrap_or([0.0, 0.0])
+}
+
+fn sentence_extremes(
+    vader: &Vader,
+    paragraph: Option<(&crate::corpus::Document, &crate::corpus::Paragraph)>,
+) -> [f64; 2] {
+    match paragraph {
+        Some((d, p)) => sentence_extremes_of(
+            vader,
+            p.sentences
+                .iter()
+                .map(|s| d.text.get(s.clone()).unwrap_or("")),
+        ),
+        None => [0.0, 0.0],
+    }
+}
+
 /// The class with the largest log-probability plus offset (ties: neutral, then the lower one).
 pub fn label_with_offsets(probs: &[f32; 3], offsets: &[f64]) -> Label {
     let v = |i: usize| f64::from(probs[i]).max(1e-12).ln() + offsets.get(i).copied().unwrap_or(0.0);
@@ -296,6 +545,11 @@ mod tests {
             paragraph_vader: v,
             document_vader: 0.25,
             mention_vader: -0.5,
+            document_mention_vader: -0.2,
+            tone: DocumentTone::new(&[v, v], None),
+            previous: &[],
+            next: &[b],
+            sentence_extremes: [0.5, -0.1],
         };
         let f = features(&input);
         let at = |name: &str| f[FEATURES.iter().position(|n| *n == name).unwrap()];
@@ -307,6 +561,11 @@ mod tests {
         assert!((at("doc_mean_p_positive") - (0.1 + 0.6 + 0.6) / 3.0).abs() < 1e-6);
         assert_eq!(at("vader_compound"), 0.4);
         assert_eq!(at("mention_vader_compound"), -0.5);
+        assert_eq!(at("text_share_positive"), 1.0);
+        assert_eq!(at("title_vader_compound"), 0.0);
+        assert_eq!(at("previous_mean_p_positive"), 0.0);
+        assert!((at("next_mean_p_positive") - 0.6).abs() < 1e-6);
+        assert!((at("doc_share_positive_mentions") - 2.0 / 3.0).abs() < 1e-12);
         let none = features(&AttitudeInput {
             mentions: &[],
             ..input

@@ -18,7 +18,9 @@ use super::metrics::Evaluation;
 use super::{cache, eval};
 use crate::actors::{ActorSet, MentionMatcher};
 use crate::corpus::{Document, ReadOptions};
-use crate::sentiment::attitude::{self, AttitudeInput, AttitudeMeta, AttitudeModel, FEATURES};
+use crate::sentiment::attitude::{
+    self, AttitudeInput, AttitudeMeta, AttitudeModel, DocumentTone, FEATURES,
+};
 use crate::sentiment::features::TargetRef;
 use crate::sentiment::rng::SplitMix64;
 use crate::sentiment::vader::Vader;
@@ -132,6 +134,21 @@ pub fn attitude_data(
         sentence_vader[m.paragraph].push(vader.polarity(&m.sentence).compound);
     }
     let para_vader: Vec<_> = paragraphs.iter().map(|p| vader.polarity(&p.text)).collect();
+    let opts = ReadOptions {
+        strip_boilerplate: false,
+        ..ReadOptions::default()
+    };
+    let extremes: Vec<[f64; 2]> = paragraphs
+        .iter()
+        .map(|p| {
+            let doc = Document::from_text("p", p.text.clone(), &opts);
+            let sentences: Vec<&str> = doc
+                .sentence_spans()
+                .map(|s| doc.text.get(s.clone()).unwrap_or(""))
+                .collect();
+            attitude::sentence_extremes_of(vader, sentences.into_iter())
+        })
+        .collect();
     // Documents: PerSenT's doc_index with its target.
     let mut doc_ids: BTreeMap<(i64, &str), usize> = BTreeMap::new();
     let groups: Vec<usize> = paragraphs
@@ -143,15 +160,34 @@ pub fn attitude_data(
                 .or_insert(next)
         })
         .collect();
-    let mut doc_preds: Vec<Vec<Prediction>> = vec![Vec::new(); doc_ids.len()];
-    let mut doc_vader: Vec<Vec<f64>> = vec![Vec::new(); doc_ids.len()];
+    let n_docs = doc_ids.len();
+    let mut doc_preds: Vec<Vec<Prediction>> = vec![Vec::new(); n_docs];
+    let mut doc_vader: Vec<Vec<f64>> = vec![Vec::new(); n_docs];
+    let mut doc_sentence_vader: Vec<Vec<f64>> = vec![Vec::new(); n_docs];
+    let mut doc_paragraphs: Vec<Vec<_>> = vec![Vec::new(); n_docs];
+    let mut doc_title: Vec<Option<&str>> = vec![None; n_docs];
     for k in 0..n {
         doc_preds[groups[k]].extend(&per_para[k]);
+        doc_sentence_vader[groups[k]].extend(&sentence_vader[k]);
+        doc_paragraphs[groups[k]].push(para_vader[k]);
+        doc_title[groups[k]] = paragraphs[k].title.as_deref();
         if !per_para[k].is_empty() {
             doc_vader[groups[k]].push(para_vader[k].compound);
         }
     }
+    let tones: Vec<DocumentTone> = (0..n_docs)
+        .map(|d| DocumentTone::new(&doc_paragraphs[d], doc_title[d].map(|t| vader.polarity(t))))
+        .collect();
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    // Neighbours: the paragraphs of the same document just before and after (by para_idx).
+    let position: BTreeMap<(usize, i64), usize> = (0..n)
+        .map(|k| ((groups[k], paragraphs[k].para_idx), k))
+        .collect();
+    let neighbour = |k: usize, step: i64| -> &[Prediction] {
+        position
+            .get(&(groups[k], paragraphs[k].para_idx + step))
+            .map_or(&[][..], |j| per_para[*j].as_slice())
+    };
     let mut x = Array2::zeros((n, FEATURES.len()));
     for k in 0..n {
         let row = attitude::features(&AttitudeInput {
@@ -160,6 +196,11 @@ pub fn attitude_data(
             paragraph_vader: para_vader[k],
             document_vader: mean(&doc_vader[groups[k]]),
             mention_vader: mean(&sentence_vader[k]),
+            document_mention_vader: mean(&doc_sentence_vader[groups[k]]),
+            tone: tones[groups[k]],
+            previous: neighbour(k, -1),
+            next: neighbour(k, 1),
+            sentence_extremes: extremes[k],
         });
         x.row_mut(k).assign(&ndarray::ArrayView1::from(&row[..]));
     }
@@ -189,7 +230,7 @@ impl Default for AttitudeOptions {
         AttitudeOptions {
             seed: 42,
             folds: 5,
-            c_grid: vec![0.01, 0.03, 0.1, 0.3, 1.0],
+            c_grid: vec![0.001, 0.003, 0.01, 0.03, 0.1],
             offsets: true,
         }
     }

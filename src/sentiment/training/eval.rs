@@ -232,6 +232,7 @@ mod tests {
             target: "Ann Lee".into(),
             text: text.into(),
             label,
+            title: None,
             line: 1,
         };
         let paragraphs = [
