@@ -43,6 +43,7 @@ fn learned_aggregation_beats_the_mean_rule_and_is_reproducible() {
     );
     let provenance = Provenance {
         mention_model: "vader".into(),
+        mention_identity: "vader".into(),
         training_data: "dev.jsonl".into(),
         training_sha256: sha256_hex(&std::fs::read(&path).unwrap()),
     };

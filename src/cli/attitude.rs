@@ -8,11 +8,12 @@ use std::time::Instant;
 use anyhow::Result;
 use themescope::config::RunConfig;
 use themescope::pipeline::{steps, Task};
-use themescope::sentiment::training::attitude::{self, AttitudeOptions, Provenance};
+use themescope::sentiment::attitude;
+use themescope::sentiment::training::attitude::{self as learn, AttitudeOptions, Provenance};
 use themescope::sentiment::training::data::{self, sha256_hex};
 use themescope::sentiment::training::{eval, Evaluation};
 use themescope::sentiment::vader::Vader;
-use themescope::sentiment::{Method, ScoringModel};
+use themescope::sentiment::ScoringModel;
 
 use super::head::AttitudeArgs;
 use super::GlobalArgs;
@@ -29,7 +30,7 @@ pub fn train_attitude(
     let scoring = ScoringModel::load(config.sentiment.method, &config.sentiment.head)?;
     let embedder = steps::scoring_encoder(&scoring, &config.model, &global.resolve_options())?;
     let scorer = scoring.scorer(embedder.as_ref())?;
-    let mentions = attitude::locate_mentions(&paragraphs);
+    let mentions = learn::locate_mentions(&paragraphs);
     global.info(format!(
         "{} paragraphs of {}: {} mentions of their targets",
         paragraphs.len(),
@@ -38,29 +39,28 @@ pub fn train_attitude(
     ));
     let mut events = global.progress();
     let preds = steps::counted(&mut events, Task::Scoring, mentions.len(), |p| {
-        attitude::score_mentions(scorer.as_ref(), &mentions, args.cache.as_deref(), p)
+        learn::score_mentions(scorer.as_ref(), &mentions, args.cache.as_deref(), p)
     })?;
-    let rows = attitude::attitude_data(&paragraphs, &mentions, &preds, &vader);
+    let rows = learn::attitude_data(&paragraphs, &mentions, &preds, &vader);
     let opts = AttitudeOptions {
         seed: args.seed,
         folds: args.folds as usize,
         c_grid: args.c.clone(),
         ..AttitudeOptions::default()
     };
-    let cv = attitude::cross_validate(&rows, &opts);
-    let mention_model = match config.sentiment.method {
-        Method::Head => format!("head {}", config.sentiment.head),
-        Method::Vader => "vader".to_string(),
-    };
+    let cv = learn::cross_validate(&rows, &opts);
+    let mention_model =
+        attitude::mention_model_name(config.sentiment.method, &config.sentiment.head);
     let provenance = Provenance {
         mention_model,
+        mention_identity: attitude::mention_identity(scorer.as_ref()),
         training_data: args
             .data
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         training_sha256: sha256_hex(&bytes),
     };
-    let model = attitude::train(&rows, &opts, &provenance, &cv);
+    let model = learn::train(&rows, &opts, &provenance, &cv);
     model.write(&args.out)?;
     let vader_eval = eval::eval_persent(&vader, &paragraphs, &mut |_| {})?;
     global.info(format!(

@@ -14,7 +14,6 @@ use themescope::corpus::Corpus;
 use themescope::fsutil::{check_writable, write_atomic};
 use themescope::pipeline::steps;
 use themescope::sentiment::aggregate::{aggregate, ActorSummary, AggregateOptions, ParagraphScore};
-use themescope::sentiment::attitude;
 use themescope::sentiment::score::actors_and_mentions;
 use themescope::sentiment::ScoringModel;
 
@@ -117,8 +116,7 @@ pub fn run(global: &GlobalArgs, args: &SentimentCmdArgs, matches: &ArgMatches) -
         seed: args.seed,
         ..AggregateOptions::default()
     };
-    let mention_model = attitude::mention_model_name(settings.method, &settings.head);
-    let attitudes = steps::attitudes(&mention_model, &corpus, &scored, &mut progress);
+    let attitudes = steps::attitudes(scorer.as_ref(), &corpus, &scored, &mut progress);
     let summaries = aggregate(&actors, &scored, None, attitudes.as_ref(), &opts);
 
     let result = serde_json::json!({

@@ -34,7 +34,6 @@ use crate::embed::Embedder;
 use crate::model::{ResolveOptions, ResolvedModel};
 use crate::report::{self, Report, ReportInputs, SentimentRef};
 use crate::sentiment::aggregate::{aggregate, ActorSummary, AggregateOptions};
-use crate::sentiment::attitude;
 use crate::sentiment::score::{actors_and_mentions, ScoredMention};
 use crate::sentiment::{Scorer, ScoringModel};
 use crate::store::EmbeddingSet;
@@ -348,8 +347,7 @@ fn sentiment(
         ..AggregateOptions::default()
     };
     let themes = themes_by_row(found.themes);
-    let mention_model = attitude::mention_model_name(c.sentiment.method, &c.sentiment.head);
-    let attitudes = steps::attitudes(&mention_model, found.corpus, &scored, events);
+    let attitudes = steps::attitudes(scorer, found.corpus, &scored, events);
     let summaries = aggregate(&actors, &scored, Some(&themes), attitudes.as_ref(), &opts);
     Ok((scored, summaries))
 }

@@ -152,11 +152,11 @@ pub fn score(
 }
 
 /// Each actor's attitude per paragraph and document from its scored mentions, by the built-in
-/// aggregation when it was learned on this mention model's scores. Otherwise (another head,
-/// no VADER lexicon for its features) it says why and gives none: paragraphs then carry only
-/// the mean score.
+/// aggregation when it was learned on this scorer's numbers. Otherwise (another head, no VADER
+/// lexicon for its features) it says why and gives none: paragraphs then carry only the mean
+/// score.
 pub fn attitudes(
-    mention_model: &str,
+    scorer: &dyn Scorer,
     corpus: &Corpus,
     scored: &[ScoredMention],
     events: &mut dyn Events,
@@ -168,10 +168,11 @@ pub fn attitudes(
             return None;
         }
     };
-    if model.meta.mention_model != mention_model {
+    if model.meta.mention_identity != attitude::mention_identity(scorer) {
         events.info(&format!(
-            "paragraph attitudes left out: the aggregation {DEFAULT_ATTITUDE} was learned on the scores of `{}`, not `{mention_model}` (retrain it with `themescope head attitude`)",
-            model.meta.mention_model
+            "paragraph attitudes left out: the aggregation {DEFAULT_ATTITUDE} was learned on the scores of `{}`, not of this {} (retrain it with `themescope head attitude`)",
+            model.meta.mention_model,
+            scorer.method().as_str()
         ));
         return None;
     }

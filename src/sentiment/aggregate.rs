@@ -92,6 +92,9 @@ pub struct ActorSummary {
     pub paragraphs: Vec<ParagraphScore>,
 }
 
+/// Mention scores with their labels.
+type Scores = Vec<(f64, Label)>;
+
 fn stats(scores: &[(f64, Label)], bootstrap: usize, rng: &mut SplitMix64) -> Stats {
     let n = scores.len();
     let mean = scores.iter().map(|s| s.0).sum::<f64>() / n.max(1) as f64;
@@ -175,7 +178,8 @@ pub fn aggregate(
         let most_negative = pick(|a, b| a < b);
         let most_positive = pick(|a, b| a > b);
 
-        let mut docs: Vec<(String, usize, Vec<(f64, Label)>)> = Vec::new();
+        // (document id, document index, its scores) in reading order.
+        let mut docs: Vec<(String, usize, Scores)> = Vec::new();
         for m in &ms {
             match docs.last_mut() {
                 Some((id, _, v)) if *id == m.mention.doc_id => v.push(score(m)),

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::score::ScoredMention;
 use super::vader::{Vader, VaderScores};
-use super::{Label, Method, Prediction, SentimentError};
+use super::{Label, Method, Prediction, Scorer, SentimentError};
 use crate::corpus::Corpus;
 use crate::fsutil::write_atomic;
 
@@ -208,6 +208,9 @@ pub fn features(input: &AttitudeInput<'_>) -> [f64; FEATURES.len()] {
 pub struct AttitudeMeta {
     /// The mention scorer whose probabilities it was trained on (`head NAME` or `vader`).
     pub mention_model: String,
+    /// What identifies that scorer's numbers ([`mention_identity`]): the aggregation is used
+    /// only with the same.
+    pub mention_identity: String,
     /// File name of the training data and the sha256 of its bytes.
     pub training_data: String,
     pub training_sha256: String,
@@ -349,6 +352,24 @@ pub fn mention_model_name(method: Method, head: &str) -> String {
     match method {
         Method::Head => format!("head {head}"),
         Method::Vader => "vader".to_string(),
+    }
+}
+
+/// What a scorer's numbers depend on, as a sha256: the head file's bytes for the head (so the
+/// encoder's precision does not matter), else its cache identity; a scorer with neither
+/// (VADER) goes by its method's name.
+pub fn mention_identity(scorer: &dyn Scorer) -> String {
+    use sha2::{Digest, Sha256};
+    let bytes = match scorer.head() {
+        Some((head, _)) => Some(head.to_bytes()),
+        None => scorer.cache_identity(),
+    };
+    match bytes {
+        Some(b) => Sha256::digest(&b)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect(),
+        None => scorer.method().as_str().to_string(),
     }
 }
 

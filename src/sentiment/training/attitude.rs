@@ -433,6 +433,8 @@ pub fn cross_validate(data: &AttitudeData, opts: &AttitudeOptions) -> CvReport {
 #[derive(Debug, Clone)]
 pub struct Provenance {
     pub mention_model: String,
+    /// [`attitude::mention_identity`] of the scorer.
+    pub mention_identity: String,
     pub training_data: String,
     pub training_sha256: String,
 }
@@ -460,6 +462,7 @@ pub fn train(
         features: FEATURES.iter().map(|s| s.to_string()).collect(),
         meta: AttitudeMeta {
             mention_model: provenance.mention_model.clone(),
+            mention_identity: provenance.mention_identity.clone(),
             training_data: provenance.training_data.clone(),
             training_sha256: provenance.training_sha256.clone(),
             n_train: data.gold.len(),
