@@ -43,6 +43,62 @@ fn committed_head_beats_vader_on_dev_rw() {
     assert!(f1m > vader_f1m + 0.1);
 }
 
+#[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
+fn eval_reports_per_class_scores_and_a_reliability_table() {
+    let cache = tempfile::tempdir().unwrap();
+    let dev = data("newsmtsc/dev-rw.jsonl");
+    let dev = dev.to_str().unwrap();
+    let plain = eval_json(cache.path(), &["--data", dev, "--method", "vader"]);
+    assert!(plain.get("calibration").is_none(), "{plain}");
+    let r = eval_json(
+        cache.path(),
+        &["--data", dev, "--method", "vader", "--calibration"],
+    );
+    let cal = &r["calibration"];
+    let bins = cal["bins"].as_array().expect("bins");
+    let counted: u64 = bins.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+    assert_eq!(counted, 343);
+    // ECE is the count-weighted gap between accuracy and confidence, recomputed here.
+    let ece: f64 = bins
+        .iter()
+        .map(|b| {
+            let n = b["count"].as_f64().unwrap();
+            n / 343.0 * (b["accuracy"].as_f64().unwrap() - b["confidence"].as_f64().unwrap()).abs()
+        })
+        .sum();
+    assert!((cal["ece"].as_f64().unwrap() - ece).abs() < 1e-9, "{cal}");
+    for class in ["negative", "neutral", "positive"] {
+        let c = &r["per_class"][class];
+        let (p, rec, f1) = (
+            c["precision"].as_f64().unwrap(),
+            c["recall"].as_f64().unwrap(),
+            c["f1"].as_f64().unwrap(),
+        );
+        assert!(
+            (f1 - 2.0 * p * rec / (p + rec)).abs() < 1e-9,
+            "{class}: {c}"
+        );
+    }
+    let text = themescope(cache.path())
+        .env("THEMESCOPE_MODELS", models_dir())
+        .args([
+            "head",
+            "eval",
+            "--quiet",
+            "--method",
+            "vader",
+            "--calibration",
+        ])
+        .args(["--data", dev])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    for needle in ["precision", "recall", "support", "ECE", "mean conf"] {
+        assert!(text.contains(needle), "no `{needle}` in\n{text}");
+    }
+}
+
 /// Sentences written for these tests, one target each, in NewsMTSC's layout: polarity 2.0
 /// negative, 4.0 neutral, 6.0 positive. The names are invented.
 const ATTITUDES: [(&str, &str, f64); 36] = [

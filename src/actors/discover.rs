@@ -33,12 +33,17 @@ impl Default for DiscoverOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discovered {
     pub actors: Vec<(Actor, usize)>,
+    /// Place names that hold a country's name ("New Mexico"): not mentions of it.
+    pub not_actors: Vec<String>,
 }
 
 impl Discovered {
     /// The actors to match: the discovered ones, then the rest of the gazetteer.
     pub fn actor_set(&self) -> ActorSet {
-        ActorSet::with_gazetteer(self.actors.iter().map(|(a, _)| a.clone()).collect(), true)
+        let mut set =
+            ActorSet::with_gazetteer(self.actors.iter().map(|(a, _)| a.clone()).collect(), true);
+        set.not_actors = self.not_actors.clone();
+        set
     }
 }
 
@@ -59,6 +64,15 @@ static NOT_PERSON_WORDS: WordList = WordList::new(include_str!("words/not_person
 
 /// Lower-case words that may sit inside a name ("Bank of England", "Ursula von der Leyen").
 static CONNECTORS: WordList = WordList::new(include_str!("words/connectors.txt"));
+
+/// Words after which `of` continues a name (besides organisation words and titles).
+static OF_HEADS: WordList = WordList::new(include_str!("words/of_heads.txt"));
+
+/// First words of place names ("New York"), kept at the start of a name.
+static PLACE_PREFIX: WordList = WordList::new(include_str!("words/place_prefix.txt"));
+
+/// Arabic articles that begin names ("al-Qaeda", "Al Qaeda").
+static ARTICLES: WordList = WordList::new(include_str!("words/articles.txt"));
 
 #[derive(Debug, Clone, Copy)]
 struct Token<'a> {
@@ -100,6 +114,7 @@ fn tokens(sentence: &str) -> Vec<Token<'_>> {
             gap.push(c);
         }
     }
+    let words = join_articles(sentence, words);
     let mut out = Vec::new();
     let mut breaks_next = false;
     for (k, (s, e, before)) in words.iter().enumerate() {
@@ -139,8 +154,37 @@ fn tokens(sentence: &str) -> Vec<Token<'_>> {
     out
 }
 
+/// "al-Qaeda", "el-Sisi": an article, a hyphen and a capitalised word are one word.
+fn join_articles(
+    sentence: &str,
+    words: Vec<(usize, usize, String)>,
+) -> Vec<(usize, usize, String)> {
+    let mut out: Vec<(usize, usize, String)> = Vec::with_capacity(words.len());
+    let mut iter = words.into_iter().peekable();
+    while let Some((s, e, before)) = iter.next() {
+        let article = ARTICLES.contains_lowercase(&sentence[s..e]);
+        if let Some(next) = iter.peek() {
+            let hyphen_only = next.2.chars().count() == 1 && next.2.chars().all(is_hyphen);
+            if article && hyphen_only && sentence[next.0..].starts_with(char::is_uppercase) {
+                let end = next.1;
+                iter.next();
+                out.push((s, end, before));
+                continue;
+            }
+        }
+        out.push((s, e, before));
+    }
+    out
+}
+
+/// Starts with a capital, or is an article joined to a capitalised word ("al-Qaeda").
 fn capitalised(t: &str) -> bool {
-    t.chars().next().is_some_and(char::is_uppercase)
+    if t.chars().next().is_some_and(char::is_uppercase) {
+        return true;
+    }
+    t.split_once(is_hyphen).is_some_and(|(a, rest)| {
+        ARTICLES.contains_lowercase(a) && rest.starts_with(char::is_uppercase)
+    })
 }
 
 fn in_list(list: &WordList, t: &str) -> bool {
@@ -184,6 +228,10 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
     let mut title: Option<String> = None;
     while i + 1 < texts.len() {
         let t = texts[i];
+        // "New York", "Al Qaeda": the first word belongs to the name.
+        if (in_list(&PLACE_PREFIX, t) || in_list(&ARTICLES, t)) && capitalised(texts[i + 1]) {
+            break;
+        }
         if in_list(&TITLES, t) {
             titled = true;
             title = Some(t.to_string());
@@ -267,12 +315,116 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
         .collect();
     let all_tokens: Vec<Vec<Token<'_>>> = sentences.iter().map(|s| tokens(s)).collect();
     let ctx = Context::new(&all_tokens, &gazetteer);
-    let mut candidates = candidates(&all_tokens, &ctx);
+    let (mut candidates, places) = candidates(&all_tokens, &ctx);
+    let variants = merge_variants(&mut candidates);
     let merged_into = merge_lone_names(&mut candidates, &ctx);
     let mut actors = classify(candidates, &merged_into, &ctx);
+    for (variant, kept) in &variants {
+        let owner = merged_into.get(kept).unwrap_or(kept);
+        if let Some((a, _)) = actors.get_mut(owner) {
+            a.aliases.push(variant.clone());
+        }
+    }
     add_role_aliases(&mut actors, &sentences);
     let found: Vec<Actor> = actors.into_values().map(|(a, _)| a).collect();
-    count_and_rank(corpus, found, opts)
+    count_and_rank(corpus, found, places.into_iter().collect(), opts)
+}
+
+/// Where spellings of one name meet: lower case, ’ as ', without a leading article, hyphens
+/// and spaces ("al-Qaeda", "Al Qaeda" and "Qaeda" all give "qaeda").
+fn variant_key(name: &str) -> String {
+    let lower = name.to_lowercase().replace('’', "'");
+    let mut words: Vec<&str> = lower
+        .split(|c: char| c == ' ' || is_hyphen(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() > 1 && ARTICLES.contains(words[0]) {
+        words.remove(0);
+    }
+    words.concat()
+}
+
+/// Two spellings that differ in one vowel ("qaeda", "qaida"), five letters or more.
+fn vowel_variant(a: &str, b: &str) -> bool {
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() != b.len() || a.len() < 5 {
+        return false;
+    }
+    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    diffs.len() == 1 && vowel(a[diffs[0]]) && vowel(b[diffs[0]])
+}
+
+/// Merges the spellings and inflections of one name: the same key (case, hyphens, articles),
+/// a plural ("Nazis" with "Nazi"), or one vowel apart ("Qaeda", "Qaida"). The most used
+/// spelling is kept; returns each merged spelling with the one kept.
+fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<String, String> {
+    let names: Vec<String> = candidates.keys().cloned().collect();
+    let keys: Vec<String> = names.iter().map(|n| variant_key(n)).collect();
+    let mut parent: Vec<usize> = (0..names.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut by_key: HashMap<&str, usize> = HashMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        by_key.entry(k.as_str()).or_insert(i);
+    }
+    let mut by_len: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        by_len.entry(k.chars().count()).or_default().push(i);
+    }
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        pairs.push((i, by_key[k.as_str()]));
+        let stem = k.strip_suffix('s').filter(|s| s.chars().count() >= 3);
+        if let Some(&j) = stem.and_then(|s| by_key.get(s)) {
+            pairs.push((i, j));
+        }
+        for &j in by_len.get(&k.chars().count()).into_iter().flatten() {
+            if j > i && vowel_variant(k, &keys[j]) {
+                pairs.push((i, j));
+            }
+        }
+    }
+    for (a, b) in pairs {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..names.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut merged = BTreeMap::new();
+    for members in groups.values().filter(|m| m.len() > 1) {
+        // The most used spelling; ties go to the first in order.
+        let kept = *members
+            .iter()
+            .max_by(|a, b| {
+                candidates[&names[**a]]
+                    .runs
+                    .cmp(&candidates[&names[**b]].runs)
+                    .then_with(|| b.cmp(a))
+            })
+            .expect("a group has members");
+        for &m in members.iter().filter(|m| **m != kept) {
+            if let Some(c) = candidates.remove(&names[m]) {
+                let k = candidates.get_mut(&names[kept]).expect("kept");
+                k.runs += c.runs;
+                k.titled |= c.titled;
+                k.forms.extend(c.forms);
+                k.roles.extend(c.roles);
+            }
+            merged.insert(names[m].clone(), names[kept].clone());
+        }
+    }
+    merged
 }
 
 impl<'a> Context<'a> {
@@ -286,7 +438,9 @@ impl<'a> Context<'a> {
         let lowercase_words: HashSet<String> = all_tokens
             .iter()
             .flatten()
-            .filter(|t| t.text.chars().next().is_some_and(char::is_lowercase))
+            .filter(|t| {
+                t.text.chars().next().is_some_and(char::is_lowercase) && !capitalised(t.text)
+            })
             .map(|t| t.text.to_lowercase())
             .collect();
         let mid_caps: HashSet<&str> = all_tokens
@@ -303,9 +457,14 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Runs of capitalised tokens joined by whitespace (connectors allowed inside), trimmed.
-fn candidates(all_tokens: &[Vec<Token<'_>>], ctx: &Context<'_>) -> BTreeMap<String, Candidate> {
+/// Runs of capitalised tokens joined by whitespace (connectors allowed inside), trimmed; and
+/// the place names that hold a country's name ("New Mexico", "South China Sea").
+fn candidates(
+    all_tokens: &[Vec<Token<'_>>],
+    ctx: &Context<'_>,
+) -> (BTreeMap<String, Candidate>, BTreeSet<String>) {
     let mut candidates: BTreeMap<String, Candidate> = BTreeMap::new();
+    let mut places = BTreeSet::new();
     for toks in all_tokens {
         let mut k = 0;
         while k < toks.len() {
@@ -319,6 +478,7 @@ fn candidates(all_tokens: &[Vec<Token<'_>>], ctx: &Context<'_>) -> BTreeMap<Stri
                 // Lower-case titles and connectors may sit between capitalised words
                 // ("US president Richard Nixon", "Bank of England").
                 let inner = (in_list(&TITLES, t) || CONNECTORS.contains(t))
+                    && (t != "of" || of_continues(toks[m - 1].text))
                     && toks
                         .get(m + 1)
                         .is_some_and(|n| n.joined && capitalised(n.text));
@@ -329,6 +489,9 @@ fn candidates(all_tokens: &[Vec<Token<'_>>], ctx: &Context<'_>) -> BTreeMap<Stri
                 }
             }
             let run = &toks[k..m];
+            if let Some(place) = place_holding_a_country(run, ctx) {
+                places.insert(place);
+            }
             // Hyphenated compounds ("Trump-Xi", "Indo-Pacific") are not names.
             let info = if run.iter().any(|t| t.hyphenated) {
                 None
@@ -349,8 +512,45 @@ fn candidates(all_tokens: &[Vec<Token<'_>>], ctx: &Context<'_>) -> BTreeMap<Stri
             k = m;
         }
     }
+    (candidates, places)
+}
 
-    candidates
+/// A place name in the run that holds a gazetteer name without being one: a place prefix and
+/// a country ("New Mexico"), or words up to a place word around one ("South China Sea").
+fn place_holding_a_country(run: &[Token<'_>], ctx: &Context<'_>) -> Option<String> {
+    let texts: Vec<&str> = run.iter().map(|t| t.text).collect();
+    let start = texts
+        .iter()
+        .position(|t| !in_list(&STOP, t) || in_list(&PLACE_PREFIX, t))?;
+    let texts = &texts[start..];
+    let holds_country = |words: &[&str]| {
+        (0..words.len()).any(|i| {
+            (i + 1..=words.len())
+                .any(|j| ctx.gazetteer.contains_key(words[i..j].join(" ").as_str()))
+        })
+    };
+    let place = if in_list(&PLACE_PREFIX, texts[0]) && texts.len() > 1 {
+        // The prefix and the longest gazetteer name after it.
+        let end = (2..=texts.len().min(4))
+            .rev()
+            .find(|&j| ctx.gazetteer.contains_key(texts[1..j].join(" ").as_str()))?;
+        &texts[..end]
+    } else {
+        let end = texts.iter().position(|t| in_list(&PLACE_WORDS, t))?;
+        let name = &texts[..=end];
+        if !holds_country(&name[..end]) {
+            return None;
+        }
+        name
+    };
+    let joined = place.join(" ");
+    (!ctx.gazetteer.contains_key(joined.as_str())).then_some(joined)
+}
+
+/// Whether `of` after `word` continues the name ("Bank of England") rather than ending it
+/// ("the Islam of Da’esh" names Islam and Da’esh).
+fn of_continues(word: &str) -> bool {
+    in_list(&ORG_WORDS, word) || in_list(&TITLES, word) || in_list(&OF_HEADS, word)
 }
 
 fn is_org(name: &str) -> bool {
@@ -495,9 +695,15 @@ fn add_role_aliases(actors: &mut BTreeMap<String, (Actor, Candidate)>, sentences
 
 /// Counts every actor with the matcher, over the discovered actors and the whole gazetteer;
 /// keeps those with enough mentions, most mentioned first.
-fn count_and_rank(corpus: &Corpus, found: Vec<Actor>, opts: &DiscoverOptions) -> Discovered {
+fn count_and_rank(
+    corpus: &Corpus,
+    found: Vec<Actor>,
+    not_actors: Vec<String>,
+    opts: &DiscoverOptions,
+) -> Discovered {
     let n_found = found.len();
-    let set = ActorSet::with_gazetteer(found, true);
+    let mut set = ActorSet::with_gazetteer(found, true);
+    set.not_actors = not_actors.clone();
     let matcher = MentionMatcher::new(&set);
     let mut counts = vec![0usize; set.len()];
     for d in &corpus.documents {
@@ -526,7 +732,10 @@ fn count_and_rank(corpus: &Corpus, found: Vec<Actor>, opts: &DiscoverOptions) ->
     discovered.truncate(opts.max_actors);
     discovered.extend(gazetteer_found);
     discovered.sort_by(order);
-    Discovered { actors: discovered }
+    Discovered {
+        actors: discovered,
+        not_actors,
+    }
 }
 
 #[cfg(test)]

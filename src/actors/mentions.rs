@@ -43,6 +43,9 @@ enum Unit {
     Char(char, Rule),
 }
 
+/// The `actor` of a pattern that names no actor (one of [`ActorSet::not_actors`]).
+const NOT_AN_ACTOR: usize = usize::MAX;
+
 #[derive(Debug, Clone)]
 struct Pattern {
     actor: usize,
@@ -101,23 +104,28 @@ pub struct MentionMatcher {
 }
 
 impl MentionMatcher {
-    /// Compiles every actor's name and aliases. A string listed for two actors belongs to the
-    /// first; aliases that do not start with a letter or digit are skipped.
+    /// Compiles every actor's name and aliases, and the names that are no actor. A string
+    /// listed for two actors belongs to the first; aliases that do not start with a letter or
+    /// digit are skipped.
     pub fn new(actors: &ActorSet) -> MentionMatcher {
         let mut patterns = Vec::new();
         let mut taken = std::collections::HashSet::new();
-        for (i, actor) in actors.actors.iter().enumerate() {
-            for p in actor.patterns() {
-                let p = p.trim();
-                if !p.chars().next().is_some_and(char::is_alphanumeric) {
-                    continue;
-                }
-                if !taken.insert(p.to_string()) {
-                    continue;
-                }
-                if let Some(pattern) = compile(i, p) {
-                    patterns.push(pattern);
-                }
+        let named = actors
+            .actors
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| a.patterns().map(move |p| (i, p)));
+        let not_named = actors.not_actors.iter().map(|p| (NOT_AN_ACTOR, p.as_str()));
+        for (i, p) in named.chain(not_named) {
+            let p = p.trim();
+            if !p.chars().next().is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            if !taken.insert(p.to_string()) {
+                continue;
+            }
+            if let Some(pattern) = compile(i, p) {
+                patterns.push(pattern);
             }
         }
         let mut by_first: HashMap<char, Vec<usize>> = HashMap::new();
@@ -190,6 +198,7 @@ impl MentionMatcher {
                 }
             }
             match best {
+                Some((k, end)) if self.patterns[k].actor == NOT_AN_ACTOR => i = end,
                 Some((k, end)) => {
                     let p = &self.patterns[k];
                     out.push(Mention {
@@ -237,6 +246,7 @@ mod tests {
                 ),
                 a("China", ActorKind::Country, &["Chinese", "Beijing"]),
             ],
+            not_actors: vec!["South China Sea".into()],
         }
     }
 
@@ -269,6 +279,11 @@ mod tests {
             ]
         );
         assert_eq!(found("Putinism and china and Chinatown"), []);
+        // A place that holds a country's name is read whole and reported as nothing.
+        assert_eq!(
+            found("China's claims in the South China Sea worry Russia’s Putin."),
+            [(3, "China"), (1, "Russia"), (0, "Putin")]
+        );
         assert_eq!(
             found("CHINA and the kremlin and THE KREMLIN"),
             [(3, "CHINA"), (1, "THE KREMLIN")]

@@ -66,6 +66,9 @@ impl Actor {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActorSet {
     pub actors: Vec<Actor>,
+    /// Names that hold an actor's alias but name something else ("New Mexico", "South China
+    /// Sea"): the matcher reads them as one word and reports nothing.
+    pub not_actors: Vec<String>,
 }
 
 impl ActorSet {
@@ -73,6 +76,7 @@ impl ActorSet {
     pub fn gazetteer() -> ActorSet {
         ActorSet {
             actors: gazetteer::actors(),
+            not_actors: Vec::new(),
         }
     }
 
@@ -97,7 +101,10 @@ impl ActorSet {
                 all.push(g);
             }
         }
-        ActorSet { actors: all }
+        ActorSet {
+            actors: all,
+            not_actors: Vec::new(),
+        }
     }
 
     pub fn len(&self) -> usize {

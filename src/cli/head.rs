@@ -23,8 +23,11 @@ use super::GlobalArgs;
 pub const AFTER_HELP: &str = "\
 Examples:
   themescope head eval --data ../shared/data/newsmtsc/dev-rw.jsonl --json
+  themescope head eval --data ../shared/data/newsmtsc/dev-rw.jsonl --calibration
   themescope head eval --data ../shared/data/newsmtsc/dev-rw.jsonl --method vader
   themescope head eval --data ../shared/data/persent/dev.jsonl
+  themescope head attitude --data ../shared/data/persent/dev.jsonl \\
+      --out models/heads/persent-attitude.json --cache /tmp/themescope-features
   themescope head train --data ../shared/data/newsmtsc/train.jsonl \\
       --dev ../shared/data/newsmtsc/dev-rw.jsonl,../shared/data/newsmtsc/dev-mt.jsonl \\
       --out models/heads/my-head.safetensors --cache .cache/features";
@@ -35,6 +38,46 @@ pub enum HeadCommand {
     Train(TrainArgs),
     /// Score a head (or VADER) on NewsMTSC targets or PerSenT paragraphs.
     Eval(EvalArgs),
+    /// Learn how mention scores become a paragraph's attitude, on PerSenT paragraphs
+    /// (cross-validated by document), and write it as a small JSON file.
+    Attitude(AttitudeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AttitudeArgs {
+    /// PerSenT .jsonl: paragraphs labelled with the attitude toward their target.
+    #[arg(long, env = "THEMESCOPE_ATTITUDE_DATA", value_name = "FILE")]
+    pub data: PathBuf,
+
+    /// The mention model whose scores are pooled.
+    #[command(flatten)]
+    pub scorer: ScorerArgs,
+
+    /// Where to write the aggregation (.json). Written atomically.
+    #[arg(long, short, env = "THEMESCOPE_ATTITUDE_OUT", value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Seed of the folds: the same seed gives the same file bytes.
+    #[arg(long, env = "THEMESCOPE_HEAD_SEED", default_value_t = 42)]
+    pub seed: u64,
+
+    /// Folds, grouped by document.
+    #[arg(long, env = "THEMESCOPE_HEAD_FOLDS", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(2..=50))]
+    pub folds: u32,
+
+    /// Regularisation values to try (scikit-learn's C, comma-separated).
+    #[arg(
+        long = "c",
+        env = "THEMESCOPE_ATTITUDE_C",
+        value_delimiter = ',',
+        default_value = "0.001,0.003,0.01,0.03,0.1"
+    )]
+    pub c: Vec<f64>,
+
+    /// Folder that keeps the mention scores between runs (scoring them is the slow part).
+    #[arg(long, env = "THEMESCOPE_HEAD_CACHE", value_name = "DIR")]
+    pub cache: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +159,11 @@ pub struct EvalArgs {
     /// Folder that keeps computed NewsMTSC features between runs.
     #[arg(long, env = "THEMESCOPE_HEAD_CACHE", value_name = "DIR")]
     pub cache: Option<PathBuf>,
+
+    /// Also print a reliability table: predicted confidence in bins of 0.1 against accuracy,
+    /// with counts and the expected calibration error (ECE).
+    #[arg(long)]
+    pub calibration: bool,
 }
 
 pub fn run(global: &GlobalArgs, cmd: &HeadCommand, matches: &ArgMatches) -> Result<ExitCode> {
@@ -124,6 +172,7 @@ pub fn run(global: &GlobalArgs, cmd: &HeadCommand, matches: &ArgMatches) -> Resu
     match cmd {
         HeadCommand::Train(args) => train_head(global, &config, args),
         HeadCommand::Eval(args) => eval_head(global, &config, args),
+        HeadCommand::Attitude(args) => super::attitude::train_attitude(global, &config, args),
     }
 }
 
@@ -233,7 +282,10 @@ fn eval_head(global: &GlobalArgs, config: &RunConfig, args: &EvalArgs) -> Result
     let scoring = ScoringModel::load(config.sentiment.method, &config.sentiment.head)?;
     let embedder = steps::scoring_encoder(&scoring, &config.model, &global.resolve_options())?;
     let scorer = scoring.scorer(embedder.as_ref())?;
-    let evaluation = run_eval(global, args, format, scorer.as_ref())?;
+    let mut evaluation = run_eval(global, args, format, scorer.as_ref())?;
+    if !args.calibration {
+        evaluation.calibration = None;
+    }
     global.info(format!(
         "evaluated {} in {:.1} s",
         args.data.display(),

@@ -5,6 +5,7 @@
 
 mod actors;
 mod args;
+mod attitude;
 mod cache;
 mod common;
 mod config;

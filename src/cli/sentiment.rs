@@ -116,7 +116,8 @@ pub fn run(global: &GlobalArgs, args: &SentimentCmdArgs, matches: &ArgMatches) -
         seed: args.seed,
         ..AggregateOptions::default()
     };
-    let summaries = aggregate(&actors, &scored, None, &opts);
+    let attitudes = steps::attitudes(scorer.as_ref(), &corpus, &scored, &mut progress);
+    let summaries = aggregate(&actors, &scored, None, attitudes.as_ref(), &opts);
 
     let result = serde_json::json!({
         "method": settings.method,
@@ -153,6 +154,18 @@ fn where_(p: &Option<ParagraphScore>) -> String {
     })
 }
 
+/// The paragraphs that name the actor by learned attitude, "-" without them.
+fn paragraph_attitudes(r: &ActorSummary) -> String {
+    let mut counts = [0usize; 3];
+    for a in r.paragraphs.iter().filter_map(|p| p.attitude.as_ref()) {
+        counts[a.label.index()] += 1;
+    }
+    if counts.iter().sum::<usize>() == 0 {
+        return "-".into();
+    }
+    format!("{}/{}/{}", counts[0], counts[1], counts[2])
+}
+
 /// The per-actor table: rank, actor, kind, mentions, mean, spread, counts, extreme paragraphs.
 fn table(rows: &[ActorSummary]) -> String {
     let name_w = rows
@@ -162,7 +175,7 @@ fn table(rows: &[ActorSummary]) -> String {
         .unwrap_or(5)
         .clamp(5, 32);
     let mut out = format!(
-        "{:>4}  {:<name_w$}  {:<12}  {:>8}  {:>6}  {:>5}  {:>15}  {:>11}  {}  |  {}\n",
+        "{:>4}  {:<name_w$}  {:<12}  {:>8}  {:>6}  {:>5}  {:>15}  {:>11}  {:>13}  {}  |  {}\n",
         "rank",
         "actor",
         "kind",
@@ -171,6 +184,7 @@ fn table(rows: &[ActorSummary]) -> String {
         "sd",
         "95% interval",
         "neg/neu/pos",
+        "¶ neg/neu/pos",
         "most negative ¶",
         "most positive ¶",
     );
@@ -181,7 +195,7 @@ fn table(rows: &[ActorSummary]) -> String {
             .ci95
             .map_or_else(String::new, |[lo, hi]| format!("[{lo:+.2}, {hi:+.2}]"));
         out.push_str(&format!(
-            "{:>4}  {:<name_w$}  {:<12}  {:>8}  {:>+6.2}  {:>5.2}  {:>15}  {:>11}  {}  |  {}\n",
+            "{:>4}  {:<name_w$}  {:<12}  {:>8}  {:>+6.2}  {:>5.2}  {:>15}  {:>11}  {:>13}  {}  |  {}\n",
             r.rank.map_or_else(|| "-".to_string(), |k| k.to_string()),
             name,
             r.kind.as_str(),
@@ -190,6 +204,7 @@ fn table(rows: &[ActorSummary]) -> String {
             s.std,
             ci,
             format!("{}/{}/{}", s.negative, s.neutral, s.positive),
+            paragraph_attitudes(r),
             where_(&r.most_negative),
             where_(&r.most_positive),
         ));

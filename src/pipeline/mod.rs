@@ -356,7 +356,8 @@ fn sentiment(
         ..AggregateOptions::default()
     };
     let themes = themes_by_row(found.themes);
-    let summaries = aggregate(&actors, &scored, Some(&themes), &opts);
+    let attitudes = steps::attitudes(scorer, found.corpus, &scored, events);
+    let summaries = aggregate(&actors, &scored, Some(&themes), attitudes.as_ref(), &opts);
     Ok((scored, summaries))
 }
 

@@ -7,7 +7,9 @@ use crate::corpus::{Corpus, TextUnit, Unit};
 use crate::embed::windows::LongText;
 use crate::embed::Embedder;
 use crate::model::{self, ResolveOptions, ResolvedModel};
+use crate::sentiment::attitude::{self, AttitudeModel, Attitudes, DEFAULT_ATTITUDE};
 use crate::sentiment::score::{score_mentions, CorpusMention, ScoredMention};
+use crate::sentiment::vader::Vader;
 use crate::sentiment::{Scorer, ScoringModel};
 use crate::store::EmbeddingSet;
 
@@ -203,4 +205,38 @@ pub fn score(
         }
     }
     Ok(scored)
+}
+
+/// Each actor's attitude per paragraph and document from its scored mentions, by the built-in
+/// aggregation when it was learned on this scorer's numbers. Otherwise (another head, no VADER
+/// lexicon for its features) it says why and gives none: paragraphs then carry only the mean
+/// score.
+pub fn attitudes(
+    scorer: &dyn Scorer,
+    corpus: &Corpus,
+    scored: &[ScoredMention],
+    events: &mut dyn Events,
+) -> Option<Attitudes> {
+    let model = match AttitudeModel::resolve(DEFAULT_ATTITUDE) {
+        Ok(m) => m,
+        Err(e) => {
+            events.warning(&format!("{e}; paragraph attitudes left out"));
+            return None;
+        }
+    };
+    if model.meta.mention_identity != attitude::mention_identity(scorer) {
+        events.info(&format!(
+            "paragraph attitudes left out: the aggregation {DEFAULT_ATTITUDE} was learned on the scores of `{}`, not of this {} (retrain it with `themescope head attitude`)",
+            model.meta.mention_model,
+            scorer.method().as_str()
+        ));
+        return None;
+    }
+    match Vader::load_default() {
+        Ok(vader) => Some(attitude::attitudes(&model, &vader, corpus, scored)),
+        Err(e) => {
+            events.warning(&format!("{e}; paragraph attitudes left out"));
+            None
+        }
+    }
 }

@@ -11,6 +11,7 @@ use crate::cache::LongRows;
 use crate::corpus::{Corpus, SkippedInput};
 use crate::sentiment::aggregate::{ActorSummary, ParagraphScore};
 use crate::sentiment::score::{by_paragraph, ScoredMention};
+use crate::sentiment::Prediction;
 use crate::store::EmbeddingSet;
 use crate::themes::ThemeResult;
 
@@ -127,7 +128,21 @@ fn paragraph_ref(p: &Option<ParagraphScore>) -> Option<ParagraphRef> {
         doc_id: p.doc_id.clone(),
         para_index: p.paragraph,
         mean: round4(p.mean),
+        attitude: p.attitude.map(|a| a.label),
     })
+}
+
+/// Counts by learned attitude (negative, neutral, positive); none when there is none.
+fn attitude_counts<'a>(
+    attitudes: impl Iterator<Item = Option<&'a Prediction>>,
+) -> Option<[usize; 3]> {
+    let mut counts = [0usize; 3];
+    let mut any = false;
+    for a in attitudes.flatten() {
+        counts[a.label.index()] += 1;
+        any = true;
+    }
+    any.then_some(counts)
 }
 
 fn actor_entry(s: &ActorSummary) -> ActorEntry {
@@ -144,6 +159,8 @@ fn actor_entry(s: &ActorSummary) -> ActorEntry {
         positive: s.overall.positive,
         most_negative: paragraph_ref(&s.most_negative),
         most_positive: paragraph_ref(&s.most_positive),
+        paragraph_attitudes: attitude_counts(s.paragraphs.iter().map(|p| p.attitude.as_ref())),
+        document_attitudes: attitude_counts(s.documents.iter().map(|d| d.attitude.as_ref())),
     }
 }
 

@@ -164,6 +164,12 @@ pub struct ActorEntry {
     pub positive: usize,
     pub most_negative: Option<ParagraphRef>,
     pub most_positive: Option<ParagraphRef>,
+    /// Paragraphs that name the actor by their learned attitude (negative, neutral, positive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph_attitudes: Option<[usize; 3]>,
+    /// Documents that name the actor by their learned attitude (negative, neutral, positive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_attitudes: Option<[usize; 3]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -171,6 +177,9 @@ pub struct ParagraphRef {
     pub doc_id: String,
     pub para_index: usize,
     pub mean: f32,
+    /// The paragraph's learned attitude toward the actor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attitude: Option<crate::sentiment::Label>,
 }
 
 /// Actor × theme attitude: `cells[a][t]` is actor `actors[a]` in theme `t` (none: no mention).

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::attitude::Attitudes;
 use super::rng::SplitMix64;
 use super::score::ScoredMention;
-use super::Label;
+use super::{Label, Prediction};
 use crate::actors::{ActorKind, ActorSet};
 
 /// Aggregation settings.
@@ -57,6 +58,10 @@ pub struct ParagraphScore {
     pub theme: Option<usize>,
     pub mentions: usize,
     pub mean: f64,
+    /// The paragraph's attitude toward the actor, learned from its mentions (absent when the
+    /// aggregation does not fit the mention model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attitude: Option<Prediction>,
 }
 
 /// Statistics under a key (a document id or a theme).
@@ -65,6 +70,9 @@ pub struct Keyed<K> {
     pub key: K,
     #[serde(flatten)]
     pub stats: Stats,
+    /// Documents: the attitude from their paragraphs' (see [`ParagraphScore::attitude`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attitude: Option<Prediction>,
 }
 
 /// Everything about one actor.
@@ -83,6 +91,9 @@ pub struct ActorSummary {
     pub themes: Vec<Keyed<usize>>,
     pub paragraphs: Vec<ParagraphScore>,
 }
+
+/// Mention scores with their labels.
+type Scores = Vec<(f64, Label)>;
 
 fn stats(scores: &[(f64, Label)], bootstrap: usize, rng: &mut SplitMix64) -> Stats {
     let n = scores.len();
@@ -111,11 +122,12 @@ fn stats(scores: &[(f64, Label)], bootstrap: usize, rng: &mut SplitMix64) -> Sta
 /// Aggregates scored mentions per actor. `themes`, when given, holds one optional theme per
 /// corpus paragraph in reading order (the rows of `corpus.units(Unit::Paragraph)`). Only actors
 /// with at least one mention appear: ranked ones first (most negative first), then the rest by
-/// mentions.
+/// mentions. `attitudes`, when given, adds each paragraph's and document's learned attitude.
 pub fn aggregate(
     actors: &ActorSet,
     mentions: &[ScoredMention],
     themes: Option<&[Option<usize>]>,
+    attitudes: Option<&Attitudes>,
     opts: &AggregateOptions,
 ) -> Vec<ActorSummary> {
     let mut rng = SplitMix64::new(opts.seed);
@@ -150,6 +162,7 @@ pub fn aggregate(
                     .map(|m| f64::from(m.prediction.score))
                     .sum::<f64>()
                     / pm.len() as f64,
+                attitude: attitudes.and_then(|a| a.paragraphs.get(&(actor, row)).copied()),
             })
             .collect();
         // Extremes: the first paragraph in reading order wins a tie.
@@ -165,18 +178,20 @@ pub fn aggregate(
         let most_negative = pick(|a, b| a < b);
         let most_positive = pick(|a, b| a > b);
 
-        let mut docs: Vec<(String, Vec<(f64, Label)>)> = Vec::new();
+        // (document id, document index, its scores) in reading order.
+        let mut docs: Vec<(String, usize, Scores)> = Vec::new();
         for m in &ms {
             match docs.last_mut() {
-                Some((id, v)) if *id == m.mention.doc_id => v.push(score(m)),
-                _ => docs.push((m.mention.doc_id.clone(), vec![score(m)])),
+                Some((id, _, v)) if *id == m.mention.doc_id => v.push(score(m)),
+                _ => docs.push((m.mention.doc_id.clone(), m.mention.doc, vec![score(m)])),
             }
         }
         let documents = docs
             .into_iter()
-            .map(|(key, v)| Keyed {
+            .map(|(key, doc, v)| Keyed {
                 key,
                 stats: stats(&v, opts.bootstrap, &mut rng),
+                attitude: attitudes.and_then(|a| a.documents.get(&(actor, doc)).copied()),
             })
             .collect();
         let mut by_theme: BTreeMap<usize, Vec<(f64, Label)>> = BTreeMap::new();
@@ -190,6 +205,7 @@ pub fn aggregate(
             .map(|(key, v)| Keyed {
                 key,
                 stats: stats(&v, opts.bootstrap, &mut rng),
+                attitude: None,
             })
             .collect();
         out.push(ActorSummary {
@@ -263,6 +279,7 @@ mod tests {
         };
         ActorSet {
             actors: vec![a("A"), a("B"), a("C")],
+            not_actors: Vec::new(),
         }
     }
 
@@ -282,7 +299,7 @@ mod tests {
             min_mentions: 2,
             ..Default::default()
         };
-        let out = aggregate(&actors(), &ms, Some(&themes), &opts);
+        let out = aggregate(&actors(), &ms, Some(&themes), None, &opts);
         let names: Vec<_> = out.iter().map(|s| (s.actor.as_str(), s.rank)).collect();
         assert_eq!(names, [("A", Some(1)), ("B", Some(2)), ("C", None)]);
         let a = &out[0];
@@ -301,8 +318,8 @@ mod tests {
         assert_eq!(a.documents.len(), 2);
         assert_eq!(a.themes.iter().map(|t| t.key).collect::<Vec<_>>(), [0, 1]);
         // Same seed, same intervals.
-        assert_eq!(out, aggregate(&actors(), &ms, Some(&themes), &opts));
-        let none = aggregate(&actors(), &ms, None, &opts);
+        assert_eq!(out, aggregate(&actors(), &ms, Some(&themes), None, &opts));
+        let none = aggregate(&actors(), &ms, None, None, &opts);
         assert!(none.iter().all(|s| s.themes.is_empty()));
     }
 }

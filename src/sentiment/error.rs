@@ -36,6 +36,10 @@ pub enum SentimentError {
     #[error("{source_name} is not a valid sentiment head: {reason}; train one with `themescope head train`")]
     BadHead { source_name: String, reason: String },
 
+    /// A paragraph-attitude file could not be understood.
+    #[error("{source_name} is not a valid attitude aggregation: {reason}; train one with `themescope head attitude`")]
+    BadAttitude { source_name: String, reason: String },
+
     /// The head was trained on another encoder's features.
     #[error("head {head} was trained on features of {trained} (dim {trained_dim}) but the encoder is {loaded} (dim {loaded_dim}): pass option `model` {trained}, or train a head for this encoder with `themescope head train`")]
     EncoderMismatch {

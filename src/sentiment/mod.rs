@@ -14,12 +14,14 @@
 //! | `vader.rs` | the VADER lexicon baseline |
 //! | `scorer.rs` | the scoring methods (head, VADER) and loading the one chosen |
 //! | `score.rs` | finding and scoring every mention in a corpus |
+//! | `attitude.rs` | paragraph and document attitude toward an actor from its mentions (learned on PerSenT) |
 //! | `aggregate.rs` | per actor, paragraph, document, theme and corpus statistics |
 //! | `rng.rs` | the small seeded generator of bootstrap and folds |
 //!
 //! Training and evaluating the head: [`training`] (data, train, logreg, metrics, eval).
 
 pub mod aggregate;
+pub mod attitude;
 mod error;
 pub mod features;
 pub mod head;

@@ -57,6 +57,8 @@ pub struct PersentParagraph {
     pub target: String,
     pub text: String,
     pub label: Label,
+    /// The article's title, when the line has one.
+    pub title: Option<String>,
     pub line: usize,
 }
 
@@ -246,6 +248,10 @@ pub fn read_persent(path: &Path) -> Result<Vec<PersentParagraph>, SentimentError
             target: field("target_entity")?.to_string(),
             text: field("text")?.to_string(),
             label,
+            title: value
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             line,
         });
     }

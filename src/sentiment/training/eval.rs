@@ -5,6 +5,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::data::{Dataset, PersentParagraph};
+use super::metrics::Reliability;
 use super::{train, Evaluation};
 use crate::actors::{Actor, ActorKind, ActorSet, MentionMatcher};
 use crate::corpus::{Document, ReadOptions};
@@ -26,6 +27,24 @@ pub struct EvalReport {
     /// PerSenT: the share of paragraphs that name the target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage: Option<f64>,
+    /// Confidence against accuracy (PerSenT: over the paragraphs that name the target); the
+    /// CLI keeps it only with `--calibration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Reliability>,
+}
+
+/// Bins of the reliability table.
+pub const RELIABILITY_BINS: usize = 10;
+
+/// The reliability of predictions against gold labels; confidence is the probability given to
+/// the predicted class.
+pub fn reliability(gold: &[Label], preds: &[Prediction]) -> Reliability {
+    let confidence: Vec<f64> = preds
+        .iter()
+        .map(|p| f64::from(p.probs[p.label.index()]))
+        .collect();
+    let correct: Vec<bool> = gold.iter().zip(preds).map(|(g, p)| *g == p.label).collect();
+    Reliability::new(&confidence, &correct, RELIABILITY_BINS)
 }
 
 impl EvalReport {
@@ -38,6 +57,10 @@ impl EvalReport {
                 coverage * 100.0,
                 named.to_text()
             ));
+        }
+        if let Some(r) = &self.calibration {
+            out.push('\n');
+            out.push_str(&r.to_text());
         }
         out
     }
@@ -82,6 +105,7 @@ pub fn eval_newsmtsc(
         format: "newsmtsc",
         named: None,
         coverage: None,
+        calibration: Some(reliability(&gold, &preds)),
     })
 }
 
@@ -119,6 +143,7 @@ pub fn eval_persent(
     for (k, p) in paragraphs.iter().enumerate() {
         let set = ActorSet {
             actors: vec![persent_actor(&p.target)],
+            not_actors: Vec::new(),
         };
         let matcher = MentionMatcher::new(&set);
         let doc = Document::from_text("p", p.text.clone(), &opts);
@@ -149,6 +174,7 @@ pub fn eval_persent(
     let gold: Vec<Label> = paragraphs.iter().map(|p| p.label).collect();
     let mut all = Vec::with_capacity(paragraphs.len());
     let (mut named_gold, mut named_pred) = (Vec::new(), Vec::new());
+    let mut named_scored = Vec::new();
     for (g, preds) in gold.iter().zip(&per_paragraph) {
         let label = match scorer.method() {
             // VADER's label comes from the mean compound, the head's from the mean probabilities.
@@ -166,9 +192,11 @@ pub fn eval_persent(
             }
             Method::Head => Prediction::mean(preds).map(|p| p.label),
         };
-        if let Some(l) = label {
+        if let (Some(l), Some(mut mean)) = (label, Prediction::mean(preds)) {
             named_gold.push(*g);
             named_pred.push(l);
+            mean.label = l;
+            named_scored.push(mean);
         }
         all.push(label.unwrap_or(Label::Neutral));
     }
@@ -178,6 +206,7 @@ pub fn eval_persent(
         format: "persent",
         coverage: Some(named_gold.len() as f64 / paragraphs.len().max(1) as f64),
         named: Some(Evaluation::new(&named_gold, &named_pred)),
+        calibration: Some(reliability(&named_gold, &named_scored)),
     })
 }
 
@@ -203,6 +232,7 @@ mod tests {
             target: "Ann Lee".into(),
             text: text.into(),
             label,
+            title: None,
             line: 1,
         };
         let paragraphs = [

@@ -75,25 +75,27 @@ impl Evaluation {
         }
     }
 
-    /// A few lines for people: accuracy, F1m, per-class F1 and the confusion matrix.
+    /// A few lines for people: accuracy, F1m, per-class precision, recall and F1, and the
+    /// confusion matrix.
     pub fn to_text(&self) -> String {
-        let pc = &self.per_class;
         let mut out = format!(
-            "n {}  accuracy {:.3}  F1m {:.3}\n\
-             F1  negative {:.3}  neutral {:.3}  positive {:.3}\n\
-             confusion (rows gold, columns predicted):\n\
-             {:>10} {:>9} {:>9} {:>9}\n",
-            self.n,
-            self.accuracy,
-            self.f1m,
-            pc.negative.f1,
-            pc.neutral.f1,
-            pc.positive.f1,
-            "",
-            "negative",
-            "neutral",
-            "positive"
+            "n {}  accuracy {:.3}  F1m {:.3}\n{:>10} {:>9} {:>9} {:>9} {:>9}\n",
+            self.n, self.accuracy, self.f1m, "", "precision", "recall", "F1", "support"
         );
+        for (l, c) in Label::ALL.iter().zip(self.per_class.all()) {
+            out.push_str(&format!(
+                "{:>10} {:>9.3} {:>9.3} {:>9.3} {:>9}\n",
+                l.as_str(),
+                c.precision,
+                c.recall,
+                c.f1,
+                c.support
+            ));
+        }
+        out.push_str(&format!(
+            "confusion (rows gold, columns predicted):\n{:>10} {:>9} {:>9} {:>9}\n",
+            "", "negative", "neutral", "positive"
+        ));
         for (l, row) in Label::ALL.iter().zip(&self.confusion) {
             out.push_str(&format!(
                 "{:>10} {:>9} {:>9} {:>9}\n",
@@ -101,6 +103,91 @@ impl Evaluation {
                 row[0],
                 row[1],
                 row[2]
+            ));
+        }
+        out
+    }
+}
+
+impl PerClass {
+    /// The classes in index order.
+    pub fn all(&self) -> [ClassScore; 3] {
+        [self.negative, self.neutral, self.positive]
+    }
+}
+
+/// One confidence bin of a reliability table.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReliabilityBin {
+    /// The bin's confidence range, `[lo, hi)` (the last bin includes 1).
+    pub lo: f64,
+    pub hi: f64,
+    pub count: usize,
+    /// Mean confidence of the predictions in the bin.
+    pub confidence: f64,
+    /// Share of them that are right.
+    pub accuracy: f64,
+}
+
+/// How well predicted confidence matches accuracy: equal-width bins of the probability given
+/// to the predicted class, and the expected calibration error (ECE), the count-weighted mean
+/// of |accuracy − confidence| over the bins.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reliability {
+    pub n: usize,
+    pub ece: f64,
+    /// The bins that hold predictions, lowest confidence first.
+    pub bins: Vec<ReliabilityBin>,
+}
+
+impl Reliability {
+    /// From each prediction's confidence (in [0, 1]) and whether it was right.
+    pub fn new(confidence: &[f64], correct: &[bool], bins: usize) -> Reliability {
+        let bins = bins.max(1);
+        let mut sums = vec![(0usize, 0.0f64, 0usize); bins];
+        for (c, ok) in confidence.iter().zip(correct) {
+            let c = c.clamp(0.0, 1.0);
+            let b = ((c * bins as f64) as usize).min(bins - 1);
+            sums[b].0 += 1;
+            sums[b].1 += c;
+            sums[b].2 += usize::from(*ok);
+        }
+        let n = confidence.len().min(correct.len());
+        let mut ece = 0.0;
+        let mut out = Vec::new();
+        for (b, (count, conf_sum, right)) in sums.into_iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let confidence = conf_sum / count as f64;
+            let accuracy = right as f64 / count as f64;
+            ece += count as f64 / n as f64 * (accuracy - confidence).abs();
+            out.push(ReliabilityBin {
+                lo: b as f64 / bins as f64,
+                hi: (b + 1) as f64 / bins as f64,
+                count,
+                confidence,
+                accuracy,
+            });
+        }
+        Reliability { n, ece, bins: out }
+    }
+
+    /// The table for people.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "reliability (confidence = probability of the predicted class), ECE {:.3}\n\
+             {:>11} {:>6} {:>10} {:>9} {:>7}\n",
+            self.ece, "confidence", "count", "mean conf", "accuracy", "gap"
+        );
+        for b in &self.bins {
+            out.push_str(&format!(
+                "{:>11} {:>6} {:>10.3} {:>9.3} {:>+7.3}\n",
+                format!("{:.1}-{:.1}", b.lo, b.hi),
+                b.count,
+                b.confidence,
+                b.accuracy,
+                b.accuracy - b.confidence
             ));
         }
         out
@@ -125,6 +212,36 @@ mod tests {
         let want = (f(0.5, 0.5) + f(0.5, 1.0) + f(1.0, 2.0 / 3.0)) / 3.0;
         assert!((e.f1m - want).abs() < 1e-12);
         assert_eq!(e.per_class.positive.support, 3);
-        assert!(e.to_text().contains("F1m 0."));
+        let text = e.to_text();
+        assert!(text.contains("F1m 0."), "{text}");
+        // The positive line: precision 1, recall 2/3, F1 0.8, support 3.
+        assert!(
+            text.contains("  positive     1.000     0.667     0.800         3"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn reliability_matches_a_hand_count() {
+        // Bins of 0.1: 0.35 and 0.38 share [0.3, 0.4); 0.9 and 1.0 share [0.9, 1.0].
+        let conf = [0.35, 0.38, 0.62, 0.9, 1.0];
+        let right = [false, true, true, true, false];
+        let r = Reliability::new(&conf, &right, 10);
+        assert_eq!(r.n, 5);
+        let counts: Vec<(usize, usize)> = r
+            .bins
+            .iter()
+            .map(|b| ((b.lo * 10.0).round() as usize, b.count))
+            .collect();
+        assert_eq!(counts, [(3, 2), (6, 1), (9, 2)]);
+        assert!((r.bins[0].confidence - 0.365).abs() < 1e-12);
+        assert!((r.bins[0].accuracy - 0.5).abs() < 1e-12);
+        // ECE = 2/5·|0.5 − 0.365| + 1/5·|1 − 0.62| + 2/5·|0.5 − 0.95|
+        let want = 0.4 * 0.135 + 0.2 * 0.38 + 0.4 * 0.45;
+        assert!((r.ece - want).abs() < 1e-12, "{}", r.ece);
+        assert!(r.to_text().contains("0.3-0.4"));
+        let perfect = Reliability::new(&[1.0, 1.0], &[true, true], 10);
+        assert_eq!(perfect.ece, 0.0);
+        assert_eq!(Reliability::new(&[], &[], 10).bins.len(), 0);
     }
 }

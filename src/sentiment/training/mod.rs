@@ -6,10 +6,12 @@
 //! | `data.rs` | reading NewsMTSC and PerSenT |
 //! | `train.rs` | training with tuning and dev scores |
 //! | `logreg.rs` | the classifier (multinomial logistic regression, L-BFGS) |
+//! | `attitude.rs` | learning the paragraph attitude on PerSenT (nested, document-grouped cross-validation) |
 //! | `cache.rs` | computed training features kept between runs |
 //! | `metrics.rs` | accuracy, F1m, confusion |
 //! | `eval.rs` | evaluation on NewsMTSC and PerSenT |
 
+pub mod attitude;
 pub mod cache;
 pub mod data;
 pub mod eval;

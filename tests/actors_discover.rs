@@ -1,0 +1,84 @@
+//! Discovery on a corpus written for it (tests/data/actor-variants: speeches with name variants,
+//! multi-word places, plurals and possessives): spellings of one name merge, and no fragment of
+//! a longer name becomes an actor.
+
+use std::path::Path;
+
+use themescope::actors::{discover, Actor, DiscoverOptions, Discovered, MentionMatcher};
+use themescope::corpus::{Corpus, ReadOptions};
+
+fn discovered() -> Discovered {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/actor-variants");
+    let corpus = Corpus::read(&[dir], &ReadOptions::default()).expect("the test corpus reads");
+    discover(
+        &corpus,
+        &DiscoverOptions {
+            min_mentions: 2,
+            ..DiscoverOptions::default()
+        },
+    )
+}
+
+/// The discovered actor one of whose names is `pattern`, with its mention count.
+fn owner<'a>(d: &'a Discovered, pattern: &str) -> Option<&'a (Actor, usize)> {
+    d.actors
+        .iter()
+        .find(|(a, _)| a.patterns().any(|p| p == pattern))
+}
+
+#[test]
+fn spellings_plurals_and_articles_of_one_name_merge() {
+    let d = discovered();
+    let (nazi, n) = owner(&d, "Nazi").expect("Nazi found");
+    assert!(nazi.patterns().any(|p| p == "Nazis"), "{nazi:?}");
+    assert_eq!(*n, 7, "four Nazi and three Nazis: {nazi:?}");
+
+    // al-Qaeda, Al Qaeda, Al-Qaeda's and al-Qaida are one group.
+    let (qaeda, n) = owner(&d, "Al Qaeda").expect("Al Qaeda found");
+    for variant in ["al-Qaeda", "al-Qaida"] {
+        assert!(
+            qaeda.patterns().any(|p| p == variant),
+            "{variant}: {qaeda:?}"
+        );
+    }
+    assert_eq!(*n, 7, "{qaeda:?}");
+    assert!(d
+        .actors
+        .iter()
+        .all(|(a, _)| a.name != "Qaeda" && a.name != "Qaida"));
+
+    // Possessives count as mentions of the name: "Putin's army", "Putin's war".
+    let (putin, n) = owner(&d, "Putin").expect("Putin found");
+    assert_eq!(*n, 6, "{putin:?}");
+}
+
+#[test]
+fn no_fragment_of_a_longer_name_becomes_an_actor() {
+    let d = discovered();
+    let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+    // "New York" stays whole; "York" alone is never written.
+    assert!(names.contains(&"New York"), "{names:?}");
+    assert!(!names.contains(&"York"), "{names:?}");
+    // `of` after an organisation word continues the name; after "Islam" it does not.
+    assert!(names.contains(&"Bank of England"), "{names:?}");
+    assert!(!names.contains(&"England"), "{names:?}");
+    assert!(names.contains(&"Da’esh"), "{names:?}");
+    assert!(names.iter().all(|n| !n.contains(" of Da")), "{names:?}");
+    // A country inside a place name is no mention of the country: Mexico is named twice on
+    // its own beside two "New Mexico"; China twice beside two "South China Sea".
+    assert_eq!(owner(&d, "Mexico").map(|(_, n)| *n), Some(2));
+    assert_eq!(owner(&d, "China").map(|(_, n)| *n), Some(2));
+    let matcher = MentionMatcher::new(&d.actor_set());
+    assert!(matcher.find("the governor of New Mexico").is_empty());
+    // Every discovered name is found where the corpus writes it whole, not as a piece.
+    for (a, _) in d.actors.iter().filter(|(a, _)| a.name.contains(' ')) {
+        let words: Vec<&str> = a.name.split(' ').collect();
+        for w in &words {
+            assert!(
+                !names.contains(w) || owner(&d, w).is_some_and(|(o, _)| o.name == a.name),
+                "`{w}` of `{}` is an actor of its own",
+                a.name
+            );
+        }
+    }
+}
