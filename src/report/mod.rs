@@ -41,6 +41,8 @@ pub struct Report {
     pub title: String,
     pub model: ModelRef,
     pub sentiment: SentimentRef,
+    /// How the themes were found.
+    pub clustering: ClusteringRef,
     pub corpus: CorpusSummary,
     pub themes: Vec<ThemeEntry>,
     pub outliers: OutlierSummary,
@@ -49,6 +51,13 @@ pub struct Report {
     pub heatmap: Heatmap,
     pub documents: Vec<DocumentEntry>,
     pub map: Map,
+}
+
+/// The k used and the reduction the clustering saw (`none`, `pca:D`, `umap:D`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusteringRef {
+    pub k: usize,
+    pub reduce: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

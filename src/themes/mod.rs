@@ -10,6 +10,7 @@ mod minibatch;
 pub mod output;
 mod params;
 pub mod phrases;
+pub mod reduce;
 pub mod select_k;
 
 use duplicates::DocRows;
@@ -25,8 +26,10 @@ pub use duplicates::Duplicate;
 pub use error::ThemeError;
 pub use params::{
     Algo, Outliers, Reduce, ThemeParams, ValidThemeParams, DEFAULT_REASSIGN_THRESHOLD, K,
+    UMAP_AUTO_MIN_ROWS,
 };
 pub use phrases::{PhraseOptions, ScoredPhrase};
+pub use reduce::UmapParams;
 pub use select_k::KScore;
 
 use crate::store::EmbeddingSet;
@@ -209,9 +212,18 @@ fn fit(
         }
     }
     let reduce = params.effective_reduce(rows.len(), vectors.ncols());
+    // Only the clustering sees the reduced space; centroids, labels and shares use the vectors.
     let space: Array2<f64> = match reduce {
         Reduce::Pca(d) => pca(fit_vectors.mapv(f64::from).view(), d)?,
-        _ => fit_vectors.mapv(f64::from),
+        Reduce::Umap(d) => reduce::umap(
+            fit_vectors.view(),
+            &UmapParams {
+                n_components: d,
+                seed: params.seed,
+                ..Default::default()
+            },
+        )?,
+        Reduce::None | Reduce::Auto => fit_vectors.mapv(f64::from),
     };
     let (labels, k, k_scores) = cluster(params, &space, &fit_vectors, min_size)?;
     let labels = dissolve_small(labels, min_size);
