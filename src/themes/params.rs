@@ -74,8 +74,9 @@ pub enum Reduce {
     Umap(usize),
 }
 
-/// Rows from which `--reduce auto` lays them out with UMAP first: below, the neighbour graph of a
-/// few hundred paragraphs is too thin to help (measured in the note of issue 16).
+/// Rows from which `--reduce auto` lays them out with UMAP first. Measured on AG News: k-means
+/// NMI 0.600 → 0.618 (7,600 rows), 0.593 → 0.599 (the first 2,000). Below 1,000 (not measured),
+/// 15 neighbours are a large share of the corpus and small corpora keep their old themes.
 pub const UMAP_AUTO_MIN_ROWS: usize = 1000;
 /// Dimensions of `umap` without a number, and of `auto` (as BERTopic).
 pub const UMAP_DEFAULT_DIMS: usize = 5;
