@@ -101,7 +101,7 @@ fi
 {
     echo "# --reduce vs BERTopic's UMAP, same vectors ($(date -u '+%Y-%m-%d %H:%M UTC'))"
     echo
-    echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $THREADS thread(s) per run; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- machine: $(grep -c ^processor /proc/cpuinfo) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $THREADS thread(s) per run; load average $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- themescope $(cd "$ROOT" && git rev-parse --short HEAD), seed $SEED"
     echo
     "$PY" "$HERE/umap_score.py" --manifest "$MANIFEST" --json "$OUT/scores.json"
