@@ -13,6 +13,9 @@ Configs:
   default         BERTopic(UMAP + HDBSCAN), calculate_probabilities=False
   kmeans4         BERTopic(UMAP + KMeans(n_clusters=4))
   sklearn-kmeans4 scikit-learn KMeans(n_clusters=4, n_init=10) on the raw vectors (reference)
+  kmeans          BERTopic(UMAP + KMeans(n_clusters=--k))
+  umap-kmeans     BERTopic's UMAP alone, then scikit-learn KMeans(--k) on its output: the reduction
+                  and clustering without BERTopic's topic words (fit_seconds: UMAP + KMeans)
 """
 import argparse
 import json
@@ -39,7 +42,8 @@ def load(path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--embeddings", required=True, help="themescope .parquet (doc_id, para_index, text, embedding)")
-    ap.add_argument("--config", required=True, choices=["default", "kmeans4", "sklearn-kmeans4"])
+    ap.add_argument("--config", required=True, choices=["default", "kmeans4", "sklearn-kmeans4", "kmeans", "umap-kmeans"])
+    ap.add_argument("--k", type=int, default=4, help="clusters for the kmeans and umap-kmeans configs")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--min-topic-size", type=int, default=10, help="BERTopic min_topic_size (its default: 10)")
     ap.add_argument("--top-n", type=int, default=10, help="words kept per topic")
@@ -54,6 +58,16 @@ def main():
 
         t0 = time.perf_counter()
         labels = KMeans(n_clusters=4, n_init=10, random_state=args.seed).fit_predict(vectors)
+        fit_seconds = time.perf_counter() - t0
+        labels = [int(x) for x in labels]
+    elif args.config == "umap-kmeans":
+        from sklearn.cluster import KMeans
+        from umap import UMAP
+
+        t0 = time.perf_counter()
+        reduced = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
+                       low_memory=False, random_state=args.seed).fit_transform(vectors)
+        labels = KMeans(n_clusters=args.k, random_state=args.seed).fit_predict(reduced)
         fit_seconds = time.perf_counter() - t0
         labels = [int(x) for x in labels]
     else:
@@ -74,8 +88,9 @@ def main():
         umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
                           low_memory=False, random_state=args.seed)
         kwargs = {}
-        if args.config == "kmeans4":
-            kwargs["hdbscan_model"] = KMeans(n_clusters=4, random_state=args.seed)
+        if args.config in ("kmeans4", "kmeans"):
+            k = 4 if args.config == "kmeans4" else args.k
+            kwargs["hdbscan_model"] = KMeans(n_clusters=k, random_state=args.seed)
         model = BERTopic(
             embedding_model=NoEmbedder(),
             umap_model=umap_model,
@@ -95,7 +110,7 @@ def main():
 
     n_out = sum(1 for x in labels if x == -1)
     result = {
-        "tool": "sklearn" if args.config.startswith("sklearn") else "bertopic",
+        "tool": "bertopic" if args.config in ("default", "kmeans4", "kmeans") else "sklearn",
         "config": args.config,
         "seed": args.seed,
         "rows": len(labels),

@@ -76,8 +76,10 @@ pub struct ThemeArgs {
     #[arg(long, env = "THEMESCOPE_MIN_SIZE")]
     pub min_size: Option<usize>,
 
-    /// Dimension reduction before clustering: auto, none, or pca:D (auto: none for kmeans,
-    /// pca:32 for gmm, pca:16 for hdbscan).
+    /// Dimension reduction before clustering: auto, none, pca:D, or umap:D (a neighbour-graph
+    /// embedding, as BERTopic's UMAP). auto: umap:5 for kmeans and hdbscan from 1,000
+    /// paragraphs on; below, none for kmeans and pca:16 for hdbscan; pca:32 for gmm. Only the
+    /// clustering sees the reduced vectors.
     #[arg(long, env = "THEMESCOPE_REDUCE", default_value = "auto")]
     pub reduce: Reduce,
 

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use super::projection::pca_2d;
 use super::{
-    round4, ActorEntry, Cell, CorpusSummary, DocumentEntry, Heatmap, Map, MapPoint, MentionEntry,
-    ModelRef, ParagraphEntry, ParagraphRef, Report, SentimentRef, ThemeEntry, SCHEMA,
+    round4, ActorEntry, Cell, ClusteringRef, CorpusSummary, DocumentEntry, Heatmap, Map, MapPoint,
+    MentionEntry, ModelRef, ParagraphEntry, ParagraphRef, Report, SentimentRef, ThemeEntry, SCHEMA,
 };
 use crate::cache::LongRows;
 use crate::corpus::{Corpus, SkippedInput};
@@ -54,6 +54,10 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
             revision: set.info.revision.clone(),
         },
         sentiment: inputs.sentiment.clone(),
+        clustering: ClusteringRef {
+            k: themes.k,
+            reduce: themes.reduce.to_string(),
+        },
         corpus: CorpusSummary {
             documents: corpus.documents.len(),
             paragraphs: corpus.paragraph_count(),

@@ -50,10 +50,11 @@ fn page_head(h: &mut String, r: &Report) {
     );
     let _ = writeln!(
         h,
-        "<p class=\"meta\">{} documents, {} paragraphs, {} themes, {} actor mentions. Model {}{}; attitude by {}. themescope {}.</p>",
+        "<p class=\"meta\">{} documents, {} paragraphs, {} themes (reduction {}), {} actor mentions. Model {}{}; attitude by {}. themescope {}.</p>",
         r.corpus.documents,
         r.corpus.paragraphs,
         r.themes.len(),
+        esc(&r.clustering.reduce),
         r.corpus.mentions,
         esc(&r.model.id),
         r.model

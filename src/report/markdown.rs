@@ -32,10 +32,11 @@ fn summary(m: &mut String, r: &Report) {
     let _ = writeln!(m, "# {}\n", cell(&r.title));
     let _ = writeln!(
         m,
-        "{} documents, {} paragraphs, {} themes, {} actor mentions. Model `{}`{}; attitude by {}. themescope {}.\n",
+        "{} documents, {} paragraphs, {} themes (reduction `{}`), {} actor mentions. Model `{}`{}; attitude by {}. themescope {}.\n",
         r.corpus.documents,
         r.corpus.paragraphs,
         r.themes.len(),
+        r.clustering.reduce,
         r.corpus.mentions,
         r.model.id,
         r.model

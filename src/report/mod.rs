@@ -72,6 +72,8 @@ pub struct Report {
     pub title: String,
     pub model: ModelRef,
     pub sentiment: SentimentRef,
+    /// How the themes were found.
+    pub clustering: ClusteringRef,
     pub corpus: CorpusSummary,
     pub themes: Vec<ThemeEntry>,
     /// NPMI coherence of each theme's top-10 words against the corpus, and their diversity.
@@ -84,6 +86,13 @@ pub struct Report {
     pub heatmap: Heatmap,
     pub documents: Vec<DocumentEntry>,
     pub map: Map,
+}
+
+/// The k used and the reduction the clustering saw (`none`, `pca:D`, `umap:D`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusteringRef {
+    pub k: usize,
+    pub reduce: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

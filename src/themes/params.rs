@@ -61,26 +61,41 @@ impl Algo {
     }
 }
 
-/// `--reduce`: dimension reduction before clustering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// `--reduce`: dimension reduction before clustering (only the clustering sees the reduced
+/// vectors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reduce {
-    /// None for k-means; PCA to 32 dimensions for GMM and 16 for HDBSCAN, which suffer in 384.
+    /// UMAP to 5 dimensions from [`UMAP_AUTO_MIN_ROWS`] rows on (k-means, HDBSCAN); below, none
+    /// for k-means and PCA to 16 for HDBSCAN; PCA to 32 for GMM.
     Auto,
     None,
     Pca(usize),
+    /// The neighbour-graph embedding of `super::reduce` to D dimensions.
+    Umap(usize),
 }
+
+/// Rows from which `--reduce auto` lays them out with UMAP first. Measured on AG News: k-means
+/// NMI 0.600 → 0.618 (7,600 rows), 0.593 → 0.599 (the first 2,000). Below 1,000 (not measured),
+/// 15 neighbours are a large share of the corpus and small corpora keep their old themes.
+pub const UMAP_AUTO_MIN_ROWS: usize = 1000;
+/// Dimensions of `umap` without a number, and of `auto` (as BERTopic).
+pub const UMAP_DEFAULT_DIMS: usize = 5;
 
 impl FromStr for Reduce {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
+        let dims = |d: Option<&str>| d.and_then(|d| d.parse::<usize>().ok()).filter(|&d| d >= 1);
         match s.trim() {
             "auto" => Ok(Reduce::Auto),
             "none" => Ok(Reduce::None),
-            other => match other.strip_prefix("pca:").map(str::parse::<usize>) {
-                Some(Ok(d)) if d >= 1 => Ok(Reduce::Pca(d)),
-                _ => Err(format!("`{s}` is not `auto`, `none` or `pca:D` (D ≥ 1)")),
-            },
+            "umap" => Ok(Reduce::Umap(UMAP_DEFAULT_DIMS)),
+            other => {
+                let pca = dims(other.strip_prefix("pca:")).map(Reduce::Pca);
+                let umap = dims(other.strip_prefix("umap:")).map(Reduce::Umap);
+                pca.or(umap).ok_or_else(|| {
+                    format!("`{s}` is not `auto`, `none`, `pca:D` or `umap:D` (D ≥ 1)")
+                })
+            }
         }
     }
 }
@@ -91,7 +106,15 @@ impl fmt::Display for Reduce {
             Reduce::Auto => f.write_str("auto"),
             Reduce::None => f.write_str("none"),
             Reduce::Pca(d) => write!(f, "pca:{d}"),
+            Reduce::Umap(d) => write!(f, "umap:{d}"),
         }
+    }
+}
+
+/// Written as the flag's text (`"umap:5"`), so `themes.json` reads as the command line does.
+impl Serialize for Reduce {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -188,12 +211,13 @@ impl ValidThemeParams {
                 return Err(ThemeError::TooFewRows { k, n: rows });
             }
         }
-        if let Reduce::Pca(d) = self.reduce {
+        if let Reduce::Pca(d) | Reduce::Umap(d) = self.reduce {
             if d > dim {
                 return Err(ThemeError::Param {
                     option: "option `reduce`",
                     reason: format!(
-                        "pca:{d} asks for more dimensions than the vectors have ({dim})"
+                        "{} asks for more dimensions than the vectors have ({dim})",
+                        self.reduce
                     ),
                 });
             }
@@ -226,10 +250,18 @@ impl ThemeParams {
         Ok(ValidThemeParams(self))
     }
 
-    /// The reduction actually applied.
+    /// The reduction actually applied to `rows` vectors of `dim` values.
     pub fn effective_reduce(&self, rows: usize, dim: usize) -> Reduce {
+        let umap_fits = rows >= UMAP_AUTO_MIN_ROWS;
         let target = match (self.reduce, self.algo) {
-            (Reduce::Auto, Algo::Kmeans) | (Reduce::None, _) => return Reduce::None,
+            (Reduce::None, _) => return Reduce::None,
+            (Reduce::Auto, Algo::Kmeans | Algo::Hdbscan) if umap_fits => {
+                return Reduce::Umap(UMAP_DEFAULT_DIMS.min(dim))
+            }
+            (Reduce::Auto, Algo::Kmeans) => return Reduce::None,
+            // A layout needs a few neighbours per row: too few rows, the vectors as they are.
+            (Reduce::Umap(_), _) if rows < super::reduce::MIN_ROWS => return Reduce::None,
+            (Reduce::Umap(d), _) => return Reduce::Umap(d.min(dim)),
             (Reduce::Auto, Algo::Gmm) => 32,
             (Reduce::Auto, Algo::Hdbscan) => 16,
             (Reduce::Pca(d), _) => d,
@@ -255,6 +287,16 @@ mod tests {
         assert!("0".parse::<K>().is_err());
         assert_eq!("pca:8".parse::<Reduce>().unwrap(), Reduce::Pca(8));
         assert!("pca:".parse::<Reduce>().is_err());
+        assert_eq!("umap:5".parse::<Reduce>().unwrap(), Reduce::Umap(5));
+        assert_eq!("umap".parse::<Reduce>().unwrap(), Reduce::Umap(5));
+        for bad in ["umap:0", "umap:x", "umap:", "tsne", "pca:-1", ""] {
+            let e = bad.parse::<Reduce>().unwrap_err();
+            assert!(e.contains("umap:D") && !e.contains('\n'), "{e}");
+        }
+        assert_eq!(
+            serde_json::to_string(&Reduce::Umap(5)).unwrap(),
+            "\"umap:5\""
+        );
         assert_eq!(
             "reassign:0.5".parse::<Outliers>().unwrap(),
             Outliers::Reassign(0.5)
@@ -305,7 +347,15 @@ mod tests {
     #[test]
     fn auto_reduction_depends_on_algorithm() {
         let mut p = ThemeParams::default();
-        assert_eq!(p.effective_reduce(1000, 384), Reduce::None);
+        assert_eq!(p.effective_reduce(999, 384), Reduce::None);
+        assert_eq!(p.effective_reduce(7600, 384), Reduce::Umap(5));
+        p.algo = Algo::Hdbscan;
+        assert_eq!(p.effective_reduce(500, 384), Reduce::Pca(16));
+        assert_eq!(p.effective_reduce(7600, 384), Reduce::Umap(5));
+        p.reduce = Reduce::Umap(8);
+        assert_eq!(p.effective_reduce(5, 384), Reduce::None);
+        assert_eq!(p.effective_reduce(50, 384), Reduce::Umap(8));
+        p.reduce = Reduce::Auto;
         p.algo = Algo::Gmm;
         assert_eq!(p.effective_reduce(1000, 384), Reduce::Pca(32));
         assert_eq!(p.effective_reduce(10, 384), Reduce::Pca(9));
