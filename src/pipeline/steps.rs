@@ -110,10 +110,15 @@ pub fn embed(
     let used = embedded.cache;
     tell_long_rows(&embedded.long, unit, long_text, embedder, events);
     if let Some(c) = cache {
+        // The cache holds texts: a row, or each window of a long row.
+        let texts = used.hits + used.embedded;
+        let what = match texts == total {
+            true => format!("{}s", unit.as_str()),
+            false => format!("texts ({total} {}s, long ones as windows)", unit.as_str()),
+        };
         events.info(&format!(
-            "cache: {} of {total} {}s found, {} embedded ({})",
+            "cache: {} of {texts} {what} found, {} embedded ({})",
             used.hits,
-            unit.as_str(),
             used.embedded,
             c.path().display()
         ));
