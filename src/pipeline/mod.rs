@@ -300,7 +300,7 @@ fn record(
         config: &spec.config,
         model: loaded.model,
         encoder: loaded.embedder.info(),
-        head: loaded.scoring.head(),
+        head: loaded.scoring.head_summary(),
         corpus: &output.corpus,
         skipped: &output.skipped,
         stages: &clock.stages,
@@ -318,7 +318,7 @@ fn record(
 fn sentiment_ref(c: &RunConfig, scoring: &ScoringModel) -> SentimentRef {
     SentimentRef {
         method: c.sentiment.method.as_str().to_string(),
-        head: scoring.head().map(|h| h.source.clone()),
+        head: scoring.head_summary().map(|h| h.name),
         min_mentions: c.sentiment.min_mentions,
     }
 }
