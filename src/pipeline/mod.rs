@@ -209,16 +209,19 @@ impl Prepared {
 fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, PipelineError> {
     let started = Instant::now();
     let c = &spec.config;
-    let p = Prepared::new(c)?;
+    let mut p = Prepared::new(c)?;
     let mut clock = Clock {
         events,
         stages: Vec::new(),
     };
     let (corpus, skipped) = clock.time(Stage::Read, |ev| read(spec, ev))?;
     let (model, embedder) = clock.time(Stage::LoadModel, |_| {
-        steps::load_encoder(&c.model, &spec.resolve, None)
+        let (model, embedder) = steps::load_encoder(&c.model, &spec.resolve, None)?;
+        p.scoring.check_encoder(embedder.info())?;
+        // The sentiment head's own copy of the encoder (adapters merged in) is model loading too.
+        p.scoring.prepare(&embedder)?;
+        Ok((model, embedder))
     })?;
-    p.scoring.check_encoder(embedder.info())?;
     let cache = steps::open_cache(&c.model, clock.events);
     let set = clock.time(Stage::Embed, |ev| {
         let units = corpus.units(Unit::Paragraph);

@@ -161,8 +161,9 @@ pub struct HeadSummary {
 pub enum ScoringModel {
     /// Logistic regression on frozen features.
     Head(Box<Head>),
-    /// The target-dependent model (adapters + head over the target's tokens).
-    Td(Box<TdHead>),
+    /// The target-dependent model (adapters + head over the target's tokens), and the encoder
+    /// with its adapters merged in once [`ScoringModel::prepare`] has built it.
+    Td(Box<TdHead>, Option<Box<Embedder>>),
     Vader(Vader),
 }
 
@@ -174,7 +175,7 @@ impl ScoringModel {
             Method::Head => {
                 let (source, bytes) = head::head_bytes(head)?;
                 if tdmodel::file::format_of(&bytes).as_deref() == Some(tdmodel::file::FORMAT) {
-                    ScoringModel::Td(Box::new(TdHead::from_bytes(&source, &bytes)?))
+                    ScoringModel::Td(Box::new(TdHead::from_bytes(&source, &bytes)?), None)
                 } else {
                     ScoringModel::Head(Box::new(Head::from_bytes(&source, &bytes)?))
                 }
@@ -185,7 +186,7 @@ impl ScoringModel {
 
     pub fn method(&self) -> Method {
         match self {
-            ScoringModel::Head(_) | ScoringModel::Td(_) => Method::Head,
+            ScoringModel::Head(_) | ScoringModel::Td(..) => Method::Head,
             ScoringModel::Vader(_) => Method::Vader,
         }
     }
@@ -208,7 +209,7 @@ impl ScoringModel {
                 recipe: h.meta.recipe.name(),
                 training_sha256: h.meta.training_sha256.clone(),
             }),
-            ScoringModel::Td(h) => Some(HeadSummary {
+            ScoringModel::Td(h, _) => Some(HeadSummary {
                 name: h.source.clone(),
                 encoder: h.meta.encoder_id.clone(),
                 encoder_revision: h.meta.encoder_revision.clone(),
@@ -224,6 +225,16 @@ impl ScoringModel {
         }
     }
 
+    /// Builds what scoring needs besides `embedder` ahead of time (the target-dependent head's
+    /// copy of the encoder with its adapters merged in), so that loading is timed as loading.
+    pub fn prepare(&mut self, embedder: &Embedder) -> Result<(), SentimentError> {
+        if let ScoringModel::Td(h, adapted @ None) = self {
+            h.check_encoder(embedder.info(), Some(embedder.config()))?;
+            *adapted = Some(Box::new(tdmodel::scorer::adapted_encoder(h, embedder)?));
+        }
+        Ok(())
+    }
+
     /// Whether scoring needs the encoder (the heads do; VADER does not).
     pub fn needs_encoder(&self) -> bool {
         !matches!(self, ScoringModel::Vader(_))
@@ -233,7 +244,7 @@ impl ScoringModel {
     pub fn check_encoder(&self, info: &EncoderInfo) -> Result<(), SentimentError> {
         match self {
             ScoringModel::Head(h) => h.check_encoder(info),
-            ScoringModel::Td(h) => h.check_encoder(info, None),
+            ScoringModel::Td(h, _) => h.check_encoder(info, None),
             ScoringModel::Vader(_) => Ok(()),
         }
     }
@@ -246,11 +257,12 @@ impl ScoringModel {
     ) -> Result<Box<dyn Scorer + 'a>, SentimentError> {
         match (self, embedder) {
             (ScoringModel::Head(h), Some(e)) => Ok(Box::new(HeadScorer::new(h, e))),
-            (ScoringModel::Td(h), Some(e)) => {
+            (ScoringModel::Td(h, Some(adapted)), _) => Ok(Box::new(TdScorer::prepared(h, adapted))),
+            (ScoringModel::Td(h, None), Some(e)) => {
                 h.check_encoder(e.info(), Some(e.config()))?;
                 Ok(Box::new(TdScorer::new(h, e)?))
             }
-            (ScoringModel::Head(_) | ScoringModel::Td(_), None) => Err(SentimentError::Options(
+            (ScoringModel::Head(_) | ScoringModel::Td(..), None) => Err(SentimentError::Options(
                 "the sentiment head needs the encoder, and none was loaded".into(),
             )),
             (ScoringModel::Vader(v), _) => Ok(Box::new(v)),

@@ -12,23 +12,47 @@ use crate::sentiment::{Method, Prediction, Scorer, SentimentError};
 /// Distinct sentences per encoder call: bounds the memory their token states take.
 const SENTENCES_PER_CALL: usize = 512;
 
+/// A copy of `base` with the head's adapters merged into its weights (check the encoder first
+/// with [`TdHead::check_encoder`]).
+pub fn adapted_encoder(head: &TdHead, base: &Embedder) -> Result<Embedder, SentimentError> {
+    let deltas = head.weight_deltas(base.config())?;
+    Ok(base.adapted(&deltas)?)
+}
+
+/// The adapted encoder, built by the scorer or ahead of it.
+enum Encoder<'a> {
+    Owned(Embedder),
+    Borrowed(&'a Embedder),
+}
+
 /// The head with its adapted encoder (the adapters merged into the weights).
 pub struct TdScorer<'a> {
     head: &'a TdHead,
-    encoder: Embedder,
+    encoder: Encoder<'a>,
 }
 
 impl<'a> TdScorer<'a> {
-    /// Merges the head's adapters into a copy of `base` (check the encoder first with
-    /// [`TdHead::check_encoder`]).
+    /// Merges the head's adapters into a copy of `base`.
     pub fn new(head: &'a TdHead, base: &Embedder) -> Result<TdScorer<'a>, SentimentError> {
-        let deltas = head.weight_deltas(base.config())?;
-        let encoder = if deltas.is_empty() {
-            base.adapted(&[])?
-        } else {
-            base.adapted(&deltas)?
-        };
-        Ok(TdScorer { head, encoder })
+        Ok(TdScorer {
+            head,
+            encoder: Encoder::Owned(adapted_encoder(head, base)?),
+        })
+    }
+
+    /// With an encoder [`adapted_encoder`] built.
+    pub fn prepared(head: &'a TdHead, adapted: &'a Embedder) -> TdScorer<'a> {
+        TdScorer {
+            head,
+            encoder: Encoder::Borrowed(adapted),
+        }
+    }
+
+    fn encoder(&self) -> &Embedder {
+        match &self.encoder {
+            Encoder::Owned(e) => e,
+            Encoder::Borrowed(e) => e,
+        }
     }
 
     /// Probabilities of the three classes from pooled features (cls ⊕ target mean).
@@ -54,7 +78,7 @@ impl Scorer for TdScorer<'_> {
     }
 
     fn cache_identity(&self) -> Option<Vec<u8>> {
-        let mut id = format!("td-head-v1\0{}\0", self.encoder.info().settings_key()).into_bytes();
+        let mut id = format!("td-head-v1\0{}\0", self.encoder().info().settings_key()).into_bytes();
         id.extend(self.head.identity_bytes());
         Some(id)
     }
@@ -80,10 +104,10 @@ impl Scorer for TdScorer<'_> {
         for (i, &r) in rows.iter().enumerate() {
             users[r].push(i);
         }
-        let dim = self.encoder.info().dim;
+        let dim = self.encoder().info().dim;
         let mut out: Vec<Option<Prediction>> = vec![None; targets.len()];
         for (c, chunk) in texts.chunks(SENTENCES_PER_CALL).enumerate() {
-            let (_, tokens) = self.encoder.embed_with_tokens(chunk, &mut |_| {})?;
+            let (_, tokens) = self.encoder().embed_with_tokens(chunk, &mut |_| {})?;
             let mut done = 0;
             for (k, toks) in tokens.iter().enumerate() {
                 for &i in &users[c * SENTENCES_PER_CALL + k] {
