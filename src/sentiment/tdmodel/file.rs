@@ -295,3 +295,54 @@ pub fn safetensors_bytes(
     out.extend_from_slice(&data);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> TdHead {
+        let tensors = BTreeMap::from([
+            (HEAD_BIAS.to_string(), (vec![3], vec![0.0, 0.5, -0.5])),
+            (
+                HEAD_WEIGHT.to_string(),
+                (vec![3, 4], (0..12).map(|i| i as f32).collect()),
+            ),
+        ]);
+        TdHead {
+            source: "test".into(),
+            meta: TdMeta {
+                encoder_id: "enc".into(),
+                encoder_revision: Some("abc".into()),
+                encoder_dim: 2,
+                encoder_layers: 6,
+                shape: Shape {
+                    top_layers: 0,
+                    rank: 0,
+                    alpha: 1.0,
+                },
+                training_data: "train.jsonl".into(),
+                training_sha256: "00".into(),
+                n_train: 3,
+                seed: 7,
+                epochs: 1,
+                extra: BTreeMap::new(),
+            },
+            tensors,
+        }
+    }
+
+    #[test]
+    fn td_heads_round_trip_and_bad_bytes_are_refused() {
+        let head = tiny();
+        let bytes = head.to_bytes();
+        assert_eq!(bytes, head.to_bytes());
+        assert_eq!(format_of(&bytes).as_deref(), Some(FORMAT));
+        let back = TdHead::from_bytes("test", &bytes).unwrap();
+        assert_eq!(back.meta, head.meta);
+        assert_eq!(back.tensors, head.tensors);
+        let err = TdHead::from_bytes("x.safetensors", &bytes[..bytes.len() - 5]).unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("x.safetensors is not a valid sentiment head"));
+    }
+}
