@@ -27,9 +27,10 @@ Examples:
   themescope head eval --data ../shared/data/newsmtsc/dev-rw.jsonl --json
   themescope head eval --data ../shared/data/newsmtsc/dev-rw.jsonl --method vader
   themescope head eval --data ../shared/data/persent/dev.jsonl
+  themescope head eval --data ../shared/data/newsmtsc/dev-rw.jsonl --head minilm-newsmtsc-lr
   themescope head train --data ../shared/data/newsmtsc/train.jsonl \\
       --dev ../shared/data/newsmtsc/dev-rw.jsonl,../shared/data/newsmtsc/dev-mt.jsonl \\
-      --out models/heads/my-head.safetensors --cache .cache/features";
+      --epochs 3 --out models/heads/my-head.safetensors --cache /tmp/td-cache";
 
 #[derive(Debug, Subcommand)]
 pub enum HeadCommand {

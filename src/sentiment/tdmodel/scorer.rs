@@ -21,7 +21,7 @@ pub fn adapted_encoder(head: &TdHead, base: &Embedder) -> Result<Embedder, Senti
 
 /// The adapted encoder, built by the scorer or ahead of it.
 enum Encoder<'a> {
-    Owned(Embedder),
+    Owned(Box<Embedder>),
     Borrowed(&'a Embedder),
 }
 
@@ -36,7 +36,7 @@ impl<'a> TdScorer<'a> {
     pub fn new(head: &'a TdHead, base: &Embedder) -> Result<TdScorer<'a>, SentimentError> {
         Ok(TdScorer {
             head,
-            encoder: Encoder::Owned(adapted_encoder(head, base)?),
+            encoder: Encoder::Owned(Box::new(adapted_encoder(head, base)?)),
         })
     }
 
