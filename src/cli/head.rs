@@ -139,8 +139,9 @@ pub struct TrainArgs {
     #[arg(long, env = "THEMESCOPE_HEAD_DROPOUT", default_value_t = 0.1)]
     pub dropout: f64,
 
-    /// td: checkpoint written after each epoch; a run with the same settings resumes from it
-    /// [default: the output file with `.ckpt` appended].
+    /// td: checkpoint written after each epoch (removed when training finishes); an interrupted
+    /// run started again with the same settings resumes from it [default: the output file with
+    /// `.ckpt` appended].
     #[arg(long, env = "THEMESCOPE_HEAD_CHECKPOINT", value_name = "FILE")]
     pub checkpoint: Option<PathBuf>,
 }
@@ -432,6 +433,8 @@ fn train_td(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result
         },
     )?;
     report.head.write(&args.out)?;
+    // The checkpoint only serves an interrupted run; this one finished.
+    let _ = std::fs::remove_file(&checkpoint);
     global.info(format!(
         "wrote {} ({} training targets) in {:.1} s",
         args.out.display(),
