@@ -60,5 +60,5 @@ fn the_built_in_aggregation_was_learned_on_this_data() {
     let bytes = std::fs::read(shared().join("data/persent/dev.jsonl")).unwrap();
     let model = AttitudeModel::resolve(DEFAULT_ATTITUDE).unwrap();
     assert_eq!(model.meta.training_sha256, sha256_hex(&bytes));
-    assert_eq!(model.meta.mention_model, "head minilm-newsmtsc");
+    assert_eq!(model.meta.mention_model, "head minilm-newsmtsc-td");
 }

@@ -24,7 +24,15 @@ fn eval_json(cache: &Path, args: &[&str]) -> serde_json::Value {
 fn committed_head_beats_vader_on_dev_rw() {
     let cache = tempfile::tempdir().unwrap();
     let dev = data("newsmtsc/dev-rw.jsonl");
-    let head = eval_json(cache.path(), &["--data", dev.to_str().unwrap()]);
+    let head = eval_json(
+        cache.path(),
+        &[
+            "--data",
+            dev.to_str().unwrap(),
+            "--head",
+            "minilm-newsmtsc-lr",
+        ],
+    );
     for key in ["accuracy", "f1m", "per_class", "confusion", "n"] {
         assert!(head.get(key).is_some(), "no `{key}` in {head}");
     }
@@ -307,7 +315,9 @@ fn train_small(dir: &Path, name: &str, seed: u64) -> Vec<u8> {
     let out_path = dir.join(name);
     let out = themescope(dir)
         .env("THEMESCOPE_MODELS", models_dir())
-        .args(["head", "train", "--quiet", "--c", "0.1", "--limit", "24"])
+        .args([
+            "head", "train", "--quiet", "--kind", "lr", "--c", "0.1", "--limit", "24",
+        ])
         .args(["--seed", &seed.to_string()])
         .arg("--data")
         .arg(write_attitudes(dir))
@@ -391,4 +401,118 @@ fn offsets_that_miss_the_mention_name_the_line() {
         &["bad.jsonl line 2", "target 2 `Bob`", "`to` exclusive"],
     );
     assert!(!out_path.exists());
+}
+
+/// Trains a small target-dependent model (one top layer, rank 4, one epoch) on the test's
+/// sentences with a seed; the file's bytes.
+fn train_small_td(dir: &Path, name: &str, seed: u64) -> Vec<u8> {
+    let out_path = dir.join(name);
+    let out = themescope(dir)
+        .env("THEMESCOPE_MODELS", models_dir())
+        .args(["head", "train", "--quiet", "--kind", "td", "--limit", "24"])
+        .args([
+            "--epochs",
+            "1",
+            "--top-layers",
+            "1",
+            "--rank",
+            "4",
+            "--train-batch",
+            "8",
+        ])
+        .args(["--seed", &seed.to_string()])
+        .arg("--data")
+        .arg(write_attitudes(dir))
+        .arg("--out")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::read(&out_path).unwrap()
+}
+
+#[test]
+fn the_same_seed_gives_the_same_td_model_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = train_small_td(dir.path(), "a.safetensors", 7);
+    let b = train_small_td(dir.path(), "b.safetensors", 7);
+    assert_eq!(a, b, "same seed, different bytes");
+    let c = train_small_td(dir.path(), "c.safetensors", 8);
+    assert_ne!(a, c, "another seed, the same bytes");
+
+    let head = themescope::sentiment::tdmodel::TdHead::from_bytes("a", &a).unwrap();
+    assert_eq!(head.meta.seed, 7);
+    assert_eq!(head.meta.n_train, 24);
+    assert_eq!(head.meta.shape.rank, 4);
+    assert_eq!(head.meta.training_data, "attitudes.jsonl");
+    assert_eq!(head.meta.training_sha256.len(), 64);
+    // Adapters (rank 4, one layer) and the head: well under a megabyte.
+    assert!(a.len() < 1_000_000, "{} bytes", a.len());
+}
+
+#[test]
+fn bad_td_heads_and_empty_data_are_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_attitudes(dir.path());
+    let good = train_small_td(dir.path(), "good.safetensors", 3);
+    let eval = |head: &Path| {
+        themescope(dir.path())
+            .env("THEMESCOPE_MODELS", models_dir())
+            .args(["head", "eval", "--head", head.to_str().unwrap(), "--data"])
+            .arg(&data)
+            .output()
+            .unwrap()
+    };
+
+    let truncated = dir.path().join("truncated.safetensors");
+    std::fs::write(&truncated, &good[..good.len() / 2]).unwrap();
+    assert_one_line_error(
+        &eval(&truncated),
+        &["truncated.safetensors", "not a valid sentiment head"],
+    );
+
+    let mut other = themescope::sentiment::tdmodel::TdHead::from_bytes("good", &good).unwrap();
+    other.meta.encoder_id = "BAAI/bge-small-en-v1.5".into();
+    let other_path = dir.path().join("other.safetensors");
+    other.write(&other_path).unwrap();
+    assert_one_line_error(
+        &eval(&other_path),
+        &[
+            "other.safetensors",
+            "BAAI/bge-small-en-v1.5",
+            "train a head for this encoder",
+        ],
+    );
+
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "\n").unwrap();
+    let out_path = dir.path().join("never.safetensors");
+    let out = themescope(dir.path())
+        .env("THEMESCOPE_MODELS", models_dir())
+        .args(["head", "train", "--kind", "td", "--data"])
+        .arg(&empty)
+        .arg("--out")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, &["empty.jsonl", "holds no labelled targets"]);
+    assert!(!out_path.exists());
+}
+
+/// The committed default head, the target-dependent model, on both NewsMTSC dev sets: above
+/// the logistic head's 0.749 / 0.711 (measured 0.790 / 0.730; the aim, 0.80 / 0.77, is
+/// not reached yet).
+#[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
+fn default_td_head_beats_the_logistic_head_on_newsmtsc_dev() {
+    let cache = tempfile::tempdir().unwrap();
+    for (file, floor) in [
+        ("newsmtsc/dev-rw.jsonl", 0.78),
+        ("newsmtsc/dev-mt.jsonl", 0.72),
+    ] {
+        let dev = data(file);
+        let head = eval_json(cache.path(), &["--data", dev.to_str().unwrap()]);
+        let f1m = head["f1m"].as_f64().unwrap();
+        assert!(f1m >= floor, "{file}: F1m {f1m} < {floor}");
+    }
 }

@@ -11,6 +11,8 @@ use clap::{ArgMatches, Args, Subcommand};
 use themescope::config::RunConfig;
 use themescope::pipeline::{steps, Events, Task};
 use themescope::sentiment::features::Recipe;
+use themescope::sentiment::tdmodel::network::Shape;
+use themescope::sentiment::tdmodel::train::{self as tdtrain, TdEvent, TdTrainOptions};
 use themescope::sentiment::training::data::{self, DataFormat};
 use themescope::sentiment::training::eval;
 use themescope::sentiment::training::train::{self, TrainEvent, TrainOptions, Tuning};
@@ -28,9 +30,10 @@ Examples:
   themescope head eval --data ../shared/data/persent/dev.jsonl
   themescope head attitude --data ../shared/data/persent/dev.jsonl \\
       --out models/heads/persent-attitude.json --cache /tmp/themescope-features
+  themescope head eval --data ../shared/data/newsmtsc/dev-rw.jsonl --head minilm-newsmtsc-lr
   themescope head train --data ../shared/data/newsmtsc/train.jsonl \\
       --dev ../shared/data/newsmtsc/dev-rw.jsonl,../shared/data/newsmtsc/dev-mt.jsonl \\
-      --out models/heads/my-head.safetensors --cache .cache/features";
+      --epochs 3 --out models/heads/my-head.safetensors --cache /tmp/td-cache";
 
 #[derive(Debug, Subcommand)]
 pub enum HeadCommand {
@@ -139,6 +142,57 @@ pub struct TrainArgs {
     /// Folder that keeps computed features between runs (computing them is the slow part).
     #[arg(long, env = "THEMESCOPE_HEAD_CACHE", value_name = "DIR")]
     pub cache: Option<PathBuf>,
+
+    /// What to train: td (the target-dependent model: adapters on the encoder's top layers and
+    /// a head over the target's own tokens; the default head) or lr (logistic regression on
+    /// frozen sentence and span features).
+    #[arg(long, env = "THEMESCOPE_HEAD_KIND", value_enum, default_value_t = KindArg::Td)]
+    pub kind: KindArg,
+
+    /// td: passes over the training data.
+    #[arg(long, env = "THEMESCOPE_HEAD_EPOCHS", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub epochs: u32,
+
+    /// td: how many of the encoder's top layers get adapters (0: a head on frozen states).
+    #[arg(long, env = "THEMESCOPE_HEAD_TOP_LAYERS", default_value_t = 2)]
+    pub top_layers: usize,
+
+    /// td: the adapters' rank (0: the top layers stay frozen).
+    #[arg(long, env = "THEMESCOPE_HEAD_RANK", default_value_t = 16)]
+    pub rank: usize,
+
+    /// td: the adapters' scale numerator (their output is scaled by alpha / rank).
+    #[arg(long, env = "THEMESCOPE_HEAD_ALPHA", default_value_t = 32.0)]
+    pub alpha: f64,
+
+    /// td: AdamW's peak learning rate.
+    #[arg(long, env = "THEMESCOPE_HEAD_LR", default_value_t = 5e-4)]
+    pub lr: f64,
+
+    /// td: sentences per step.
+    #[arg(
+        long = "train-batch",
+        env = "THEMESCOPE_HEAD_BATCH",
+        default_value_t = 16
+    )]
+    pub train_batch: usize,
+
+    /// td: dropout on the pooled features.
+    #[arg(long, env = "THEMESCOPE_HEAD_DROPOUT", default_value_t = 0.1)]
+    pub dropout: f64,
+
+    /// td: checkpoint written after each epoch (removed when training finishes); an interrupted
+    /// run started again with the same settings resumes from it [default: the output file with
+    /// `.ckpt` appended].
+    #[arg(long, env = "THEMESCOPE_HEAD_CHECKPOINT", value_name = "FILE")]
+    pub checkpoint: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KindArg {
+    Td,
+    Lr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -177,6 +231,9 @@ pub fn run(global: &GlobalArgs, cmd: &HeadCommand, matches: &ArgMatches) -> Resu
 }
 
 fn train_head(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result<ExitCode> {
+    if args.kind == KindArg::Td {
+        return train_td(global, config, args);
+    }
     let recipe = Recipe::parse(&args.recipe).with_context(|| {
         format!(
             "--recipe `{}`: use `+`-separated blocks from sentence, span, marked, marked_span, replaced, replaced_span",
@@ -329,4 +386,137 @@ fn run_eval(
             )?)
         }
     }
+}
+
+/// `head train --kind td`: the lower layers' states come from the packed CPU encoder (computed
+/// once, kept under --cache); the top layers and the head train on `--device`.
+fn train_td(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result<ExitCode> {
+    let train_data = data::read_newsmtsc(&args.data)?;
+    let dev: Vec<_> = args
+        .dev
+        .iter()
+        .map(|p| data::read_newsmtsc(p))
+        .collect::<Result<_, _>>()?;
+    global.info(format!(
+        "training data {}: {} targets in {} sentences",
+        args.data.display(),
+        train_data.targets.len(),
+        train_data.sentences
+    ));
+    let device = config.model.device.open()?;
+    let mut model = config.model.clone();
+    model.device = themescope::embed::DeviceChoice::Cpu;
+    model.dtype = themescope::embed::Precision::F32;
+    let (_, embedder) = steps::load_encoder(&model, &global.resolve_options(), None)?;
+    let checkpoint = args.checkpoint.clone().unwrap_or_else(|| {
+        let mut p = args.out.clone().into_os_string();
+        p.push(".ckpt");
+        PathBuf::from(p)
+    });
+    let opts = TdTrainOptions {
+        seed: args.seed,
+        epochs: args.epochs as usize,
+        shape: Shape {
+            top_layers: args.top_layers,
+            rank: args.rank,
+            alpha: args.alpha,
+        },
+        lr: args.lr,
+        batch: args.train_batch,
+        dropout: args.dropout,
+        limit: args.limit,
+        cache_dir: args.cache.clone(),
+        checkpoint: Some(checkpoint.clone()),
+        device,
+        ..TdTrainOptions::default()
+    };
+    let started = Instant::now();
+    let mut progress = global.progress();
+    let mut current: Option<(String, usize)> = None;
+    let report = tdtrain::train(
+        &embedder,
+        &train_data,
+        &dev,
+        &opts,
+        &mut |event| match event {
+            TdEvent::States { what, done, total } => {
+                let key = format!("states {what}");
+                if current.as_ref().is_none_or(|(w, _)| *w != key) {
+                    progress.task_finished();
+                    progress.task_started(Task::Features, total);
+                    current = Some((key, 0));
+                }
+                if let Some((_, last)) = &mut current {
+                    progress.task_progress(done.saturating_sub(*last));
+                    *last = done;
+                }
+            }
+            TdEvent::Step { epoch, done, total } => {
+                let key = format!("epoch {epoch}");
+                if current.as_ref().is_none_or(|(w, _)| *w != key) {
+                    progress.task_finished();
+                    progress.task_started(Task::Training, total);
+                    current = Some((key, 0));
+                }
+                if let Some((_, last)) = &mut current {
+                    progress.task_progress(done.saturating_sub(*last));
+                    *last = done;
+                }
+            }
+            TdEvent::Epoch { epoch, loss, dev } => {
+                progress.task_finished();
+                current = None;
+                let scores: Vec<String> = dev
+                    .iter()
+                    .map(|(n, e)| format!("{n} F1m {:.4} accuracy {:.4}", e.f1m, e.accuracy))
+                    .collect();
+                progress.info(&format!(
+                    "epoch {epoch}: loss {loss:.4}; {} ({:.0} s)",
+                    scores.join(", "),
+                    started.elapsed().as_secs_f64()
+                ));
+            }
+            TdEvent::Resumed { epoch } => {
+                progress.info(&format!(
+                    "resumed from {} after epoch {epoch}",
+                    checkpoint.display()
+                ));
+            }
+        },
+    )?;
+    report.head.write(&args.out)?;
+    // The checkpoint only serves an interrupted run; this one finished.
+    let _ = std::fs::remove_file(&checkpoint);
+    global.info(format!(
+        "wrote {} ({} training targets) in {:.1} s",
+        args.out.display(),
+        report.n_train,
+        started.elapsed().as_secs_f64()
+    ));
+    let mut stdout = std::io::stdout().lock();
+    if global.json {
+        let dev: serde_json::Map<String, serde_json::Value> = report
+            .dev
+            .iter()
+            .map(|(n, e)| (n.clone(), serde_json::to_value(e).unwrap_or_default()))
+            .collect();
+        let summary = serde_json::json!({
+            "out": args.out,
+            "kind": "td",
+            "n_train": report.n_train,
+            "seed": args.seed,
+            "epochs": report.log,
+            "dev": dev,
+        });
+        writeln!(stdout, "{summary}")?;
+    } else {
+        for (name, e) in &report.dev {
+            writeln!(
+                stdout,
+                "{name}: accuracy {:.3}  F1m {:.3}",
+                e.accuracy, e.f1m
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

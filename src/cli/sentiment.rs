@@ -121,10 +121,10 @@ pub fn run(global: &GlobalArgs, args: &SentimentCmdArgs, matches: &ArgMatches) -
 
     let result = serde_json::json!({
         "method": settings.method,
-        "head": scoring.head().map(|h| serde_json::json!({
-            "name": h.source,
-            "encoder": h.meta.encoder_id,
-            "recipe": h.meta.recipe.name(),
+        "head": scoring.head_summary().map(|h| serde_json::json!({
+            "name": h.name,
+            "encoder": h.encoder,
+            "recipe": h.recipe,
         })),
         "min_mentions": settings.min_mentions,
         "seed": args.seed,

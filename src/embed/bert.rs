@@ -15,7 +15,7 @@ use super::TokenEncoder;
 const MASK_VALUE: f64 = -1e4;
 
 /// The names of a layer norm's scale and shift: old TF-converted checkpoints say gamma/beta.
-pub(super) fn norm_param_names(vb: &VarBuilder) -> (&'static str, &'static str) {
+pub(crate) fn norm_param_names(vb: &VarBuilder) -> (&'static str, &'static str) {
     if vb.contains_tensor("weight") {
         ("weight", "bias")
     } else {

@@ -122,6 +122,51 @@ pub struct Embedder {
     batch_size: usize,
     /// Tokens the tokenizer adds around a text (`[CLS]`, `[SEP]`).
     special_tokens: usize,
+    config: BertConfig,
+    /// The checkpoint's weights file, for [`Embedder::adapted`].
+    weights: std::path::PathBuf,
+    build: BackendSettings,
+}
+
+/// How the backend was built: [`Embedder::adapted`] builds its copy the same way.
+#[derive(Clone)]
+struct BackendSettings {
+    device: Device,
+    dtype: DType,
+    linear: cpu::packed::Linear,
+    packed: bool,
+}
+
+/// The packed encoder on the CPU in f32 (quantised when asked), else the tensor one.
+fn build_backend(
+    config: &BertConfig,
+    vb: VarBuilder,
+    s: &BackendSettings,
+    tokenizer: &Tokenizer,
+) -> candle_core::Result<Backend> {
+    let quantize = s.linear != cpu::packed::Linear::F32;
+    if (s.packed || quantize) && s.device.is_cpu() && s.dtype == DType::F32 {
+        let mut packed = cpu::packed::PackedBert::load(config, vb)?;
+        if quantize {
+            let calibration = tokenizer
+                .encode_batch(cpu::calibration::TEXTS.to_vec(), true)
+                .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+            let seqs: Vec<(&[u32], &[u32])> = calibration
+                .iter()
+                .map(|e| (e.get_ids(), e.get_type_ids()))
+                .collect();
+            packed.quantize(s.linear, &seqs)?;
+        }
+        Ok(Backend::Packed {
+            model: Box::new(packed),
+            scratch: Box::new(Mutex::new(cpu::packed::Scratch::default())),
+        })
+    } else {
+        Ok(Backend::Tensors {
+            encoder: Box::new(bert::BertModel::load(config, vb)?),
+            device: s.device.clone(),
+        })
+    }
 }
 
 impl Embedder {
@@ -171,28 +216,13 @@ impl Embedder {
             .unwrap_or(512)
             .min(config.max_position_embeddings);
         let tokenizer = tokens::load_tokenizer(&model.dir.join("tokenizer.json"), max_seq_length)?;
-        let backend = if (opts.packed || quantize) && device.is_cpu() && dtype == DType::F32 {
-            let mut packed = cpu::packed::PackedBert::load(&config, vb).map_err(weights_error)?;
-            if quantize {
-                let calibration = tokenizer
-                    .encode_batch(cpu::calibration::TEXTS.to_vec(), true)
-                    .map_err(|e| EmbedError::Tokenize(e.to_string()))?;
-                let seqs: Vec<(&[u32], &[u32])> = calibration
-                    .iter()
-                    .map(|e| (e.get_ids(), e.get_type_ids()))
-                    .collect();
-                packed.quantize(linear, &seqs).map_err(weights_error)?;
-            }
-            Backend::Packed {
-                model: Box::new(packed),
-                scratch: Box::new(Mutex::new(cpu::packed::Scratch::default())),
-            }
-        } else {
-            Backend::Tensors {
-                encoder: Box::new(bert::BertModel::load(&config, vb).map_err(weights_error)?),
-                device: device.clone(),
-            }
+        let build = BackendSettings {
+            device: device.clone(),
+            dtype,
+            linear,
+            packed: opts.packed,
         };
+        let backend = build_backend(&config, vb, &build, &tokenizer).map_err(weights_error)?;
         let info = EncoderInfo {
             model_id: model.id.clone(),
             revision: model.revision.clone(),
@@ -214,7 +244,103 @@ impl Embedder {
             info,
             batch_size: opts.batch_size,
             special_tokens,
+            config,
+            weights,
+            build,
         })
+    }
+
+    /// The model's architecture settings.
+    pub fn config(&self) -> &BertConfig {
+        &self.config
+    }
+
+    /// The checkpoint's weights file.
+    pub fn weights_path(&self) -> &std::path::Path {
+        &self.weights
+    }
+
+    /// A copy of this encoder whose weights have `deltas` added (tensor name without the `bert.`
+    /// prefix → a tensor of the weight's shape), on the same backend: adapters trained for a
+    /// task merged into the weights, so the task runs at the encoder's full speed.
+    pub fn adapted(&self, deltas: &[(String, Tensor)]) -> Result<Embedder, EmbedError> {
+        let weights_error = |source: candle_core::Error| EmbedError::Weights {
+            path: self.weights.clone(),
+            source,
+        };
+        let mut tensors =
+            candle_core::safetensors::load(&self.weights, &Device::Cpu).map_err(weights_error)?;
+        for (name, delta) in deltas {
+            let key = [name.clone(), format!("bert.{name}")]
+                .into_iter()
+                .find(|k| tensors.contains_key(k))
+                .ok_or_else(|| {
+                    weights_error(candle_core::Error::Msg(format!(
+                        "the adapter names `{name}`, which the encoder does not have"
+                    )))
+                })?;
+            let base = &tensors[&key];
+            let merged = base
+                .to_dtype(DType::F32)
+                .and_then(|b| b.add(&delta.to_dtype(DType::F32)?.to_device(&Device::Cpu)?))
+                .map_err(weights_error)?;
+            tensors.insert(key, merged);
+        }
+        let vb = VarBuilder::from_tensors(tensors, self.build.dtype, &self.build.device);
+        let backend =
+            build_backend(&self.config, vb, &self.build, &self.tokenizer).map_err(weights_error)?;
+        Ok(Embedder {
+            tokenizer: self.tokenizer.clone(),
+            backend,
+            info: self.info.clone(),
+            batch_size: self.batch_size,
+            special_tokens: self.special_tokens,
+            config: self.config.clone(),
+            weights: self.weights.clone(),
+            build: self.build.clone(),
+        })
+    }
+
+    /// Each text's token states after the first `layers` transformer layers (special tokens
+    /// included, byte offsets as in [`TokenVectors`]), from the packed CPU encoder: the input
+    /// of the layers above, for training them on cached states.
+    pub fn layer_states(
+        &self,
+        texts: &[&str],
+        layers: usize,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Vec<TokenVectors>, EmbedError> {
+        let Backend::Packed { model, scratch } = &self.backend else {
+            return Err(EmbedError::Device {
+                device: self.info.device.to_string(),
+                reason: "caching layer states needs the packed f32 CPU encoder: pass option `device` cpu and `dtype` f32".into(),
+            });
+        };
+        let encodings = self.tokenize(texts)?;
+        let mut out: Vec<TokenVectors> =
+            (0..texts.len()).map(|_| TokenVectors::default()).collect();
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(encodings[i].len()));
+        let dim = model.hidden_size();
+        for chunk in order.chunks(self.batch_size) {
+            let seqs: Vec<(&[u32], &[u32])> = chunk
+                .iter()
+                .map(|&i| (encodings[i].get_ids(), encodings[i].get_type_ids()))
+                .collect();
+            let hidden = {
+                let mut scratch = scratch.lock().unwrap_or_else(|p| p.into_inner());
+                model.forward_layers(&seqs, &mut scratch, layers)?
+            };
+            let mut at = 0;
+            for &i in chunk {
+                let n = encodings[i].len();
+                out[i] =
+                    tokens::token_vectors(&hidden[at * dim..(at + n) * dim], dim, &encodings[i])?;
+                at += n;
+            }
+            progress(chunk.len());
+        }
+        Ok(out)
     }
 
     pub fn info(&self) -> &EncoderInfo {

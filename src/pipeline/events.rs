@@ -38,6 +38,8 @@ pub enum Task {
     Features,
     /// Labelled examples scored in an evaluation.
     Scoring,
+    /// Training steps of an epoch.
+    Training,
 }
 
 impl Task {
@@ -47,6 +49,7 @@ impl Task {
             Task::Mentions => "mentions",
             Task::Features => "features",
             Task::Scoring => "scoring",
+            Task::Training => "training",
         }
     }
 }

@@ -209,16 +209,19 @@ impl Prepared {
 fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, PipelineError> {
     let started = Instant::now();
     let c = &spec.config;
-    let p = Prepared::new(c)?;
+    let mut p = Prepared::new(c)?;
     let mut clock = Clock {
         events,
         stages: Vec::new(),
     };
     let (corpus, skipped) = clock.time(Stage::Read, |ev| read(spec, ev))?;
     let (model, embedder) = clock.time(Stage::LoadModel, |_| {
-        steps::load_encoder(&c.model, &spec.resolve, None)
+        let (model, embedder) = steps::load_encoder(&c.model, &spec.resolve, None)?;
+        p.scoring.check_encoder(embedder.info())?;
+        // The sentiment head's own copy of the encoder (adapters merged in) is model loading too.
+        p.scoring.prepare(&embedder)?;
+        Ok((model, embedder))
     })?;
-    p.scoring.check_encoder(embedder.info())?;
     let cache = steps::open_cache(&c.model, clock.events);
     let (set, long_rows) = clock.time(Stage::Embed, |ev| {
         let units = corpus.units(Unit::Paragraph);
@@ -309,7 +312,7 @@ fn record(
         config: &spec.config,
         model: loaded.model,
         encoder: loaded.embedder.info(),
-        head: loaded.scoring.head(),
+        head: loaded.scoring.head_summary(),
         corpus: &output.corpus,
         skipped: &output.skipped,
         stages: &clock.stages,
@@ -327,7 +330,7 @@ fn record(
 fn sentiment_ref(c: &RunConfig, scoring: &ScoringModel) -> SentimentRef {
     SentimentRef {
         method: c.sentiment.method.as_str().to_string(),
-        head: scoring.head().map(|h| h.source.clone()),
+        head: scoring.head_summary().map(|h| h.name),
         min_mentions: c.sentiment.min_mentions,
     }
 }

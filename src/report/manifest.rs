@@ -11,7 +11,7 @@ use crate::config::RunConfig;
 use crate::corpus::{Corpus, SkippedInput};
 use crate::embed::EncoderInfo;
 use crate::model::ResolvedModel;
-use crate::sentiment::Head;
+use crate::sentiment::HeadSummary;
 
 /// Schema id of `run.json`.
 pub const SCHEMA: &str = "themescope.run/1";
@@ -33,7 +33,7 @@ pub struct ManifestInputs<'a> {
     pub config: &'a RunConfig,
     pub model: &'a ResolvedModel,
     pub encoder: &'a EncoderInfo,
-    pub head: Option<&'a Head>,
+    pub head: Option<HeadSummary>,
     pub corpus: &'a Corpus,
     pub skipped: &'a [SkippedInput],
     /// Wall time of each stage, in order.
@@ -64,13 +64,7 @@ pub fn build(m: &ManifestInputs<'_>) -> Value {
         },
         "sentiment": {
             "method": c.sentiment.method.as_str(),
-            "head": m.head.map(|h| json!({
-                "name": h.source,
-                "encoder": h.meta.encoder_id,
-                "encoder_revision": h.meta.encoder_revision,
-                "recipe": h.meta.recipe.name(),
-                "training_sha256": h.meta.training_sha256,
-            })),
+            "head": m.head,
             "actors_file": c.sentiment.actors.as_ref().map(|p| p.display().to_string()),
             "min_mentions": c.sentiment.min_mentions,
         },

@@ -13,14 +13,43 @@ use super::{Prediction, SentimentError};
 use crate::embed::EncoderInfo;
 use crate::fsutil::write_atomic;
 
-/// The head used when none is named.
-pub const DEFAULT_HEAD: &str = "minilm-newsmtsc";
+/// The head used when none is named: the target-dependent model.
+pub const DEFAULT_HEAD: &str = "minilm-newsmtsc-td";
+/// The logistic-regression head on frozen features, kept for comparison.
+pub const LR_HEAD: &str = "minilm-newsmtsc-lr";
 
 /// Heads compiled into the binary: name and file bytes.
-const BUILTIN: &[(&str, &[u8])] = &[(
-    DEFAULT_HEAD,
-    include_bytes!("../../models/heads/minilm-newsmtsc.safetensors"),
-)];
+const BUILTIN: &[(&str, &[u8])] = &[
+    (
+        DEFAULT_HEAD,
+        include_bytes!("../../models/heads/minilm-newsmtsc-td.safetensors"),
+    ),
+    (
+        LR_HEAD,
+        include_bytes!("../../models/heads/minilm-newsmtsc-lr.safetensors"),
+    ),
+];
+
+/// The bytes of a head of either kind, and the name to report it by: a built-in head by name,
+/// a file by path, or `models/heads/NAME.safetensors` under the current folder.
+pub fn head_bytes(spec: &str) -> Result<(String, Vec<u8>), SentimentError> {
+    if let Some((name, bytes)) = BUILTIN.iter().find(|(n, _)| *n == spec) {
+        return Ok((name.to_string(), bytes.to_vec()));
+    }
+    let path = PathBuf::from(spec);
+    let local = Path::new("models/heads").join(format!("{spec}.safetensors"));
+    for candidate in [path, local] {
+        if candidate.is_file() {
+            let bytes =
+                std::fs::read(&candidate).map_err(|e| SentimentError::read(&candidate, e))?;
+            return Ok((candidate.display().to_string(), bytes));
+        }
+    }
+    Err(SentimentError::UnknownHead {
+        name: spec.to_string(),
+        known: builtin_heads().join(", "),
+    })
+}
 
 /// Value of the `format` metadata key.
 const FORMAT: &str = "themescope-sentiment-head";
@@ -67,20 +96,8 @@ impl Head {
     /// A built-in head by name, a file by path, or `models/heads/NAME.safetensors` under the
     /// current folder.
     pub fn resolve(spec: &str) -> Result<Head, SentimentError> {
-        if let Some((name, bytes)) = BUILTIN.iter().find(|(n, _)| *n == spec) {
-            return Head::from_bytes(name, bytes);
-        }
-        let path = PathBuf::from(spec);
-        let local = Path::new("models/heads").join(format!("{spec}.safetensors"));
-        for candidate in [path, local] {
-            if candidate.is_file() {
-                return Head::read(&candidate);
-            }
-        }
-        Err(SentimentError::UnknownHead {
-            name: spec.to_string(),
-            known: builtin_heads().join(", "),
-        })
+        let (source, bytes) = head_bytes(spec)?;
+        Head::from_bytes(&source, &bytes)
     }
 
     pub fn read(path: &Path) -> Result<Head, SentimentError> {

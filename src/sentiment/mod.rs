@@ -29,11 +29,12 @@ mod label;
 pub mod rng;
 pub mod score;
 mod scorer;
+pub mod tdmodel;
 pub mod training;
 pub mod vader;
 
 pub use error::SentimentError;
-pub use head::{Head, DEFAULT_HEAD};
+pub use head::{Head, DEFAULT_HEAD, LR_HEAD};
 pub use label::{Label, Prediction};
-pub use scorer::{HeadScorer, Method, Scorer, ScoringModel};
+pub use scorer::{HeadScorer, HeadSummary, Method, Scorer, ScoringModel};
 pub use training::Evaluation;

@@ -132,6 +132,32 @@ pub fn find_mentions(
 /// memory a head's features take, several vectors per mention.
 const SCORE_CHUNK: usize = 4096;
 
+/// `todo` (indices of `targets`) in chunks of about [`SCORE_CHUNK`] that never split the mentions
+/// of one sentence, each sentence's mentions together: a scorer that encodes each distinct
+/// sentence once per call then encodes it once in all.
+fn sentence_chunks(todo: &[usize], targets: &[TargetRef<'_>]) -> Vec<Vec<usize>> {
+    let mut order = todo.to_vec();
+    // Stable: mentions keep reading order within their sentence, sentences their first place.
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (pos, &i) in order.iter().enumerate() {
+        first.entry(targets[i].text).or_insert(pos);
+    }
+    order.sort_by_key(|&i| first[targets[i].text]);
+    let mut chunks: Vec<Vec<usize>> = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    for (k, &i) in order.iter().enumerate() {
+        let new_sentence = k == 0 || targets[order[k - 1]].text != targets[i].text;
+        if new_sentence && current.len() >= SCORE_CHUNK {
+            chunks.push(std::mem::take(&mut current));
+        }
+        current.push(i);
+    }
+    if !current.is_empty() {
+        chunks.push(current);
+    }
+    chunks
+}
+
 /// Bytes of context kept on each side of a mention: more than the encoder reads (256 word
 /// pieces), so ordinary sentences are scored whole.
 const CONTEXT_BYTES: usize = 2048;
@@ -195,8 +221,10 @@ fn mention_key(identity: &[u8], t: &TargetRef<'_>) -> [u8; 32] {
 }
 
 /// Scores each mention on its sentence. With a cache and a scorer worth caching (the trained
-/// head: three encoder passes per mention), predictions found there are reused and new ones
-/// stored, so a second run over the same corpus skips the encoder here too.
+/// heads: encoder passes), predictions found there are reused and new ones stored, so a second
+/// run over the same corpus skips the encoder here too. The mentions left to score go to the
+/// scorer grouped by sentence, so the target-dependent head encodes each sentence once however
+/// many mentions it holds.
 pub fn score_mentions(
     corpus: &Corpus,
     mentions: Vec<CorpusMention>,
@@ -248,7 +276,8 @@ pub fn score_mentions(
     if used.hits > 0 {
         progress(used.hits);
     }
-    for chunk in todo.chunks(SCORE_CHUNK) {
+    for chunk in sentence_chunks(&todo, &targets) {
+        let chunk = &chunk[..];
         let batch: Vec<TargetRef<'_>> = chunk.iter().map(|&i| targets[i].clone()).collect();
         let got = scorer.score(&batch, progress)?;
         if let Some((c, _)) = &cache {
@@ -303,5 +332,39 @@ mod window_tests {
         let hi = lo + t.text.len();
         assert!(long[..lo].ends_with(char::is_whitespace));
         assert!(long[hi..].starts_with(char::is_whitespace));
+    }
+
+    #[test]
+    fn chunks_keep_each_sentences_mentions_together() {
+        // 2000 sentences with three mentions each, interleaved: 6000 mentions, over one chunk.
+        let texts: Vec<String> = (0..2000)
+            .map(|i| format!("Ann, Bob and Cy met in town {i}."))
+            .collect();
+        let mut targets = Vec::new();
+        for span in [0..3, 5..8, 13..15] {
+            for t in &texts {
+                targets.push(TargetRef {
+                    text: t,
+                    span: span.clone(),
+                });
+            }
+        }
+        let todo: Vec<usize> = (0..targets.len()).filter(|i| i % 7 != 0).collect();
+        let chunks = sentence_chunks(&todo, &targets);
+        assert!(chunks.len() >= 2);
+        let mut seen = std::collections::HashMap::new();
+        for (c, chunk) in chunks.iter().enumerate() {
+            assert!(chunk.len() < SCORE_CHUNK + 3, "{}", chunk.len());
+            for &i in chunk {
+                assert_eq!(
+                    *seen.entry(targets[i].text).or_insert(c),
+                    c,
+                    "a sentence split across calls"
+                );
+            }
+        }
+        let mut all: Vec<usize> = chunks.concat();
+        all.sort_unstable();
+        assert_eq!(all, todo);
     }
 }

@@ -5,6 +5,8 @@
 use serde::Serialize;
 
 use super::features::{self, TargetRef};
+use super::head;
+use super::tdmodel::{self, TdHead, TdScorer};
 use super::vader::Vader;
 use super::{Head, Prediction, SentimentError};
 use crate::embed::{Embedder, EncoderInfo};
@@ -144,58 +146,123 @@ impl Scorer for Vader {
     }
 }
 
+/// What a run records of the head that scored it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeadSummary {
+    pub name: String,
+    pub encoder: String,
+    pub encoder_revision: Option<String>,
+    pub recipe: String,
+    pub training_sha256: String,
+}
+
 /// A scoring method, loaded: cheap to load, so it is loaded (and a bad head name or lexicon
 /// reported) before the corpus and the encoder.
 pub enum ScoringModel {
+    /// Logistic regression on frozen features.
     Head(Box<Head>),
+    /// The target-dependent model (adapters + head over the target's tokens), and the encoder
+    /// with its adapters merged in once [`ScoringModel::prepare`] has built it.
+    Td(Box<TdHead>, Option<Box<Embedder>>),
     Vader(Vader),
 }
 
 impl ScoringModel {
-    /// Loads `method`; `head` is a built-in head name or a head file (used by `Method::Head`).
+    /// Loads `method`; `head` is a built-in head name or a head file (used by `Method::Head`),
+    /// of either kind (told apart by the file's `format`).
     pub fn load(method: Method, head: &str) -> Result<ScoringModel, SentimentError> {
         Ok(match method {
-            Method::Head => ScoringModel::Head(Box::new(Head::resolve(head)?)),
+            Method::Head => {
+                let (source, bytes) = head::head_bytes(head)?;
+                if tdmodel::file::format_of(&bytes).as_deref() == Some(tdmodel::file::FORMAT) {
+                    ScoringModel::Td(Box::new(TdHead::from_bytes(&source, &bytes)?), None)
+                } else {
+                    ScoringModel::Head(Box::new(Head::from_bytes(&source, &bytes)?))
+                }
+            }
             Method::Vader => ScoringModel::Vader(Vader::load_default()?),
         })
     }
 
     pub fn method(&self) -> Method {
         match self {
-            ScoringModel::Head(_) => Method::Head,
+            ScoringModel::Head(_) | ScoringModel::Td(..) => Method::Head,
             ScoringModel::Vader(_) => Method::Vader,
         }
     }
 
-    /// The head, for the head method.
+    /// The logistic head, for the head method with that kind of head.
     pub fn head(&self) -> Option<&Head> {
         match self {
             ScoringModel::Head(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    /// The head's name and provenance, for either kind of head.
+    pub fn head_summary(&self) -> Option<HeadSummary> {
+        match self {
+            ScoringModel::Head(h) => Some(HeadSummary {
+                name: h.source.clone(),
+                encoder: h.meta.encoder_id.clone(),
+                encoder_revision: h.meta.encoder_revision.clone(),
+                recipe: h.meta.recipe.name(),
+                training_sha256: h.meta.training_sha256.clone(),
+            }),
+            ScoringModel::Td(h, _) => Some(HeadSummary {
+                name: h.source.clone(),
+                encoder: h.meta.encoder_id.clone(),
+                encoder_revision: h.meta.encoder_revision.clone(),
+                recipe: format!(
+                    "{}; adapters rank {} on the top {} layers",
+                    tdmodel::file::RECIPE,
+                    h.meta.shape.rank,
+                    h.meta.shape.top_layers
+                ),
+                training_sha256: h.meta.training_sha256.clone(),
+            }),
             ScoringModel::Vader(_) => None,
         }
     }
 
-    /// Whether scoring needs the encoder (the head's features do; VADER does not).
+    /// Builds what scoring needs besides `embedder` ahead of time (the target-dependent head's
+    /// copy of the encoder with its adapters merged in), so that loading is timed as loading.
+    pub fn prepare(&mut self, embedder: &Embedder) -> Result<(), SentimentError> {
+        if let ScoringModel::Td(h, adapted @ None) = self {
+            h.check_encoder(embedder.info(), Some(embedder.config()))?;
+            *adapted = Some(Box::new(tdmodel::scorer::adapted_encoder(h, embedder)?));
+        }
+        Ok(())
+    }
+
+    /// Whether scoring needs the encoder (the heads do; VADER does not).
     pub fn needs_encoder(&self) -> bool {
-        matches!(self, ScoringModel::Head(_))
+        !matches!(self, ScoringModel::Vader(_))
     }
 
     /// Checks that the encoder is the one the head was trained on (nothing to check for VADER).
     pub fn check_encoder(&self, info: &EncoderInfo) -> Result<(), SentimentError> {
         match self {
             ScoringModel::Head(h) => h.check_encoder(info),
+            ScoringModel::Td(h, _) => h.check_encoder(info, None),
             ScoringModel::Vader(_) => Ok(()),
         }
     }
 
-    /// The scorer; the head's needs `embedder` (call [`ScoringModel::check_encoder`] first).
+    /// The scorer; a head's needs `embedder` (call [`ScoringModel::check_encoder`] first). The
+    /// target-dependent head builds its own copy of the encoder with its adapters merged in.
     pub fn scorer<'a>(
         &'a self,
         embedder: Option<&'a Embedder>,
     ) -> Result<Box<dyn Scorer + 'a>, SentimentError> {
         match (self, embedder) {
             (ScoringModel::Head(h), Some(e)) => Ok(Box::new(HeadScorer::new(h, e))),
-            (ScoringModel::Head(_), None) => Err(SentimentError::Options(
+            (ScoringModel::Td(h, Some(adapted)), _) => Ok(Box::new(TdScorer::prepared(h, adapted))),
+            (ScoringModel::Td(h, None), Some(e)) => {
+                h.check_encoder(e.info(), Some(e.config()))?;
+                Ok(Box::new(TdScorer::new(h, e)?))
+            }
+            (ScoringModel::Head(_) | ScoringModel::Td(..), None) => Err(SentimentError::Options(
                 "the sentiment head needs the encoder, and none was loaded".into(),
             )),
             (ScoringModel::Vader(v), _) => Ok(Box::new(v)),

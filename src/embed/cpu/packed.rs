@@ -390,6 +390,22 @@ impl PackedBert {
     /// and returns the final hidden states, all sequences' tokens one after another
     /// (Σ len × hidden, row-major).
     pub fn forward(&self, seqs: &[(&[u32], &[u32])], scratch: &mut Scratch) -> Result<Vec<f32>> {
+        self.forward_layers(seqs, scratch, self.layers.len())
+    }
+
+    /// Number of transformer layers.
+    pub fn num_layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// [`PackedBert::forward`] stopped after the first `layers` layers (0: the embeddings): the
+    /// input of the layers above, for training them on cached states.
+    pub fn forward_layers(
+        &self,
+        seqs: &[(&[u32], &[u32])],
+        scratch: &mut Scratch,
+        layers: usize,
+    ) -> Result<Vec<f32>> {
         let h = self.hidden;
         let packing = Packing::new(seqs.iter().map(|(ids, _)| ids.len()).collect());
         let mut x = Vec::with_capacity(packing.rows * h);
@@ -413,7 +429,7 @@ impl PackedBert {
             }
         }
         self.emb_norm.apply(&mut x);
-        for layer in &self.layers {
+        for layer in self.layers.iter().take(layers) {
             self.layer(layer, &mut x, &packing, scratch);
         }
         Ok(x)
