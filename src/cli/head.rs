@@ -440,28 +440,12 @@ fn train_td(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result
         &opts,
         &mut |event| match event {
             TdEvent::States { what, done, total } => {
-                let key = format!("states {what}");
-                if current.as_ref().is_none_or(|(w, _)| *w != key) {
-                    progress.task_finished();
-                    progress.task_started(Task::Features, total);
-                    current = Some((key, 0));
-                }
-                if let Some((_, last)) = &mut current {
-                    progress.task_progress(done.saturating_sub(*last));
-                    *last = done;
-                }
+                let step = (Task::Features, done, total);
+                advance(&mut progress, &mut current, format!("states {what}"), step)
             }
             TdEvent::Step { epoch, done, total } => {
-                let key = format!("epoch {epoch}");
-                if current.as_ref().is_none_or(|(w, _)| *w != key) {
-                    progress.task_finished();
-                    progress.task_started(Task::Training, total);
-                    current = Some((key, 0));
-                }
-                if let Some((_, last)) = &mut current {
-                    progress.task_progress(done.saturating_sub(*last));
-                    *last = done;
-                }
+                let step = (Task::Training, done, total);
+                advance(&mut progress, &mut current, format!("epoch {epoch}"), step)
             }
             TdEvent::Epoch { epoch, loss, dev } => {
                 progress.task_finished();
@@ -519,4 +503,23 @@ fn train_td(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Moves the progress to `done` of `total` in the task called `key`, starting a new bar when the
+/// key changes (the states of another data set, the next epoch).
+fn advance(
+    progress: &mut dyn Events,
+    current: &mut Option<(String, usize)>,
+    key: String,
+    (task, done, total): (Task, usize, usize),
+) {
+    if current.as_ref().is_none_or(|(w, _)| *w != key) {
+        progress.task_finished();
+        progress.task_started(task, total);
+        *current = Some((key, 0));
+    }
+    if let Some((_, last)) = current {
+        progress.task_progress(done.saturating_sub(*last));
+        *last = done;
+    }
 }

@@ -87,6 +87,30 @@ pub struct Head {
     pub bias: Array1<f32>,
 }
 
+/// A head file's tensors and `__metadata__`, checked to be of `format`: the one reader both
+/// kinds of head share, so that a damaged or foreign file fails the same way.
+pub(crate) fn read_head_file<'b>(
+    source: &str,
+    bytes: &'b [u8],
+    format: &str,
+) -> Result<(SafeTensors<'b>, std::collections::HashMap<String, String>), SentimentError> {
+    let bad = |reason: String| SentimentError::BadHead {
+        source_name: source.to_string(),
+        reason,
+    };
+    let tensors = SafeTensors::deserialize(bytes).map_err(|e| bad(e.to_string()))?;
+    let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(|e| bad(e.to_string()))?;
+    let meta = metadata
+        .metadata()
+        .clone()
+        .ok_or_else(|| bad("it has no __metadata__".into()))?;
+    match meta.get("format") {
+        None => Err(bad("__metadata__ lacks `format`".into())),
+        Some(f) if f != format => Err(bad(format!("`format` is not {format}"))),
+        Some(_) => Ok((tensors, meta)),
+    }
+}
+
 /// Names of the built-in heads.
 pub fn builtin_heads() -> Vec<&'static str> {
     BUILTIN.iter().map(|(n, _)| *n).collect()
@@ -110,20 +134,12 @@ impl Head {
             source_name: source.to_string(),
             reason,
         };
-        let tensors = SafeTensors::deserialize(bytes).map_err(|e| bad(e.to_string()))?;
-        let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(|e| bad(e.to_string()))?;
-        let meta = metadata
-            .metadata()
-            .clone()
-            .ok_or_else(|| bad("it has no __metadata__".into()))?;
+        let (tensors, meta) = read_head_file(source, bytes, FORMAT)?;
         let get = |key: &str| {
             meta.get(key)
                 .cloned()
                 .ok_or_else(|| bad(format!("__metadata__ lacks `{key}`")))
         };
-        if get("format")? != FORMAT {
-            return Err(bad(format!("`format` is not {FORMAT}")));
-        }
         let number = |key: &str| -> Result<f64, SentimentError> {
             get(key)?
                 .parse::<f64>()

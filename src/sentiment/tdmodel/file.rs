@@ -57,20 +57,12 @@ impl TdHead {
             source_name: source.to_string(),
             reason,
         };
-        let st = SafeTensors::deserialize(bytes).map_err(|e| bad(e.to_string()))?;
-        let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(|e| bad(e.to_string()))?;
-        let meta = metadata
-            .metadata()
-            .clone()
-            .ok_or_else(|| bad("it has no __metadata__".into()))?;
+        let (st, meta) = crate::sentiment::head::read_head_file(source, bytes, FORMAT)?;
         let get = |key: &str| {
             meta.get(key)
                 .cloned()
                 .ok_or_else(|| bad(format!("__metadata__ lacks `{key}`")))
         };
-        if get("format")? != FORMAT {
-            return Err(bad(format!("`format` is not {FORMAT}")));
-        }
         let int = |key: &str| -> Result<usize, SentimentError> {
             get(key)?
                 .parse::<usize>()

@@ -190,10 +190,9 @@ pub fn label_themes(
     embed: &mut crate::themes::PhraseEmbedder<'_>,
     opts: &PhraseOptions,
 ) -> Result<Vec<ThemeLabel>, PhraseError> {
-    Ok(explain_themes(texts, assignment, centroids, embed, opts)?
-        .into_iter()
-        .map(|t| t.label)
-        .collect())
+    // Each paragraph its own document.
+    let docs: Vec<usize> = (0..texts.len()).collect();
+    label_themes_by_document(texts, &docs, assignment, centroids, embed, opts)
 }
 
 /// [`label_themes`] for paragraphs of documents: `docs[i]` is paragraph `i`'s document
