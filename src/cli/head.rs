@@ -304,33 +304,18 @@ fn train_head(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Resu
         report.n_train,
         started.elapsed().as_secs_f64()
     ));
-    let mut stdout = std::io::stdout().lock();
-    if global.json {
-        let dev: serde_json::Map<String, serde_json::Value> = report
-            .dev
-            .iter()
-            .map(|(n, e)| (n.clone(), serde_json::to_value(e).unwrap_or_default()))
-            .collect();
-        let summary = serde_json::json!({
+    print_trained(
+        global.json,
+        &report.dev,
+        serde_json::json!({
             "out": args.out,
             "c": report.head.meta.c,
             "grid": report.grid,
             "n_train": report.n_train,
             "seed": args.seed,
             "recipe": report.head.meta.recipe.name(),
-            "dev": dev,
-        });
-        writeln!(stdout, "{summary}")?;
-    } else {
-        for (name, e) in &report.dev {
-            writeln!(
-                stdout,
-                "{name}: accuracy {:.3}  F1m {:.3}",
-                e.accuracy, e.f1m
-            )?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+        }),
+    )
 }
 
 fn eval_head(global: &GlobalArgs, config: &RunConfig, args: &EvalArgs) -> Result<ExitCode> {
@@ -477,32 +462,17 @@ fn train_td(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result
         report.n_train,
         started.elapsed().as_secs_f64()
     ));
-    let mut stdout = std::io::stdout().lock();
-    if global.json {
-        let dev: serde_json::Map<String, serde_json::Value> = report
-            .dev
-            .iter()
-            .map(|(n, e)| (n.clone(), serde_json::to_value(e).unwrap_or_default()))
-            .collect();
-        let summary = serde_json::json!({
+    print_trained(
+        global.json,
+        &report.dev,
+        serde_json::json!({
             "out": args.out,
             "kind": "td",
             "n_train": report.n_train,
             "seed": args.seed,
             "epochs": report.log,
-            "dev": dev,
-        });
-        writeln!(stdout, "{summary}")?;
-    } else {
-        for (name, e) in &report.dev {
-            writeln!(
-                stdout,
-                "{name}: accuracy {:.3}  F1m {:.3}",
-                e.accuracy, e.f1m
-            )?;
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+        }),
+    )
 }
 
 /// Moves the progress to `done` of `total` in the task called `key`, starting a new bar when the
@@ -522,4 +492,30 @@ fn advance(
         progress.task_progress(done.saturating_sub(*last));
         *last = done;
     }
+}
+
+/// A trained head's dev scores: one line per dev set, or `summary` with a `dev` object as JSON.
+fn print_trained(
+    json: bool,
+    dev: &[(String, themescope::sentiment::Evaluation)],
+    mut summary: serde_json::Value,
+) -> Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        let scores: serde_json::Map<String, serde_json::Value> = dev
+            .iter()
+            .map(|(n, e)| (n.clone(), serde_json::to_value(e).unwrap_or_default()))
+            .collect();
+        summary["dev"] = serde_json::Value::Object(scores);
+        writeln!(stdout, "{summary}")?;
+    } else {
+        for (name, e) in dev {
+            writeln!(
+                stdout,
+                "{name}: accuracy {:.3}  F1m {:.3}",
+                e.accuracy, e.f1m
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
