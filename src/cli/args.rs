@@ -15,7 +15,9 @@ pub struct InputArgs {
     #[arg(long, env = "THEMESCOPE_TEXT_FIELD", default_value = "text")]
     pub text_field: String,
 
-    /// Keep boilerplate paragraphs (copyright lines, photo credits, "Follow the topics" footers).
+    /// Keep boilerplate paragraphs: copyright lines, photo credits, "Follow the topics" footers,
+    /// and short paragraphs that recur in 3 or more documents (bylines, newsletter footers),
+    /// which are otherwise dropped before embedding and listed in the report.
     #[arg(long, env = "THEMESCOPE_KEEP_BOILERPLATE")]
     pub keep_boilerplate: bool,
 }
