@@ -276,15 +276,8 @@ fn train_head(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Resu
         &opts,
         &mut |event| match event {
             TrainEvent::Features { what, done, total } => {
-                if current.as_ref().is_none_or(|(w, _)| w != what) {
-                    progress.task_finished();
-                    progress.task_started(Task::Features, total);
-                    current = Some((what.to_string(), 0));
-                }
-                if let Some((_, last)) = &mut current {
-                    progress.task_progress(done.saturating_sub(*last));
-                    *last = done;
-                }
+                let step = (Task::Features, done, total);
+                advance(&mut progress, &mut current, what.to_string(), step)
             }
             TrainEvent::Fit { c } => {
                 progress.task_finished();

@@ -111,6 +111,41 @@ pub(crate) fn read_head_file<'b>(
     }
 }
 
+/// A safetensors file's bytes from metadata and named f32 tensors, deterministically.
+pub fn safetensors_bytes(
+    meta: &BTreeMap<String, String>,
+    tensors: &BTreeMap<String, (Vec<usize>, Vec<f32>)>,
+) -> Vec<u8> {
+    let mut header = serde_json::Map::new();
+    let meta_json: serde_json::Map<String, serde_json::Value> = meta
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    header.insert("__metadata__".into(), meta_json.into());
+    let mut data = Vec::new();
+    for (name, (shape, values)) in tensors {
+        let start = data.len();
+        for v in values {
+            data.extend_from_slice(&v.to_le_bytes());
+        }
+        header.insert(
+            name.clone(),
+            serde_json::json!({"dtype": "F32", "shape": shape, "data_offsets": [start, data.len()]}),
+        );
+    }
+    let mut header = serde_json::to_string(&serde_json::Value::Object(header))
+        .unwrap_or_default()
+        .into_bytes();
+    while header.len() % 8 != 0 {
+        header.push(b' ');
+    }
+    let mut out = Vec::with_capacity(8 + header.len() + data.len());
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(&data);
+    out
+}
+
 /// Names of the built-in heads.
 pub fn builtin_heads() -> Vec<&'static str> {
     BUILTIN.iter().map(|(n, _)| *n).collect()
@@ -231,7 +266,7 @@ impl Head {
         put("seed", m.seed.to_string());
         put("c", format!("{}", m.c));
 
-        let tensors: [(&str, Vec<usize>, Vec<f32>); 4] = [
+        let tensors: BTreeMap<String, (Vec<usize>, Vec<f32>)> = [
             ("bias", vec![3], self.bias.to_vec()),
             ("feature_mean", vec![self.mean.len()], self.mean.to_vec()),
             ("feature_scale", vec![self.scale.len()], self.scale.to_vec()),
@@ -240,35 +275,11 @@ impl Head {
                 self.weight.shape().to_vec(),
                 self.weight.iter().copied().collect(),
             ),
-        ];
-        let mut header = serde_json::Map::new();
-        let meta_json: serde_json::Map<String, serde_json::Value> = meta
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)))
-            .collect();
-        header.insert("__metadata__".into(), meta_json.into());
-        let mut data = Vec::new();
-        for (name, shape, values) in &tensors {
-            let start = data.len();
-            for v in values {
-                data.extend_from_slice(&v.to_le_bytes());
-            }
-            header.insert(
-                (*name).to_string(),
-                serde_json::json!({"dtype": "F32", "shape": shape, "data_offsets": [start, data.len()]}),
-            );
-        }
-        let mut header = serde_json::to_string(&serde_json::Value::Object(header))
-            .unwrap_or_default()
-            .into_bytes();
-        while header.len() % 8 != 0 {
-            header.push(b' ');
-        }
-        let mut out = Vec::with_capacity(8 + header.len() + data.len());
-        out.extend_from_slice(&(header.len() as u64).to_le_bytes());
-        out.extend_from_slice(&header);
-        out.extend_from_slice(&data);
-        out
+        ]
+        .into_iter()
+        .map(|(name, shape, values)| (name.to_string(), (shape, values)))
+        .collect();
+        safetensors_bytes(&meta, &tensors)
     }
 
     /// Writes the head atomically.

@@ -11,6 +11,7 @@ use safetensors::{Dtype, SafeTensors};
 use super::network::{self, Shape, HEAD_BIAS, HEAD_WEIGHT};
 use crate::embed::{BertConfig, EncoderInfo};
 use crate::fsutil::write_atomic;
+use crate::sentiment::head::safetensors_bytes;
 use crate::sentiment::SentimentError;
 
 /// Value of the `format` metadata key.
@@ -251,41 +252,6 @@ impl TdHead {
         }
         id
     }
-}
-
-/// A safetensors file's bytes from metadata and named f32 tensors, deterministically.
-pub fn safetensors_bytes(
-    meta: &BTreeMap<String, String>,
-    tensors: &BTreeMap<String, (Vec<usize>, Vec<f32>)>,
-) -> Vec<u8> {
-    let mut header = serde_json::Map::new();
-    let meta_json: serde_json::Map<String, serde_json::Value> = meta
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-        .collect();
-    header.insert("__metadata__".into(), meta_json.into());
-    let mut data = Vec::new();
-    for (name, (shape, values)) in tensors {
-        let start = data.len();
-        for v in values {
-            data.extend_from_slice(&v.to_le_bytes());
-        }
-        header.insert(
-            name.clone(),
-            serde_json::json!({"dtype": "F32", "shape": shape, "data_offsets": [start, data.len()]}),
-        );
-    }
-    let mut header = serde_json::to_string(&serde_json::Value::Object(header))
-        .unwrap_or_default()
-        .into_bytes();
-    while header.len() % 8 != 0 {
-        header.push(b' ');
-    }
-    let mut out = Vec::with_capacity(8 + header.len() + data.len());
-    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
-    out.extend_from_slice(&header);
-    out.extend_from_slice(&data);
-    out
 }
 
 #[cfg(test)]

@@ -9,11 +9,12 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device, Tensor, D};
 use candle_nn::VarBuilder;
 
-use super::file::{safetensors_bytes, TdHead, TdMeta};
+use super::file::{TdHead, TdMeta};
 use super::network::{self, Params, Shape, TopLayers};
 use super::states::{self, Example};
 use crate::embed::Embedder;
 use crate::fsutil::write_atomic;
+use crate::sentiment::head::safetensors_bytes;
 use crate::sentiment::rng::SplitMix64;
 use crate::sentiment::training::data::{Dataset, LabelledTarget};
 use crate::sentiment::training::metrics::Evaluation;
@@ -224,14 +225,7 @@ pub fn train(
                 total: batches.len(),
             });
         }
-        dev_scores = dev_ex
-            .iter()
-            .map(|(what, ex, gold)| {
-                let pred = predict(&top, &params, &opts.shape, ex, device)?;
-                Ok((what.clone(), Evaluation::new(gold, &pred)))
-            })
-            .collect::<candle_core::Result<Vec<_>>>()
-            .map_err(fail)?;
+        dev_scores = score_dev(&top, &params, &opts.shape, &dev_ex, device).map_err(fail)?;
         let loss = loss_sum / batches.len().max(1) as f64;
         progress(TdEvent::Epoch {
             epoch,
@@ -245,14 +239,7 @@ pub fn train(
     }
     if dev_scores.is_empty() && !dev_ex.is_empty() {
         // Resumed after the last epoch: score the weights as they are.
-        dev_scores = dev_ex
-            .iter()
-            .map(|(what, ex, gold)| {
-                let pred = predict(&top, &params, &opts.shape, ex, device)?;
-                Ok((what.clone(), Evaluation::new(gold, &pred)))
-            })
-            .collect::<candle_core::Result<Vec<_>>>()
-            .map_err(fail)?;
+        dev_scores = score_dev(&top, &params, &opts.shape, &dev_ex, device).map_err(fail)?;
     }
     let head = make_head(
         embedder,
@@ -433,6 +420,23 @@ fn weighted_loss(
 }
 
 /// The predicted class of every target of `examples`, in order.
+/// Each dev set's scores with the weights as they are.
+fn score_dev(
+    top: &TopLayers,
+    params: &Params,
+    shape: &Shape,
+    dev_ex: &[(String, Vec<Example>, Vec<Label>)],
+    device: &Device,
+) -> candle_core::Result<Vec<(String, Evaluation)>> {
+    dev_ex
+        .iter()
+        .map(|(what, ex, gold)| {
+            let pred = predict(top, params, shape, ex, device)?;
+            Ok((what.clone(), Evaluation::new(gold, &pred)))
+        })
+        .collect()
+}
+
 fn predict(
     top: &TopLayers,
     params: &Params,
