@@ -187,6 +187,11 @@ fn capitalised(t: &str) -> bool {
     })
 }
 
+/// Written in capitals throughout ("LONDON", "NATO", "U.S."): two letters or more, none lower case.
+fn all_caps(t: &str) -> bool {
+    t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !t.chars().any(char::is_lowercase)
+}
+
 fn in_list(list: &WordList, t: &str) -> bool {
     list.contains_lowercase(t)
 }
@@ -211,7 +216,11 @@ struct Context<'a> {
 
 impl Context<'_> {
     fn common(&self, t: &str) -> bool {
-        in_list(&STOP, t) || self.lowercase_words.contains(&t.to_lowercase())
+        // "I'm", "We’ve": a contraction of a function word is one.
+        let stem = t.split(['\'', '’']).next().unwrap_or(t);
+        in_list(&STOP, t)
+            || (stem.len() < t.len() && in_list(&STOP, stem))
+            || self.lowercase_words.contains(&t.to_lowercase())
     }
 
     /// A sentence in headline case ("Nobel Laureate Decries Stem Cell Limits"): at least half of
@@ -232,61 +241,134 @@ impl Context<'_> {
         words.len() >= 3 && 2 * common_capitals >= words.len()
     }
 
+    /// Capitals end a run, or start one, where the writing changes between all capitals and
+    /// mixed case ("LONDON President Vladimir Putin", "AP Keillor"), unless the capitals are a
+    /// title or a country's ("US President", "CEO Tim Cook").
+    fn case_break(&self, previous: &str, next: &str) -> bool {
+        all_caps(previous) != all_caps(next)
+            && !(all_caps(previous)
+                && (in_list(&TITLES, previous) || self.gazetteer.contains_key(previous)))
+    }
+
+    /// A run of several words in capitals ("NEW YORK", a byline): no name as the corpus writes
+    /// it elsewhere. (One word in capitals may be an acronym.)
+    fn shouted(&self, run: &[Token<'_>]) -> bool {
+        if !run.iter().all(|t| all_caps(t.text)) {
+            return false;
+        }
+        run.len() > 1 && run.iter().any(|t| !self.gazetteer.contains_key(t.text))
+    }
+
     /// A common word, or a capitalised word seen only at the start of sentences ("Let", "Step").
     fn common_token(&self, t: &Token<'_>) -> bool {
         self.common(t.text) || (t.initial && !self.mid_caps.contains(t.text))
     }
 }
 
-fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
+/// What comes before a run's core name: titles, a country, function words.
+#[derive(Default)]
+struct Lead {
+    /// Where the core name starts.
+    core_start: usize,
+    /// Where the titled form starts ("If President X" → "President X"), if titled.
+    form_start: Option<usize>,
+    country: Option<String>,
+    title: Option<String>,
+}
+
+/// Skips the titles, the country and the function words in front of a name.
+fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
     let texts: Vec<&str> = run.iter().map(|t| t.text).collect();
+    let mut lead = Lead::default();
+    // After "Secretary of", common words continue the title ("Secretary of Education").
+    let mut title_continues = false;
     let mut i = 0;
-    let mut titled = false;
-    let mut country: Option<String> = None;
-    let mut title: Option<String> = None;
     while i + 1 < texts.len() {
         let t = texts[i];
         // "New York", "Al Qaeda": the first word belongs to the name.
         if (in_list(&PLACE_PREFIX, t) || in_list(&ARTICLES, t)) && capitalised(texts[i + 1]) {
             break;
         }
-        if in_list(&TITLES, t) {
-            titled = true;
-            title = Some(t.to_string());
+        let titled = lead.form_start.is_some();
+        let two = (i + 2 < texts.len()).then(|| format!("{} {}", t, texts[i + 1]));
+        let step = if in_list(&TITLES, t) {
+            lead.title = Some(t.to_string());
+            title_continues = false;
+            1
+        } else if ctx.gazetteer.contains_key(t) && in_list(&TITLES, texts[i + 1]) {
+            lead.country = Some(t.to_string());
+            1
+        } else if two.as_ref().is_some_and(|w| {
+            ctx.gazetteer.contains_key(w.as_str()) && in_list(&TITLES, texts[i + 2])
+        }) {
+            lead.country = two;
+            2
+        } else if titled && CONNECTORS.contains(t) {
+            title_continues = true;
+            1
+        } else if title_continues && texts.len() - i > 2 {
+            // "Secretary of Education Betsy DeVos", "Prime Minister of India Narendra Modi":
+            // the word after `of` is the title's, when a name of two words follows.
+            title_continues = ctx.common(t);
             i += 1;
-        } else if ctx.gazetteer.contains_key(t)
-            && texts.get(i + 1).is_some_and(|n| in_list(&TITLES, n))
+            continue;
+        } else if (ctx.common(t) || CONNECTORS.contains(t))
+            && (!titled || texts[i + 1..].iter().any(|w| in_list(&TITLES, w)))
         {
-            country = Some(t.to_string());
+            // Between a title and the name, a common word is a given name ("President Bill
+            // Clinton"); before a title it belongs to the title ("State Department spokesman").
             i += 1;
-        } else if i + 2 < texts.len()
-            && ctx
-                .gazetteer
-                .contains_key(format!("{} {}", t, texts[i + 1]).as_str())
-            && in_list(&TITLES, texts[i + 2])
-        {
-            country = Some(format!("{} {}", t, texts[i + 1]));
-            i += 2;
-        } else if ctx.common_token(&run[i]) || CONNECTORS.contains(t) {
-            i += 1;
+            continue;
         } else {
             break;
+        };
+        if lead.title.is_some() || lead.country.is_some() {
+            lead.form_start.get_or_insert(title_start(&texts, i, ctx));
         }
+        i += step;
     }
-    // Trailing function words and country names go ("Putin China visit" names Putin), unless
-    // the country follows a connector ("Bank of China").
+    lead.core_start = i;
+    if lead.title.is_none() {
+        lead.form_start = None;
+    }
+    lead
+}
+
+/// The titled form starts at the first title or country, or before it at words that describe
+/// the title rather than open the sentence ("Education Secretary", "Golden State", not "If").
+fn title_start(texts: &[&str], first_title: usize, ctx: &Context<'_>) -> usize {
+    let mut start = first_title;
+    while start > 0 {
+        let w = texts[start - 1];
+        if in_list(&STOP, w) || all_caps(w) || !ctx.lowercase_words.contains(&w.to_lowercase()) {
+            break;
+        }
+        start -= 1;
+    }
+    start
+}
+
+/// Trailing function words and country names go ("Putin China visit" names Putin), unless
+/// the country follows a connector ("Bank of China"). Returns the end and whether it moved.
+fn tail_end(texts: &[&str], core_start: usize, ctx: &Context<'_>) -> (usize, bool) {
     let mut j = texts.len();
-    let mut cut_tail = false;
-    while j > i + 1 {
+    while j > core_start + 1 {
         let last = texts[j - 1];
         let country_tail = ctx.gazetteer.contains_key(last) && !CONNECTORS.contains(texts[j - 2]);
         if ctx.common(last) || CONNECTORS.contains(last) || country_tail {
             j -= 1;
-            cut_tail = true;
         } else {
             break;
         }
     }
+    (j, j < texts.len())
+}
+
+fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
+    let texts: Vec<&str> = run.iter().map(|t| t.text).collect();
+    let lead = lead(run, ctx);
+    let i = lead.core_start;
+    let (j, cut_tail) = tail_end(&texts, i, ctx);
     let core: Vec<String> = texts[i..j].iter().map(|s| s.to_string()).collect();
     let joined = core.join(" ");
     let single = core.len() == 1;
@@ -300,8 +382,8 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
         return None;
     }
     Some(RunInfo {
-        titled_form: titled.then(|| texts[..j].join(" ")),
-        country_title: match (country, title) {
+        titled_form: lead.form_start.map(|f| texts[f..j].join(" ")),
+        country_title: match (lead.country, lead.title) {
             (Some(c), Some(t)) => Some((c, t.to_lowercase())),
             _ => None,
         },
@@ -500,7 +582,7 @@ fn candidates(
                     && toks
                         .get(m + 1)
                         .is_some_and(|n| n.joined && capitalised(n.text));
-                if capitalised(t) || inner {
+                if (capitalised(t) || inner) && !ctx.case_break(toks[m - 1].text, t) {
                     m += 1;
                 } else {
                     break;
@@ -510,8 +592,9 @@ fn candidates(
             if let Some(place) = place_holding_a_country(run, ctx) {
                 places.insert(place);
             }
-            // Hyphenated compounds ("Trump-Xi", "Indo-Pacific") are not names.
-            let info = if run.iter().any(|t| t.hyphenated) {
+            // Hyphenated compounds ("Trump-Xi", "Indo-Pacific") are not names, nor are datelines
+            // and bylines in capitals.
+            let info = if run.iter().any(|t| t.hyphenated) || ctx.shouted(run) {
                 None
             } else {
                 trim_run(run, ctx)
@@ -592,13 +675,19 @@ fn merge_lone_names(
         })
         .map(|(n, _)| n.clone())
         .collect();
+    let lone: HashSet<&str> = candidates
+        .keys()
+        .filter(|n| !n.contains(' '))
+        .map(String::as_str)
+        .collect();
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
-    for (name, _) in candidates.iter().filter(|(n, _)| !n.contains(' ')) {
+    let mut given_names: Vec<String> = Vec::new();
+    for name in &lone {
         let parent = multi
             .iter()
             .filter(|m| {
                 let words: Vec<&str> = m.split(' ').collect();
-                words.first() == Some(&name.as_str()) || words.last() == Some(&name.as_str())
+                words.first() == Some(name) || words.last() == Some(name)
             })
             .max_by(|a, b| {
                 candidates[*a]
@@ -606,9 +695,23 @@ fn merge_lone_names(
                     .cmp(&candidates[*b].runs)
                     .then_with(|| b.cmp(a))
             });
-        if let Some(p) = parent {
-            merged_into.insert(name.clone(), p.clone());
+        let Some(p) = parent else { continue };
+        // "Paul" of "Paul Manafort", where "Manafort" stands alone more often, is a given name,
+        // which many people share: no alias, and no actor. ("Xi" of "Xi Jinping" is the family
+        // name; "Microsoft" of "Microsoft Corp" is used alone more than "Corp".)
+        let surname = p.rsplit(' ').next().unwrap_or(p);
+        let runs = |n: &str| candidates.get(n).map_or(0, |c| c.runs);
+        if p.starts_with(&format!("{name} "))
+            && lone.contains(surname)
+            && runs(surname) > runs(name)
+        {
+            given_names.push(name.to_string());
+        } else {
+            merged_into.insert(name.to_string(), p.clone());
         }
+    }
+    for name in &given_names {
+        candidates.remove(name);
     }
     // A merged name's titled forms and roles ("President Xi") go to the longer name.
     for (single, parent) in &merged_into {
@@ -793,6 +896,87 @@ mod tests {
             "{names:?}"
         );
         assert!(names.iter().any(|n| n.contains("Putin")), "{names:?}");
+    }
+
+    fn actor<'a>(d: &'a Discovered, name: &str) -> Option<&'a Actor> {
+        d.actors.iter().map(|(a, _)| a).find(|a| a.name == name)
+    }
+
+    #[test]
+    fn datelines_and_sentence_openers_stay_out_of_names() {
+        let c = corpus(&[
+            "LONDON President Vladimir Putin said on Monday that talks would go on.",
+            "If former President Barack Obama had spoken, Putin would have answered. Obama did not.",
+            "WASHINGTON Obama met Putin. I'm Dave Davies, and Putin is our subject today.",
+        ]);
+        let opts = DiscoverOptions {
+            min_mentions: 1,
+            ..DiscoverOptions::default()
+        };
+        let d = discover(&c, &opts);
+        let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.contains("LONDON") && !n.contains("I'm")),
+            "{names:?}"
+        );
+        let putin = actor(&d, "Vladimir Putin").expect("Putin found");
+        assert!(
+            putin
+                .aliases
+                .iter()
+                .any(|a| a == "President Vladimir Putin"),
+            "{putin:?}"
+        );
+        let obama = actor(&d, "Barack Obama").expect("Obama found");
+        assert!(
+            obama
+                .aliases
+                .iter()
+                .any(|a| a == "former President Barack Obama")
+                && obama.aliases.iter().all(|a| !a.starts_with("If")),
+            "{obama:?}"
+        );
+        assert!(actor(&d, "Dave Davies").is_some(), "{names:?}");
+    }
+
+    #[test]
+    fn given_names_after_titles_stay_and_alone_name_no_one() {
+        let c = corpus(&[
+            "President Bill Clinton spoke. Hillary Clinton answered. Clinton left. Clinton won.",
+            "Paul Manafort was charged. Manafort denied it. Manafort appealed. Paul said nothing.",
+            "Secretary of Education Betsy DeVos spoke. DeVos left. Xi Jinping came, and then Xi spoke.",
+        ]);
+        let opts = DiscoverOptions {
+            min_mentions: 1,
+            ..DiscoverOptions::default()
+        };
+        let d = discover(&c, &opts);
+        let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+        let bill = actor(&d, "Bill Clinton").expect("Bill Clinton found");
+        assert!(
+            bill.aliases.iter().any(|a| a == "President Bill Clinton"),
+            "{bill:?}"
+        );
+        let hillary = actor(&d, "Hillary Clinton").expect("Hillary Clinton found");
+        assert!(
+            hillary.aliases.iter().all(|a| !a.contains("Bill")),
+            "{hillary:?}"
+        );
+        let manafort = actor(&d, "Paul Manafort").expect("Manafort found");
+        assert!(manafort.aliases.iter().all(|a| a != "Paul"), "{manafort:?}");
+        assert!(actor(&d, "Paul").is_none(), "{names:?}");
+        let devos = actor(&d, "Betsy DeVos").expect("DeVos found");
+        assert!(
+            devos
+                .aliases
+                .iter()
+                .any(|a| a == "Secretary of Education Betsy DeVos"),
+            "{devos:?}"
+        );
+        let xi = actor(&d, "Xi Jinping").expect("Xi found");
+        assert!(xi.aliases.iter().any(|a| a == "Xi"), "{xi:?}");
     }
 
     #[test]
