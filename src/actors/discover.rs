@@ -681,7 +681,7 @@ fn merge_lone_names(
         .map(String::as_str)
         .collect();
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
-    let mut given_names: Vec<String> = Vec::new();
+    let mut shared_given_names: Vec<String> = Vec::new();
     for name in &lone {
         let parent = multi
             .iter()
@@ -696,21 +696,25 @@ fn merge_lone_names(
                     .then_with(|| b.cmp(a))
             });
         let Some(p) = parent else { continue };
-        // "Paul" of "Paul Manafort", where "Manafort" stands alone more often, is a given name,
-        // which many people share: no alias, and no actor. ("Xi" of "Xi Jinping" is the family
-        // name; "Microsoft" of "Microsoft Corp" is used alone more than "Corp".)
+        // "Paul" of "Paul Manafort", where "Manafort" stands alone more often, is a given name;
+        // when it begins other names too ("Paul Ryan"), it names no one: no alias, no actor.
+        // ("Xi" of "Xi Jinping" is the family name; "Microsoft" of "Microsoft Corp" is used
+        // alone more than "Corp"; "Hillary" begins no other name.)
         let surname = p.rsplit(' ').next().unwrap_or(p);
         let runs = |n: &str| candidates.get(n).map_or(0, |c| c.runs);
-        if p.starts_with(&format!("{name} "))
+        let first_of = format!("{name} ");
+        let names_begun = multi.iter().filter(|m| m.starts_with(&first_of)).count();
+        if names_begun > 1
+            && p.starts_with(&first_of)
             && lone.contains(surname)
             && runs(surname) > runs(name)
         {
-            given_names.push(name.to_string());
+            shared_given_names.push(name.to_string());
         } else {
             merged_into.insert(name.to_string(), p.clone());
         }
     }
-    for name in &given_names {
+    for name in &shared_given_names {
         candidates.remove(name);
     }
     // A merged name's titled forms and roles ("President Xi") go to the longer name.
@@ -945,7 +949,8 @@ mod tests {
     fn given_names_after_titles_stay_and_alone_name_no_one() {
         let c = corpus(&[
             "President Bill Clinton spoke. Hillary Clinton answered. Clinton left. Clinton won.",
-            "Paul Manafort was charged. Manafort denied it. Manafort appealed. Paul said nothing.",
+            "Paul Manafort was charged. Manafort denied it. Manafort appealed. Then Paul said nothing.",
+            "Paul Ryan spoke. Ryan left. Ryan returned. Hillary said nothing, and Hillary left.",
             "Secretary of Education Betsy DeVos spoke. DeVos left. Xi Jinping came, and then Xi spoke.",
         ]);
         let opts = DiscoverOptions {
@@ -961,7 +966,8 @@ mod tests {
         );
         let hillary = actor(&d, "Hillary Clinton").expect("Hillary Clinton found");
         assert!(
-            hillary.aliases.iter().all(|a| !a.contains("Bill")),
+            hillary.aliases.iter().all(|a| !a.contains("Bill"))
+                && hillary.aliases.iter().any(|a| a == "Hillary"),
             "{hillary:?}"
         );
         let manafort = actor(&d, "Paul Manafort").expect("Manafort found");
