@@ -143,3 +143,37 @@ fn help_teaches_formats_and_examples() {
         );
     }
 }
+
+/// Every 8-bit product kernel the CPU has (forced with `THEMESCOPE_CPU_KERNEL`) gives the same
+/// vectors, byte for byte, as the portable one: the kernel changes speed, never results.
+#[test]
+fn every_integer_kernel_gives_the_same_i8_vectors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.txt");
+    std::fs::write(
+        &input,
+        "Putin and Xi met in Moscow to sign new energy deals.\n\n\
+         The central bank raised interest rates by half a point.\n\n\
+         A storm closed the port, and ships waited offshore for three days.",
+    )
+    .unwrap();
+    let embed = |kernel: &str| {
+        let out = tmp.path().join(format!("{kernel}.npy"));
+        let result = themescope(tmp.path())
+            .env("THEMESCOPE_CPU_KERNEL", kernel)
+            .args(["embed", "--no-cache", "--dtype", "i8", "--device", "cpu"])
+            .args(["--model", minilm_dir().to_str().unwrap(), "--out"])
+            .arg(&out)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(result.status.success(), "{kernel}: {}", stderr(&result));
+        std::fs::read(&out).unwrap()
+    };
+    let portable = embed("portable");
+    assert!(portable.len() > 3 * 384 * 4, "{} bytes", portable.len());
+    // A kernel the CPU lacks falls back to the widest it has: still the same bytes.
+    for kernel in ["avx2", "avx512-vnni"] {
+        assert!(embed(kernel) == portable, "{kernel} differs from portable");
+    }
+}

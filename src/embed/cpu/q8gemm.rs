@@ -13,8 +13,9 @@
 
 use rayon::prelude::*;
 
+pub(crate) use super::kernel_choice::Kernel;
 use super::kernels::{quantize_row, quantize_row_u8};
-use super::qgemm::{for_each_tile, simd_available, MR, NR, ROWS_PER_TASK};
+use super::qgemm::{for_each_tile, MR, NR, ROWS_PER_TASK};
 
 /// Activation levels: `0..=255`.
 const A_LEVELS: f32 = 255.0;
@@ -205,14 +206,20 @@ impl QuantRows {
 }
 
 /// `out += (A · Wᵀ)` scaled back to f32, where `out` is rows × n and already holds the bias (and
-/// residual). Uses AVX2 where the CPU has it.
+/// residual). Uses the widest kernel the CPU has ([`Kernel::chosen`]).
 /// `x` is the f32 input that `a` was quantised from: its outlier channels are read from it.
 pub fn matmul(a: &QuantRows, w: &QuantWeights, x: &[f32], out: &mut [f32]) {
-    matmul_with(a, w, x, out, simd_available())
+    matmul_with(a, w, x, out, Kernel::chosen())
 }
 
-/// [`matmul`] with the kernel chosen by the caller (tests compare the two).
-pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, x: &[f32], out: &mut [f32], simd: bool) {
+/// [`matmul`] with the kernel chosen by the caller (tests compare them).
+pub(crate) fn matmul_with(
+    a: &QuantRows,
+    w: &QuantWeights,
+    x: &[f32],
+    out: &mut [f32],
+    kernel: Kernel,
+) {
     assert_eq!(a.kp, w.kp, "inner dimensions differ");
     assert_eq!(out.len(), a.rows() * w.n, "output is not rows × n");
     assert_eq!(x.len(), a.rows() * w.k, "input is not rows × k");
@@ -232,10 +239,10 @@ pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, x: &[f32], out: &mut 
             sums: &w.sums[columns],
             kp,
         };
-        if simd {
+        match kernel {
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: simd is only true where the CPU has AVX2 and FMA.
-            unsafe {
+            // SAFETY: `Kernel::Avx2` is only made where the CPU has AVX2 and FMA.
+            Kernel::Avx2 => unsafe {
                 match mr {
                     6 => avx2::tile::<6>(&tile, dst, w.n, c0, cols),
                     5 => avx2::tile::<5>(&tile, dst, w.n, c0, cols),
@@ -244,9 +251,20 @@ pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, x: &[f32], out: &mut 
                     2 => avx2::tile::<2>(&tile, dst, w.n, c0, cols),
                     _ => avx2::tile::<1>(&tile, dst, w.n, c0, cols),
                 }
-            }
-        } else {
-            tile_portable(&tile, dst, w.n, c0, cols);
+            },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Kernel::Avx512Vnni` is only made where the CPU has AVX-512 F, BW and VNNI.
+            Kernel::Avx512Vnni => unsafe {
+                match mr {
+                    6 => avx512::tile::<6>(&tile, dst, w.n, c0, cols),
+                    5 => avx512::tile::<5>(&tile, dst, w.n, c0, cols),
+                    4 => avx512::tile::<4>(&tile, dst, w.n, c0, cols),
+                    3 => avx512::tile::<3>(&tile, dst, w.n, c0, cols),
+                    2 => avx512::tile::<2>(&tile, dst, w.n, c0, cols),
+                    _ => avx512::tile::<1>(&tile, dst, w.n, c0, cols),
+                }
+            },
+            _ => tile_portable(&tile, dst, w.n, c0, cols),
         }
     });
     const _: () = assert!(MR == 6, "the kernel dispatch above covers six rows");
@@ -366,6 +384,62 @@ mod avx2 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{epilogue, Tile, NR};
+
+    /// [`super::avx2::tile`] with AVX-512 VNNI: one `vpdpbusd` multiplies a row's four bytes by
+    /// the panel's sixteen columns and adds them into sixteen i32 sums, where AVX2 needs six
+    /// instructions. The sums are the same exact integers, and the epilogue the same f32
+    /// operations lane by lane, so the results equal the other kernels' bit for bit.
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni,fma")]
+    pub(super) unsafe fn tile<const R: usize>(
+        t: &Tile,
+        out: &mut [f32],
+        ldo: usize,
+        c0: usize,
+        cols: usize,
+    ) {
+        const _: () = assert!(NR == 16, "one panel is one 512-bit register of i32 sums");
+        debug_assert!(t.a.len() >= R * t.kp && t.b.len() >= t.kp * NR);
+        debug_assert!(out.len() >= (R - 1) * ldo + c0 + cols);
+        let mut acc = [_mm512_setzero_si512(); R];
+        let a = t.a.as_ptr();
+        let b = t.b.as_ptr();
+        for g in 0..t.kp / 4 {
+            let bv = _mm512_loadu_si512(b.add(g * 4 * NR) as *const __m512i);
+            for (r, acc) in acc.iter_mut().enumerate() {
+                let quad = (a.add(r * t.kp + 4 * g) as *const i32).read_unaligned();
+                *acc = _mm512_dpbusd_epi32(*acc, _mm512_set1_epi32(quad), bv);
+            }
+        }
+        for (r, sums) in acc.iter().enumerate() {
+            let row = out.as_mut_ptr().add(r * ldo + c0);
+            if cols < NR {
+                let mut s = [0i32; NR];
+                _mm512_storeu_si512(s.as_mut_ptr() as *mut __m512i, *sums);
+                for (c, &acc) in s.iter().enumerate().take(cols) {
+                    epilogue(t, r, c, acc, &mut *row.add(c));
+                }
+                continue;
+            }
+            let scale = _mm512_mul_ps(_mm512_set1_ps(t.sa[r]), _mm512_loadu_ps(t.sw.as_ptr()));
+            let column_sums = _mm512_loadu_si512(t.sums.as_ptr() as *const __m512i);
+            let za = _mm512_set1_epi32(t.za[r]);
+            let centred = _mm512_sub_epi32(*sums, _mm512_mullo_epi32(za, column_sums));
+            let mut v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(centred), scale, _mm512_loadu_ps(row));
+            for (o, &j) in t.outliers.iter().enumerate() {
+                let xv = _mm512_set1_ps(*t.x.get_unchecked(r * t.k + j));
+                let ow = _mm512_loadu_ps(t.ow.as_ptr().add(o * NR));
+                v = _mm512_fmadd_ps(xv, ow, v);
+            }
+            _mm512_storeu_ps(row, v);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::qgemm::testing::{lcg, reference};
@@ -394,13 +468,13 @@ mod tests {
         qa.quantize(&x, &qw);
         let bias: Vec<f32> = (0..rows * n).map(|i| (i % 5) as f32).collect();
         let mut portable = bias.clone();
-        matmul_with(&qa, &qw, &x, &mut portable, false);
-        if simd_available() {
-            let mut simd = bias.clone();
-            matmul_with(&qa, &qw, &x, &mut simd, true);
+        matmul_with(&qa, &qw, &x, &mut portable, Kernel::Portable);
+        for kernel in Kernel::available() {
+            let mut fast = bias.clone();
+            matmul_with(&qa, &qw, &x, &mut fast, kernel);
             assert_eq!(
-                simd, portable,
-                "the AVX2 kernel differs from the portable one"
+                fast, portable,
+                "the {kernel:?} kernel differs from the portable one"
             );
         }
         let exact = reference(&x, &w, rows, n, k);
@@ -441,11 +515,11 @@ mod tests {
                 .for_each(|(m, v)| *m = m.max(v.abs()));
         }
         let exact = reference(&x, &w, rows, n, k);
-        let worst = |qw: &QuantWeights, simd: bool| {
+        let worst = |qw: &QuantWeights, kernel: Kernel| {
             let mut qa = QuantRows::default();
             qa.quantize(&x, qw);
             let mut out = vec![0f32; rows * n];
-            matmul_with(&qa, qw, &x, &mut out, simd);
+            matmul_with(&qa, qw, &x, &mut out, kernel);
             let err = exact
                 .iter()
                 .zip(&out)
@@ -456,14 +530,14 @@ mod tests {
         let plain = QuantWeights::new(&w, n, k, None);
         let split = QuantWeights::new(&w, n, k, Some(&range));
         assert_eq!(split.outliers, vec![5, 17]);
-        let (plain_err, _) = worst(&plain, false);
-        let (split_err, portable) = worst(&split, false);
+        let (plain_err, _) = worst(&plain, Kernel::Portable);
+        let (split_err, portable) = worst(&split, Kernel::Portable);
         assert!(
             split_err * 4.0 < plain_err,
             "error {split_err} with outliers split off, {plain_err} without"
         );
-        if simd_available() {
-            assert_eq!(worst(&split, true).1, portable);
+        for kernel in Kernel::available() {
+            assert_eq!(worst(&split, kernel).1, portable, "{kernel:?}");
         }
     }
 

@@ -11,6 +11,7 @@
 
 use rayon::prelude::*;
 
+use super::kernel_choice::Kernel;
 use super::kernels::quantize_row;
 
 /// Output columns per packed weight panel: two AVX2 registers of eight i32 sums.
@@ -131,7 +132,8 @@ impl QuantRows {
 /// `out += (A · Wᵀ)` scaled back to f32, where `out` is rows × n and already holds the bias (and
 /// residual). Uses AVX2 where the CPU has it.
 pub fn matmul(a: &QuantRows, w: &QuantWeights, out: &mut [f32]) {
-    matmul_with(a, w, out, simd_available())
+    let forced_portable = Kernel::chosen() == Kernel::Portable;
+    matmul_with(a, w, out, simd_available() && !forced_portable)
 }
 
 pub(super) fn simd_available() -> bool {
