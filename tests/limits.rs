@@ -93,8 +93,8 @@ fn long_line(bytes: usize) -> String {
     let mut i = 0usize;
     while out.len() < bytes {
         out.push_str(words[i % words.len()]);
-        out.push(if i % 7 == 0 { ',' } else { ' ' });
-        if i % 11 == 0 {
+        out.push(if i.is_multiple_of(7) { ',' } else { ' ' });
+        if i.is_multiple_of(11) {
             out.push_str("   ");
         }
         i += 1;

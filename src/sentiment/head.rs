@@ -136,7 +136,7 @@ pub fn safetensors_bytes(
     let mut header = serde_json::to_string(&serde_json::Value::Object(header))
         .unwrap_or_default()
         .into_bytes();
-    while header.len() % 8 != 0 {
+    while !header.len().is_multiple_of(8) {
         header.push(b' ');
     }
     let mut out = Vec::with_capacity(8 + header.len() + data.len());
