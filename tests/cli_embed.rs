@@ -144,10 +144,10 @@ fn help_teaches_formats_and_examples() {
     }
 }
 
-/// Every 8-bit product kernel the CPU has (forced with `THEMESCOPE_CPU_KERNEL`) gives the same
-/// vectors, byte for byte, as the portable one: the kernel changes speed, never results.
+/// Every integer product kernel the CPU has (forced with `THEMESCOPE_CPU_KERNEL`) gives the same
+/// i8 and i16 vectors, byte for byte, as the portable one: the kernel changes speed, never results.
 #[test]
-fn every_integer_kernel_gives_the_same_i8_vectors() {
+fn every_integer_kernel_gives_the_same_vectors() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in.txt");
     std::fs::write(
@@ -157,11 +157,11 @@ fn every_integer_kernel_gives_the_same_i8_vectors() {
          A storm closed the port, and ships waited offshore for three days.",
     )
     .unwrap();
-    let embed = |kernel: &str| {
-        let out = tmp.path().join(format!("{kernel}.npy"));
+    let embed = |kernel: &str, dtype: &str| {
+        let out = tmp.path().join(format!("{kernel}-{dtype}.npy"));
         let result = themescope(tmp.path())
             .env("THEMESCOPE_CPU_KERNEL", kernel)
-            .args(["embed", "--no-cache", "--dtype", "i8", "--device", "cpu"])
+            .args(["embed", "--no-cache", "--dtype", dtype, "--device", "cpu"])
             .args(["--model", minilm_dir().to_str().unwrap(), "--out"])
             .arg(&out)
             .arg(&input)
@@ -170,10 +170,15 @@ fn every_integer_kernel_gives_the_same_i8_vectors() {
         assert!(result.status.success(), "{kernel}: {}", stderr(&result));
         std::fs::read(&out).unwrap()
     };
-    let portable = embed("portable");
-    assert!(portable.len() > 3 * 384 * 4, "{} bytes", portable.len());
-    // A kernel the CPU lacks falls back to the widest it has: still the same bytes.
-    for kernel in ["avx2", "avx512-vnni"] {
-        assert!(embed(kernel) == portable, "{kernel} differs from portable");
+    for dtype in ["i8", "i16"] {
+        let portable = embed("portable", dtype);
+        assert!(portable.len() > 3 * 384 * 4, "{} bytes", portable.len());
+        // A kernel the CPU lacks falls back to the widest it has: still the same bytes.
+        for kernel in ["avx2", "avx512-vnni"] {
+            assert!(
+                embed(kernel, dtype) == portable,
+                "{dtype}: {kernel} differs from portable"
+            );
+        }
     }
 }

@@ -70,7 +70,11 @@ impl BertConfig {
                 ),
             });
         }
-        if config.num_attention_heads == 0 || !config.hidden_size.is_multiple_of(config.num_attention_heads) {
+        if config.num_attention_heads == 0
+            || !config
+                .hidden_size
+                .is_multiple_of(config.num_attention_heads)
+        {
             return Err(EmbedError::Config {
                 path,
                 reason: "hidden_size is not a multiple of num_attention_heads".into(),

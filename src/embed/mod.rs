@@ -20,7 +20,7 @@ use tokenizers::Tokenizer;
 pub use config::{BertConfig, Pooling, SentenceConfig};
 pub use device::{device_name, CpuEncoder, DeviceChoice, Precision};
 pub use error::EmbedError;
-pub use tokens::TokenVectors;
+pub use tokens::{bounded_prefix, load_tokenizer, TokenVectors};
 
 use crate::model::ResolvedModel;
 

@@ -7,14 +7,14 @@
 
 use std::sync::OnceLock;
 
-/// An 8-bit integer product kernel.
+/// An integer product kernel (for both the i8 and the i16 product).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kernel {
     /// Plain Rust: any CPU.
     Portable,
     /// AVX2 + FMA: `vpmaddubsw`, `vpmaddwd`.
     Avx2,
-    /// AVX-512 F, BW and VNNI: `vpdpbusd`.
+    /// AVX-512 F, BW and VNNI: `vpdpbusd` (i8), `vpdpwssd` (i16).
     Avx512Vnni,
 }
 

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `packed.rs` | the encoder over a packed batch (no padding), layer by layer |
 //! | `kernels.rs` | element-wise kernels: GELU, softmax, layer norm, row quantisation |
-//! | `qgemm.rs` | the 16-bit integer product, and the tile driver both integer products share |
+//! | `qgemm.rs` | the 16-bit integer product (portable, AVX2, AVX-512 VNNI), and the tile driver both integer products share |
 //! | `q8gemm.rs` | the 8-bit integer product with f32 outlier channels (portable, AVX2, AVX-512 VNNI) |
 //! | `kernel_choice.rs` | which product kernel runs: the widest the CPU has, or the one `THEMESCOPE_CPU_KERNEL` forces |
 //! | `calibration.rs` | the sentences that calibrate the 8-bit activations at load |

@@ -132,23 +132,11 @@ impl QuantRows {
 /// `out += (A · Wᵀ)` scaled back to f32, where `out` is rows × n and already holds the bias (and
 /// residual). Uses AVX2 where the CPU has it.
 pub fn matmul(a: &QuantRows, w: &QuantWeights, out: &mut [f32]) {
-    let forced_portable = Kernel::chosen() == Kernel::Portable;
-    matmul_with(a, w, out, simd_available() && !forced_portable)
+    matmul_with(a, w, out, Kernel::chosen())
 }
 
-pub(super) fn simd_available() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
-/// [`matmul`] with the kernel chosen by the caller (tests compare the two).
-pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], simd: bool) {
+/// [`matmul`] with the kernel chosen by the caller (tests compare them).
+pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], kernel: Kernel) {
     assert_eq!(a.kp, w.kp, "inner dimensions differ");
     assert_eq!(out.len(), a.rows() * w.n, "output is not rows × n");
     let kp = w.kp;
@@ -160,10 +148,10 @@ pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], simd
             sw: &w.scales[panel * NR..(panel + 1) * NR],
             kp,
         };
-        if simd {
+        match kernel {
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: simd is only true where the CPU has AVX2 and FMA.
-            unsafe {
+            // SAFETY: `Kernel::Avx2` is only made where the CPU has AVX2 and FMA.
+            Kernel::Avx2 => unsafe {
                 match mr {
                     6 => avx2::tile::<6>(&tile, dst, w.n, c0, cols),
                     5 => avx2::tile::<5>(&tile, dst, w.n, c0, cols),
@@ -172,9 +160,20 @@ pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], simd
                     2 => avx2::tile::<2>(&tile, dst, w.n, c0, cols),
                     _ => avx2::tile::<1>(&tile, dst, w.n, c0, cols),
                 }
-            }
-        } else {
-            tile_portable(&tile, dst, w.n, c0, cols);
+            },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Kernel::Avx512Vnni` is only made where the CPU has AVX-512 F, BW and VNNI.
+            Kernel::Avx512Vnni => unsafe {
+                match mr {
+                    6 => avx512::tile::<6>(&tile, dst, w.n, c0, cols),
+                    5 => avx512::tile::<5>(&tile, dst, w.n, c0, cols),
+                    4 => avx512::tile::<4>(&tile, dst, w.n, c0, cols),
+                    3 => avx512::tile::<3>(&tile, dst, w.n, c0, cols),
+                    2 => avx512::tile::<2>(&tile, dst, w.n, c0, cols),
+                    _ => avx512::tile::<1>(&tile, dst, w.n, c0, cols),
+                }
+            },
+            _ => tile_portable(&tile, dst, w.n, c0, cols),
         }
     });
 }
@@ -293,6 +292,55 @@ mod avx2 {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::*;
+
+    use super::{Tile, NR};
+
+    /// [`super::avx2::tile`] with AVX-512 VNNI: one `vpdpwssd` multiplies a row's pair of i16
+    /// by the panel's sixteen columns and adds them into sixteen i32 sums (AVX2: two `vpmaddwd`
+    /// and two adds). Same exact sums and the same f32 epilogue lane by lane: the same results.
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni,fma")]
+    pub(super) unsafe fn tile<const R: usize>(
+        t: &Tile,
+        out: &mut [f32],
+        ldo: usize,
+        c0: usize,
+        cols: usize,
+    ) {
+        const _: () = assert!(NR == 16, "one panel is one 512-bit register of i32 sums");
+        debug_assert!(t.a.len() >= R * t.kp && t.b.len() >= t.kp * NR);
+        debug_assert!(out.len() >= (R - 1) * ldo + c0 + cols);
+        let mut acc = [_mm512_setzero_si512(); R];
+        let a = t.a.as_ptr();
+        let b = t.b.as_ptr();
+        for p in 0..t.kp / 2 {
+            let bv = _mm512_loadu_si512(b.add(p * 2 * NR) as *const __m512i);
+            for (r, acc) in acc.iter_mut().enumerate() {
+                let pair = (a.add(r * t.kp + 2 * p) as *const i32).read_unaligned();
+                *acc = _mm512_dpwssd_epi32(*acc, _mm512_set1_epi32(pair), bv);
+            }
+        }
+        for (r, sums) in acc.iter().enumerate() {
+            let row = out.as_mut_ptr().add(r * ldo + c0);
+            let scale = _mm512_mul_ps(_mm512_set1_ps(t.sa[r]), _mm512_loadu_ps(t.sw.as_ptr()));
+            let sums = _mm512_cvtepi32_ps(*sums);
+            if cols == NR {
+                _mm512_storeu_ps(row, _mm512_fmadd_ps(sums, scale, _mm512_loadu_ps(row)));
+            } else {
+                let (mut s, mut k) = ([0f32; NR], [0f32; NR]);
+                _mm512_storeu_ps(s.as_mut_ptr(), sums);
+                _mm512_storeu_ps(k.as_mut_ptr(), scale);
+                for c in 0..cols {
+                    let dst = row.add(c);
+                    *dst = s[c].mul_add(k[c], *dst);
+                }
+            }
+        }
+    }
+}
+
 /// Test inputs and the f64 product both integer kernels are held to.
 #[cfg(test)]
 pub(super) mod testing {
@@ -336,13 +384,13 @@ mod tests {
         qa.quantize(&x, &qw);
         let bias: Vec<f32> = (0..rows * n).map(|i| (i % 5) as f32).collect();
         let mut portable = bias.clone();
-        matmul_with(&qa, &qw, &mut portable, false);
-        if simd_available() {
-            let mut simd = bias.clone();
-            matmul_with(&qa, &qw, &mut simd, true);
+        matmul_with(&qa, &qw, &mut portable, Kernel::Portable);
+        for kernel in Kernel::available() {
+            let mut fast = bias.clone();
+            matmul_with(&qa, &qw, &mut fast, kernel);
             assert_eq!(
-                simd, portable,
-                "the AVX2 kernel differs from the portable one"
+                fast, portable,
+                "the {kernel:?} kernel differs from the portable one"
             );
         }
         let exact = reference(&x, &w, rows, n, k);
