@@ -47,6 +47,15 @@ fn cache_dir(cache: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PathBuf>> {
     })
 }
 
+/// Where models are looked up, as the CLI does: `THEMESCOPE_MODELS`, `HF_HUB_OFFLINE`, and
+/// `THEMESCOPE_OFFLINE` (the CLI's `--offline`).
+pub(crate) fn resolve_options() -> ResolveOptions {
+    let mut opts = ResolveOptions::from_env();
+    opts.offline |= std::env::var("THEMESCOPE_OFFLINE")
+        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"));
+    opts
+}
+
 /// A pool of `threads` threads, when set.
 pub(crate) fn thread_pool(threads: Option<u32>) -> PyResult<Option<rayon::ThreadPool>> {
     threads
@@ -81,7 +90,7 @@ impl Embedder {
         let pool = thread_pool(settings.threads)?;
         let loaded = py.detach(|| {
             let (model, inner) =
-                steps::load_encoder(&settings, &ResolveOptions::from_env(), max_length)?;
+                steps::load_encoder(&settings, &resolve_options(), max_length)?;
             let cache = cache.as_deref().map(EmbeddingCache::open).transpose()?;
             Ok::<_, Box<dyn std::error::Error + Send + Sync>>((model, inner, cache))
         });

@@ -8,7 +8,7 @@ use pyo3::types::PyDict;
 use themescope::config::RunConfig;
 use themescope::pipeline::{self, Events, RunSpec};
 
-use crate::embedder::{in_pool, thread_pool};
+use crate::embedder::{in_pool, resolve_options, thread_pool};
 use crate::{args, errors, json};
 
 /// Keeps a run's warnings (skipped files, a cache that could not be opened) for Python's
@@ -44,6 +44,7 @@ pub fn run<'py>(
     args::apply_settings(&mut spec.config, settings, None)?;
     spec.config_file = config;
     spec.strict = strict;
+    spec.resolve = resolve_options();
     spec.command = vec!["themescope.run (Python)".into()];
     let pool = thread_pool(spec.config.model.threads)?;
     let mut warnings = Warnings::default();

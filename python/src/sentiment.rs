@@ -1,6 +1,7 @@
 //! `themescope.Sentiment`: find the actors' mentions in texts and score the attitude toward each,
 //! with the method and head `themescope sentiment` uses.
 
+use std::ops::Range;
 use std::path::PathBuf;
 
 use pyo3::exceptions::PyTypeError;
@@ -11,12 +12,11 @@ use themescope::actors::{read_actor_file, Actor, ActorFile};
 use themescope::config::RunConfig;
 use themescope::corpus::{Corpus, Document, ReadOptions};
 use themescope::embed::Embedder;
-use themescope::model::ResolveOptions;
 use themescope::pipeline::{steps, Silent};
-use themescope::sentiment::score::actors_and_mentions;
+use themescope::sentiment::score::{actors_and_mentions, ScoredMention};
 use themescope::sentiment::ScoringModel;
 
-use crate::embedder::{in_pool, thread_pool};
+use crate::embedder::{in_pool, resolve_options, thread_pool};
 use crate::{args, errors, json};
 
 /// A scoring method, loaded with the encoder its head needs.
@@ -26,6 +26,25 @@ pub struct Sentiment {
     embedder: Option<Embedder>,
     min_mentions: usize,
     pool: Option<rayon::ThreadPool>,
+}
+
+/// A scored mention with its spans in the whole text (the library's are in the paragraph) and
+/// the index of the text in place of the document id.
+fn in_text(corpus: &Corpus, m: &ScoredMention) -> Result<Value, String> {
+    let mention = &m.mention;
+    let doc = &corpus.documents[mention.doc];
+    let start = doc.paragraphs[mention.paragraph].span.start;
+    let chars = doc.text[..start].chars().count();
+    let shift = |r: &Range<usize>, by: usize| serde_json::json!({"start": r.start + by, "end": r.end + by});
+    let mut v = serde_json::to_value(m).map_err(|e| e.to_string())?;
+    if let Value::Object(o) = &mut v {
+        o.remove("doc_id");
+        o.insert("index".into(), mention.doc.into());
+        o.insert("span".into(), shift(&mention.span, start));
+        o.insert("sentence".into(), shift(&mention.sentence, start));
+        o.insert("chars".into(), shift(&mention.chars, chars));
+    }
+    Ok(v)
 }
 
 /// The `actors` argument: `None` (discover them), an actor file, or a list of names and
@@ -104,7 +123,7 @@ impl Sentiment {
             let mut scoring =
                 ScoringModel::load(s.method, &s.head).map_err(|e| errors::one_line(&e))?;
             let embedder =
-                steps::scoring_encoder(&scoring, &config.model, &ResolveOptions::from_env())
+                steps::scoring_encoder(&scoring, &config.model, &resolve_options())
                     .map_err(|e| errors::one_line(&e))?;
             if let Some(e) = &embedder {
                 scoring.prepare(e).map_err(|e| errors::one_line(&e))?;
@@ -121,7 +140,7 @@ impl Sentiment {
     }
 
     /// Every mention of an actor in `texts`, with its attitude (`score` in [-1, 1], `label`,
-    /// `probs`). `actors`: None discovers them (named at least `min_mentions` times, plus the
+    /// `probs`); `span`, `chars` and `sentence` are spans in the text. `actors`: None discovers them (named at least `min_mentions` times, plus the
     /// built-in countries); a path reads an actor file; a list gives names or dicts.
     #[pyo3(signature = (texts, actors=None))]
     fn score<'py>(
@@ -173,14 +192,7 @@ impl Sentiment {
             .map_err(|e| errors::one_line(&e))?;
         scored
             .iter()
-            .map(|m| {
-                let mut v = serde_json::to_value(m).map_err(|e| e.to_string())?;
-                if let Value::Object(o) = &mut v {
-                    o.remove("doc_id");
-                    o.insert("index".into(), m.mention.doc.into());
-                }
-                Ok(v)
-            })
+            .map(|m| in_text(&corpus, m))
             .collect()
     }
 }

@@ -71,8 +71,8 @@ class Sentiment:
         actors: Union[None, PathLike, Sequence[Union[str, Dict[str, Any]]]] = None,
     ) -> List[Dict[str, Any]]:
         """Every mention of an actor in ``texts``: ``index`` (of the text), ``paragraph``,
-        ``actor``, ``alias``, ``text``, ``span``/``chars``/``sentence`` (spans in the
-        paragraph), ``label``, ``probs`` and ``score`` (P(positive) − P(negative)).
+        ``actor``, ``alias``, ``text``, ``span``/``chars``/``sentence`` (byte, character
+        and sentence spans in the text), ``label``, ``probs`` and ``score`` (P(positive) − P(negative)).
         ``actors``: None discovers them; a path reads an actor file; a list gives names
         (people) or dicts ``{"name", "kind", "aliases"}``."""
     @property
