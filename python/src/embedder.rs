@@ -51,8 +51,12 @@ fn cache_dir(cache: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PathBuf>> {
 /// `THEMESCOPE_OFFLINE` (the CLI's `--offline`).
 pub(crate) fn resolve_options() -> ResolveOptions {
     let mut opts = ResolveOptions::from_env();
-    opts.offline |= std::env::var("THEMESCOPE_OFFLINE")
-        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"));
+    opts.offline |= std::env::var("THEMESCOPE_OFFLINE").is_ok_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on"
+        )
+    });
     opts
 }
 
@@ -89,8 +93,7 @@ impl Embedder {
     ) -> PyResult<Embedder> {
         let pool = thread_pool(settings.threads)?;
         let loaded = py.detach(|| {
-            let (model, inner) =
-                steps::load_encoder(&settings, &resolve_options(), max_length)?;
+            let (model, inner) = steps::load_encoder(&settings, &resolve_options(), max_length)?;
             let cache = cache.as_deref().map(EmbeddingCache::open).transpose()?;
             Ok::<_, Box<dyn std::error::Error + Send + Sync>>((model, inner, cache))
         });

@@ -35,7 +35,8 @@ fn in_text(corpus: &Corpus, m: &ScoredMention) -> Result<Value, String> {
     let doc = &corpus.documents[mention.doc];
     let start = doc.paragraphs[mention.paragraph].span.start;
     let chars = doc.text[..start].chars().count();
-    let shift = |r: &Range<usize>, by: usize| serde_json::json!({"start": r.start + by, "end": r.end + by});
+    let shift =
+        |r: &Range<usize>, by: usize| serde_json::json!({"start": r.start + by, "end": r.end + by});
     let mut v = serde_json::to_value(m).map_err(|e| e.to_string())?;
     if let Value::Object(o) = &mut v {
         o.remove("doc_id");
@@ -122,9 +123,8 @@ impl Sentiment {
         let loaded = py.detach(|| {
             let mut scoring =
                 ScoringModel::load(s.method, &s.head).map_err(|e| errors::one_line(&e))?;
-            let embedder =
-                steps::scoring_encoder(&scoring, &config.model, &resolve_options())
-                    .map_err(|e| errors::one_line(&e))?;
+            let embedder = steps::scoring_encoder(&scoring, &config.model, &resolve_options())
+                .map_err(|e| errors::one_line(&e))?;
             if let Some(e) = &embedder {
                 scoring.prepare(e).map_err(|e| errors::one_line(&e))?;
             }
@@ -190,9 +190,6 @@ impl Sentiment {
             .map_err(|e| errors::one_line(&e))?;
         let scored = steps::score(&corpus, mentions, scorer.as_ref(), None, &mut Silent)
             .map_err(|e| errors::one_line(&e))?;
-        scored
-            .iter()
-            .map(|m| in_text(&corpus, m))
-            .collect()
+        scored.iter().map(|m| in_text(&corpus, m)).collect()
     }
 }
