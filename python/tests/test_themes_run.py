@@ -1,8 +1,10 @@
 """Themes and the whole run on the seeds articles, as the CLI finds and writes them."""
 
 import json
+import shutil
 
 import numpy as np
+import pytest
 
 import themescope
 
@@ -32,14 +34,20 @@ def test_themes_have_labels_and_every_row_an_assignment(embedder, corpus, corpus
 
 
 def test_run_writes_the_clis_files_and_returns_the_summary(models, seeds, tmp_path):
+    inputs = tmp_path / "in"
+    shutil.copytree(seeds, inputs)
+    (inputs / "broken.txt").write_bytes(b"\x00\xff binary \x00")
     out = tmp_path / "report"
-    summary = themescope.run(seeds, out, k=4, threads=1, cache=tmp_path / "cache")
+    with pytest.warns(UserWarning, match="broken.txt"):
+        summary = themescope.run(inputs, out, k=4, threads=1, cache=tmp_path / "cache", strict=True)
     assert sorted(p.name for p in out.iterdir()) == [
         "paragraphs.parquet", "report.html", "report.json", "report.md", "run.json",
     ]
     report = json.loads((out / "report.json").read_text())
-    assert summary["out"] == str(out) and summary["exit_code"] == 0
+    # The unreadable file is skipped, reported, and with strict=True the exit status says so.
+    assert [s["path"] for s in summary["skipped"]] == [str(inputs / "broken.txt")]
+    assert summary["out"] == str(out) and summary["exit_code"] == 3
     assert [t["label"] for t in summary["themes"]] == [t["label"] for t in report["themes"]]
-    assert len(summary["themes"]) == 4 and summary["skipped"] == []
+    assert len(summary["themes"]) == 4
     assert summary["manifest"] == json.loads((out / "run.json").read_text())
     assert summary["actors"], "the seeds name actors often enough to rank them"
