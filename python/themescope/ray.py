@@ -102,7 +102,8 @@ def embed(
     (``embedder_args`` go to :class:`themescope.Embedder`: model, dtype, threads, cache...;
     give ``threads`` = ``num_cpus`` so an actor uses the cores Ray reserved for it). The actors
     hold ``concurrency × num_cpus`` CPUs while the dataset runs: leave some of the cluster's
-    CPUs to the read and split tasks, or they wait for ever."""
+    CPUs to the read and split tasks, or they wait for ever. A ``cache`` folder is opened by one
+    process at a time: give actors on one machine no cache, or each its own folder."""
     return paragraphs.map_batches(
         EmbedBatch,
         fn_constructor_kwargs=embedder_args,
