@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{ArgMatches, Args};
-use serde_json::json;
 use themescope::pipeline::{self, RunSpec, EXIT_SKIPPED};
 use themescope::report::Report;
 
@@ -83,7 +82,7 @@ pub fn run(global: &GlobalArgs, args: &RunArgs, matches: &ArgMatches) -> Result<
     let output = pipeline::run(&spec, &mut global.progress().with_steps())?;
     let mut stdout = std::io::stdout().lock();
     if global.json {
-        writeln!(stdout, "{}", summary_json(&spec, &output.report))?;
+        writeln!(stdout, "{}", output.summary(&spec.out))?;
     } else {
         stdout.write_all(summary(&output.report).as_bytes())?;
     }
@@ -94,15 +93,6 @@ pub fn run(global: &GlobalArgs, args: &RunArgs, matches: &ArgMatches) -> Result<
         );
     }
     Ok(ExitCode::from(output.exit_code))
-}
-
-fn summary_json(spec: &RunSpec, r: &Report) -> serde_json::Value {
-    json!({
-        "out": spec.out.display().to_string(),
-        "themes": r.themes.iter().map(|t| json!({"id": t.id, "label": t.label, "size": t.size})).collect::<Vec<_>>(),
-        "actors": r.actors.iter().filter(|a| a.rank.is_some()).map(|a| json!({"actor": a.name, "mentions": a.mentions, "mean": a.mean})).collect::<Vec<_>>(),
-        "skipped": r.corpus.skipped,
-    })
 }
 
 /// The short summary on stdout: themes with sizes, ranked actors with their mean attitude.

@@ -145,6 +145,20 @@ pub struct RunOutput {
     pub exit_code: u8,
 }
 
+impl RunOutput {
+    /// The run's short summary (what `themescope run --json` prints and Python's `run` returns):
+    /// the output folder, the themes with their sizes, the ranked actors, the skipped inputs.
+    pub fn summary(&self, out: &std::path::Path) -> serde_json::Value {
+        let r = &self.report;
+        serde_json::json!({
+            "out": out.display().to_string(),
+            "themes": r.themes.iter().map(|t| serde_json::json!({"id": t.id, "label": t.label, "size": t.size})).collect::<Vec<_>>(),
+            "actors": r.actors.iter().filter(|a| a.rank.is_some()).map(|a| serde_json::json!({"actor": a.name, "mentions": a.mentions, "mean": a.mean})).collect::<Vec<_>>(),
+            "skipped": r.corpus.skipped,
+        })
+    }
+}
+
 /// Wall time of each stage, reported as it ends.
 struct Clock<'e> {
     events: &'e mut dyn Events,

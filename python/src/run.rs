@@ -1,0 +1,70 @@
+//! `themescope.run`: the whole job, writing the same files as `themescope run`.
+
+use std::path::PathBuf;
+
+use pyo3::exceptions::PyUserWarning;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use themescope::config::RunConfig;
+use themescope::pipeline::{self, Events, RunSpec};
+
+use crate::embedder::{in_pool, resolve_options, thread_pool};
+use crate::{args, errors, json};
+
+/// Keeps a run's warnings (skipped files, a cache that could not be opened) for Python's
+/// `warnings`; progress goes nowhere.
+#[derive(Default)]
+struct Warnings(Vec<String>);
+
+impl Events for Warnings {
+    fn warning(&mut self, message: &str) {
+        self.0.push(message.to_owned());
+    }
+}
+
+/// Reads `inputs` (files, folders), finds themes and actors' attitudes, and writes report.json,
+/// report.md, report.html, paragraphs.parquet and run.json into `out`. `config` is a
+/// themescope.toml; keyword settings (`k=8`, `algo="hdbscan"`, `model=...`, any setting of
+/// `themescope config show`) override it. Returns the summary `themescope run --json` prints,
+/// with `exit_code` and `manifest` (run.json).
+#[pyfunction]
+#[pyo3(signature = (inputs, out, *, config=None, strict=false, **settings))]
+pub fn run<'py>(
+    py: Python<'py>,
+    inputs: &Bound<'py, PyAny>,
+    out: PathBuf,
+    config: Option<PathBuf>,
+    strict: bool,
+    settings: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut spec = RunSpec::new(args::paths(inputs, "inputs")?, out);
+    if let Some(path) = &config {
+        spec.config = RunConfig::load(path).map_err(errors::to_py)?;
+    }
+    args::apply_settings(&mut spec.config, settings, None)?;
+    spec.config_file = config;
+    spec.strict = strict;
+    spec.resolve = resolve_options();
+    spec.command = vec!["themescope.run (Python)".into()];
+    let pool = thread_pool(spec.config.model.threads)?;
+    let mut warnings = Warnings::default();
+    let done = py.detach(|| {
+        in_pool(pool.as_ref(), || {
+            let output = pipeline::run(&spec, &mut warnings).map_err(|e| errors::one_line(&e))?;
+            let mut summary = output.summary(&spec.out);
+            summary["exit_code"] = output.exit_code.into();
+            summary["manifest"] = output.manifest;
+            Ok::<_, String>(summary)
+        })
+    });
+    let category = py.get_type::<PyUserWarning>();
+    for w in &warnings.0 {
+        PyErr::warn(
+            py,
+            &category,
+            &std::ffi::CString::new(w.replace('\0', " "))?,
+            1,
+        )?;
+    }
+    json::to_py(py, &done.map_err(errors::message)?)
+}

@@ -1,0 +1,157 @@
+//! `themescope.themes`: vectors and their texts → themes named by key phrases, as
+//! `themescope themes` finds them (the same settings, the same `themes.json` fields).
+
+use numpy::{PyReadonlyArray2, PyUntypedArrayMethods};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use themescope::config::RunConfig;
+use themescope::store::{EmbeddingInfo, EmbeddingSet, RowMeta};
+use themescope::themes::{find_themes, output};
+
+use crate::embedder::{in_pool, Embedder};
+use crate::{args, errors};
+
+/// The rows' provenance: each row's document (its own unless `doc_ids` says) and its place in it.
+fn rows(texts: Vec<String>, doc_ids: Option<Vec<String>>) -> Vec<RowMeta> {
+    let mut last: Option<String> = None;
+    let mut index = 0;
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let doc_id = doc_ids
+                .as_ref()
+                .map_or_else(|| i.to_string(), |d| d[i].clone());
+            index = match last.as_deref() == Some(doc_id.as_str()) {
+                true => index + 1,
+                false => 0,
+            };
+            last = Some(doc_id.clone());
+            RowMeta {
+                doc_id,
+                para_index: index,
+                text,
+            }
+        })
+        .collect()
+}
+
+/// What made the vectors: the encoder that embeds the phrases.
+fn info(embedder: &Embedder) -> EmbeddingInfo {
+    let i = embedder.inner.info();
+    EmbeddingInfo {
+        model_id: i.model_id.clone(),
+        revision: i.revision.clone(),
+        pooling: i.pooling.as_str().to_string(),
+        normalized: i.normalize,
+        max_seq_length: i.max_seq_length,
+        dim: i.dim,
+        unit: "paragraph".into(),
+        themescope_version: env!("CARGO_PKG_VERSION").into(),
+    }
+}
+
+/// Themes of `embeddings` (float32, rows × dim) whose rows are `texts`. Returns the fields of
+/// `themes.json` (`themes` with `label`, `phrases`, `size`...; `paragraphs`: where each row
+/// went) and `assignments`: each row's theme id, or None for an outlier.
+#[pyfunction]
+#[pyo3(signature = (embeddings, texts, k=None, seed=42, *, doc_ids=None, embedder=None,
+                    model=None, **options))]
+#[allow(clippy::too_many_arguments)]
+pub fn themes<'py>(
+    py: Python<'py>,
+    embeddings: &Bound<'py, PyAny>,
+    texts: &Bound<'py, PyAny>,
+    k: Option<&Bound<'py, PyAny>>,
+    seed: u64,
+    doc_ids: Option<&Bound<'py, PyAny>>,
+    embedder: Option<Bound<'py, Embedder>>,
+    model: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let array: PyReadonlyArray2<f32> = embeddings.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "embeddings must be a 2-D numpy array of float32 (rows × dim), not {}",
+            describe(embeddings)
+        ))
+    })?;
+    let texts = args::texts(texts, "texts")?;
+    let (n, dim) = (array.shape()[0], array.shape()[1]);
+    if texts.len() != n {
+        return Err(errors::message(format!(
+            "embeddings has {n} rows but texts has {} items: give one text per row",
+            texts.len()
+        )));
+    }
+    let doc_ids = doc_ids
+        .filter(|d| !d.is_none())
+        .map(|d| args::texts(d, "doc_ids"))
+        .transpose()?;
+    if let Some(d) = doc_ids.as_ref().filter(|d| d.len() != n) {
+        return Err(errors::message(format!(
+            "doc_ids has {} items but embeddings has {n} rows: give one id per row",
+            d.len()
+        )));
+    }
+
+    let mut config = RunConfig::default();
+    if let Some(k) = k.filter(|k| !k.is_none()) {
+        args::set(&mut config, "k", k, None)?;
+    }
+    config.themes.seed = seed;
+    args::apply_settings(&mut config, options, Some(&["themes"]))?;
+    let valid = config.themes.params().check().map_err(errors::to_py)?;
+    let phrase_opts = config.themes.phrase_options().map_err(errors::to_py)?;
+
+    let embedder = match embedder {
+        Some(e) => e.unbind(),
+        None => {
+            let mut settings = config.model.clone();
+            if let Some(m) = model.filter(|m| !m.is_none()) {
+                args::set(&mut config, "model", m, None)?;
+                settings = config.model.clone();
+            }
+            Py::new(py, Embedder::load(py, settings, None, None)?)?
+        }
+    };
+    let embedder = embedder.get();
+    if embedder.inner.info().dim != dim {
+        return Err(errors::message(format!(
+            "embeddings has {dim} columns but {} makes vectors of {}: pass the Embedder that made them",
+            embedder.inner.info().model_id,
+            embedder.inner.info().dim
+        )));
+    }
+    let set = EmbeddingSet {
+        info: info(embedder),
+        rows: rows(texts, doc_ids),
+        vectors: array.as_array().to_owned(),
+    };
+    let result = py.detach(|| {
+        in_pool(embedder.pool(), || {
+            let mut embed_phrases = embedder.inner.phrase_embedder();
+            find_themes(&set, &valid, &phrase_opts, &mut embed_phrases)
+        })
+    });
+    let result = result.map_err(errors::to_py)?;
+    let bytes = output::to_json(&result, &valid, &config.themes.phrase_record(), &set.info);
+    let text = String::from_utf8_lossy(&bytes);
+    let out = py.import("json")?.call_method1("loads", (text,))?;
+    let assignments: Vec<Option<usize>> = result.assignments.iter().map(|a| a.theme).collect();
+    out.set_item("assignments", PyList::new(py, assignments)?)?;
+    Ok(out)
+}
+
+/// `float64 ndarray of shape (3, 4)`, `list`: what was passed instead of a float32 matrix.
+fn describe(obj: &Bound<'_, PyAny>) -> String {
+    let kind = obj
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into());
+    match (obj.getattr("dtype"), obj.getattr("shape")) {
+        (Ok(dtype), Ok(shape)) => format!("{dtype} {kind} of shape {shape}"),
+        _ => kind,
+    }
+}

@@ -1,0 +1,53 @@
+"""Themes and the whole run on the seeds articles, as the CLI finds and writes them."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+import themescope
+
+
+def test_themes_equal_the_clis_for_the_same_vectors(embedder, cli, corpus, corpus_vectors, seeds, tmp_path):
+    texts, ids = corpus
+    got = themescope.themes(corpus_vectors, texts, k=4, doc_ids=ids, embedder=embedder)
+    out = tmp_path / "seeds.npy"
+    cli("embed", seeds, "--no-cache", "--threads", "1", "--out", out)
+    want = json.loads(cli("themes", "--embeddings", out, "--k", "4", "--threads", "1", "--json").stdout)
+    for key in ("themes", "paragraphs", "outliers", "duplicates", "params", "tree"):
+        assert got[key] == want[key], key
+    assert got["assignments"] == [p["theme"] for p in want["paragraphs"]]
+
+
+def test_themes_have_labels_and_every_row_an_assignment(embedder, corpus, corpus_vectors):
+    texts, ids = corpus
+    got = themescope.themes(corpus_vectors, texts, k=3, seed=7, doc_ids=ids, embedder=embedder, top_phrases=5)
+    assert len(got["themes"]) == 3 and got["params"]["seed"] == 7
+    assert all(t["label"] and len(t["phrases"]) <= 5 for t in got["themes"])
+    assert len(got["assignments"]) == len(texts)
+    sizes = np.bincount([a for a in got["assignments"] if a is not None], minlength=3)
+    # Sizes count paragraphs of documents that are not near-duplicates.
+    assert sum(t["size"] for t in got["themes"]) <= sizes.sum()
+    again = themescope.themes(corpus_vectors, texts, k=3, seed=7, doc_ids=ids, embedder=embedder, top_phrases=5)
+    assert again == got
+
+
+def test_run_writes_the_clis_files_and_returns_the_summary(models, seeds, tmp_path):
+    inputs = tmp_path / "in"
+    shutil.copytree(seeds, inputs)
+    (inputs / "broken.txt").write_bytes(b"\x00\xff binary \x00")
+    out = tmp_path / "report"
+    with pytest.warns(UserWarning, match="broken.txt"):
+        summary = themescope.run(inputs, out, k=4, threads=1, cache=tmp_path / "cache", strict=True)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "paragraphs.parquet", "report.html", "report.json", "report.md", "run.json",
+    ]
+    report = json.loads((out / "report.json").read_text())
+    # The unreadable file is skipped, reported, and with strict=True the exit status says so.
+    assert [s["path"] for s in summary["skipped"]] == [str(inputs / "broken.txt")]
+    assert summary["out"] == str(out) and summary["exit_code"] == 3
+    assert [t["label"] for t in summary["themes"]] == [t["label"] for t in report["themes"]]
+    assert len(summary["themes"]) == 4
+    assert summary["manifest"] == json.loads((out / "run.json").read_text())
+    assert summary["actors"], "the seeds name actors often enough to rank them"
