@@ -28,6 +28,7 @@ pub mod config;
 pub mod corpus;
 pub mod embed;
 pub mod fsutil;
+pub mod message;
 pub mod model;
 pub mod pipeline;
 pub mod report;

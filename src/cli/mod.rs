@@ -107,26 +107,10 @@ fn leaf(matches: &clap::ArgMatches) -> &clap::ArgMatches {
     m
 }
 
-/// Longest error line printed, in characters: a message may quote a file's header or line.
-const MAX_ERROR_CHARS: usize = 600;
-
-/// The error and its causes on one line, without repeating a cause already in the message;
-/// control characters escaped, and cut at [`MAX_ERROR_CHARS`].
+/// The error and its causes on one line, settings named as flags (`themescope::message`).
 pub fn one_line(err: &anyhow::Error) -> String {
-    let line = as_flags(&chain_line(err));
-    let mut out = String::new();
-    for (n, c) in line.chars().enumerate() {
-        if n == MAX_ERROR_CHARS {
-            out.push_str(" …");
-            break;
-        }
-        match c {
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => out.extend(c.escape_default()),
-            c => out.push(c),
-        }
-    }
-    out
+    let cause: &(dyn std::error::Error + 'static) = err.as_ref();
+    themescope::message::printable(&as_flags(&themescope::message::chain_line(cause)))
 }
 
 /// The library names a setting as ``option `batch_size` ``; on the command line it is the flag
@@ -147,21 +131,6 @@ fn as_flags(message: &str) -> String {
     out
 }
 
-fn chain_line(err: &anyhow::Error) -> String {
-    let mut out = String::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        if out.contains(&text) {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str(": ");
-        }
-        out.push_str(&text);
-    }
-    out
-}
-
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
@@ -179,7 +148,7 @@ mod tests {
         let long = format!("bad header: {}\u{7}\nnext", "x,".repeat(5000));
         let line = one_line(&anyhow::anyhow!(long));
         assert!(
-            line.chars().count() <= MAX_ERROR_CHARS + 2,
+            line.chars().count() <= themescope::message::MAX_CHARS + 2,
             "{}",
             line.len()
         );
