@@ -7,7 +7,7 @@ preprocessed corpus itself as the reference, and topic diversity = distinct word
 
 For every themescope result given (`--themes K=PATH`, a `themes.json` of `themescope themes --k K`):
 
-- **themescope**: each theme's top-10 words. `label_quality.top_words` when themes.json has it
+- **themescope**: each theme's top-10 words. `themes[].words` when themes.json has it
   (themescope's own list), else derived from the theme's phrases in their order: each phrase
   preprocessed like the corpus (below), words outside the reference vocabulary dropped, each word
   once, the first 10.
@@ -63,12 +63,11 @@ def load(path):
 
 def themescope_topics(themes, vocab):
     """Top words of each theme (see the module doc) and how many words were outside `vocab`."""
-    listed = themes.get("label_quality", {}).get("top_words")
     topics, dropped = [], 0
-    for i, theme in enumerate(themes["themes"]):
-        if listed is not None:
-            words = [w for w in listed[i] if w in vocab]
-            dropped += len(listed[i]) - len(words)
+    for theme in themes["themes"]:
+        if "words" in theme:
+            words = [w for w in theme["words"] if w in vocab]
+            dropped += len(theme["words"]) - len(words)
         else:
             words = []
             for w in (w for p in theme["phrases"] for w in tokenize(p["phrase"])):
