@@ -342,6 +342,24 @@ fn toy_themes_get_their_own_phrases_in_one_embedding_call() {
     assert!(phrases(1).iter().all(|p| !p.contains("pipeline")));
     // "pipeline" occurs only inside "gas pipeline": the longer phrase absorbs it.
     assert!(!phrases(0).contains(&"pipeline".to_string()));
+    // Top words are single words of the theme's own (min_df 2), absorbed ones included, each
+    // once, no stop words or outlier words.
+    let words = |c: usize| labels[c].words.clone();
+    assert!(words(0).contains(&"pipeline".to_string()), "{:?}", words(0));
+    assert!(words(0).contains(&"gas".to_string()), "{:?}", words(0));
+    assert!(words(1).contains(&"steel".to_string()), "{:?}", words(1));
+    for c in 0..2 {
+        let w = words(c);
+        assert!(!w.is_empty() && w.len() <= 10, "{w:?}");
+        assert!(
+            w.iter()
+                .all(|x| x != "football" && x != "the" && x != "said"),
+            "{w:?}"
+        );
+        let unique: std::collections::BTreeSet<_> = w.iter().collect();
+        assert_eq!(unique.len(), w.len(), "{w:?}");
+    }
+    assert!(words(1).iter().all(|x| x != "pipeline"), "{:?}", words(1));
     // Scores are relevances in [0, 1].
     for t in &labels {
         for p in &t.phrases {

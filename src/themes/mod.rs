@@ -49,6 +49,8 @@ pub struct Theme {
     pub label: String,
     /// Top key phrases with scores, best first.
     pub phrases: Vec<ScoredPhrase>,
+    /// Top single words, best first ([`phrases::topwords`]): what NPMI and diversity score.
+    pub words: Vec<String>,
     /// Paragraphs in the theme (near-duplicate documents not counted).
     pub size: usize,
     /// `size` over all counted paragraphs.
@@ -181,8 +183,8 @@ pub fn find_themes(
         .filter(|&r| !is_duplicate[r])
         .map(|r| texts[r])
         .collect();
-    let phrase_lists: Vec<&[ScoredPhrase]> = themes.iter().map(|t| t.phrases.as_slice()).collect();
-    let label_quality = quality::measure(&reference, &phrase_lists, &phrase_opts.stop_words);
+    let word_lists: Vec<Vec<String>> = themes.iter().map(|t| t.words.clone()).collect();
+    let label_quality = quality::measure(&reference, &word_lists);
     for (t, score) in themes.iter_mut().zip(&label_quality.per_theme) {
         t.npmi = *score;
     }
@@ -397,6 +399,7 @@ fn theme(
         id: t,
         label: label.label,
         phrases: label.phrases,
+        words: label.words,
         size: members.len(),
         share: round4(members.len() as f32 / counted_total.max(1) as f32),
         representatives,

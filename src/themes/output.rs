@@ -3,10 +3,11 @@
 //! `themes.json` holds: `schema`; `themescope_version`; `model` (id, revision, pooling,
 //! normalisation, max length, dim, unit of the vectors); `params` (every setting, the k and
 //! reduction actually used, the seed); `k_selection` (silhouette per k tried by `--k auto`);
-//! `themes` (id, label, phrases with scores, size, share, representative paragraphs, documents
-//! with their share); `outliers` (found, reassigned, count, share); `duplicates` (document,
-//! the document it repeats, paragraph match, similarity, text overlap); `paragraphs` (row,
-//! doc_id, para_index, theme or null, similarity to its nearest theme, reassigned, duplicate).
+//! `themes` (id, label, phrases with scores, top words, size, share, representative paragraphs,
+//! documents with their share, NPMI of the top words); `outliers` (found, reassigned, count,
+//! share); `duplicates` (document, the document it repeats, paragraph match, similarity, text
+//! overlap); `paragraphs` (row, doc_id, para_index, theme or null, similarity to its nearest
+//! theme, reassigned, duplicate).
 //! Numbers are rounded to 4 decimals, so the same inputs and seed give the same bytes.
 
 use std::fmt::Write as _;

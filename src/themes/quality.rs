@@ -1,16 +1,14 @@
 //! How good the themes' words are, measured as the topic-model literature does: the NPMI
-//! coherence of each theme's top-10 words against the corpus (co-occurrence in sliding windows
-//! of 10 tokens, as gensim's `c_npmi` counts them), and topic diversity (the share of distinct
-//! words among all themes' top-10 words).
+//! coherence of each theme's top-10 words ([`super::phrases::topwords`]) against the corpus
+//! (co-occurrence in sliding windows of 10 tokens, as gensim's `c_npmi` counts them), and topic
+//! diversity (the share of distinct words among all themes' top-10 words).
 
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::phrases::{ScoredPhrase, StopWords};
+use super::phrases::topwords::split_words as words;
 
-/// Words per theme that are scored.
-pub const TOP_WORDS: usize = 10;
 /// Tokens per sliding window.
 pub const WINDOW: usize = 10;
 /// Added to a pair's probability inside the logarithms, as gensim does.
@@ -25,29 +23,6 @@ pub struct LabelQuality {
     pub diversity: f32,
     /// Each theme's NPMI, in theme order.
     pub per_theme: Vec<f32>,
-}
-
-/// Lower-case words, split at anything but letters and digits.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-}
-
-/// A theme's top words: the words of its phrases in order, stop words and numbers left out,
-/// each once, at most [`TOP_WORDS`].
-pub fn top_words(phrases: &[ScoredPhrase], stop: &StopWords) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for w in phrases.iter().flat_map(|p| words(&p.phrase)) {
-        let content = !stop.contains(&w) && !w.chars().all(|c| c.is_numeric());
-        if content && !out.contains(&w) {
-            out.push(w);
-            if out.len() == TOP_WORDS {
-                break;
-            }
-        }
-    }
-    out
 }
 
 /// Share of distinct words among all themes' top words (1 when no word is shared).
@@ -84,17 +59,16 @@ pub fn npmi(texts: &[&str], topics: &[Vec<String>]) -> Vec<f32> {
         .collect()
 }
 
-/// NPMI and diversity of the themes' top words.
-pub fn measure(texts: &[&str], phrases: &[&[ScoredPhrase]], stop: &StopWords) -> LabelQuality {
-    let topics: Vec<Vec<String>> = phrases.iter().map(|p| top_words(p, stop)).collect();
-    let per_theme: Vec<f32> = npmi(texts, &topics).into_iter().map(round4).collect();
+/// NPMI and diversity of the themes' top words (lower-case, one list per theme).
+pub fn measure(texts: &[&str], topics: &[Vec<String>]) -> LabelQuality {
+    let per_theme: Vec<f32> = npmi(texts, topics).into_iter().map(round4).collect();
     let mean = match per_theme.len() {
         0 => 0.0,
         n => per_theme.iter().sum::<f32>() / n as f32,
     };
     LabelQuality {
         npmi: round4(mean),
-        diversity: round4(diversity(&topics)),
+        diversity: round4(diversity(topics)),
         per_theme,
     }
 }
@@ -169,34 +143,6 @@ fn count_windows(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn phrase(p: &str) -> ScoredPhrase {
-        ScoredPhrase {
-            phrase: p.into(),
-            score: 1.0,
-        }
-    }
-
-    #[test]
-    fn top_words_come_from_the_phrases_in_order_without_stop_words() {
-        let phrases = [
-            phrase("marriage of convenience"),
-            phrase("Moscow-Beijing partnership"),
-            phrase("convenience"),
-            phrase("2024"),
-        ];
-        let words = top_words(&phrases, &StopWords::English);
-        assert_eq!(
-            words,
-            [
-                "marriage",
-                "convenience",
-                "moscow",
-                "beijing",
-                "partnership"
-            ]
-        );
-    }
 
     #[test]
     fn diversity_is_the_share_of_distinct_words() {

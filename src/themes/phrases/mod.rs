@@ -20,6 +20,8 @@
 //!    centroids) and how much it is a phrase rather than a word sequence (see [`relevance`]).
 //! 5. **Diversity** ([`mmr`]): maximal marginal relevance over the phrase embeddings, never
 //!    keeping a phrase together with a sub- or super-phrase that it mostly occurs with.
+//! 6. **Top words** ([`topwords`]): the theme's best single words by c-TF-IDF, re-ranked by
+//!    their closeness to the centroid, for coherence and diversity as topic models are compared.
 //!
 //! Everything is deterministic: maps that reach the output are ordered, ties are broken by the
 //! phrase's normalised text.
@@ -31,6 +33,7 @@ pub mod naming;
 pub mod ngrams;
 mod spread;
 pub mod stopwords;
+pub mod topwords;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -90,6 +93,9 @@ pub struct ThemeLabel {
     pub label: String,
     /// Up to `top_n` phrases, in the order MMR chose them.
     pub phrases: Vec<ScoredPhrase>,
+    /// Up to [`topwords::TOP_WORDS`] single words, best first ([`topwords`]).
+    #[serde(default)]
+    pub words: Vec<String>,
 }
 
 /// Weights of informativeness, semantic fit and phraseness in [`relevance`].
@@ -299,9 +305,12 @@ pub fn explain_themes_by_document(
     let pools: Vec<Vec<u32>> = (0..n_themes)
         .map(|c| pool(&counted, &scores[c], c, opts))
         .collect();
+    let word_pools: Vec<Vec<u32>> = (0..n_themes)
+        .map(|c| word_pool(&counted, &scores[c], c, opts))
+        .collect();
 
     // One embedding call for the union of all pools, in key order.
-    let all: BTreeSet<u32> = pools.iter().flatten().copied().collect();
+    let all: BTreeSet<u32> = pools.iter().chain(&word_pools).flatten().copied().collect();
     let mut all: Vec<u32> = all.into_iter().collect();
     all.sort_by(|a, b| counted.keys[*a as usize].cmp(&counted.keys[*b as usize]));
     let row_of: HashMap<u32, usize> = all.iter().enumerate().map(|(r, &id)| (id, r)).collect();
@@ -343,6 +352,17 @@ pub fn explain_themes_by_document(
         })
         .collect();
 
+    // The cosine standardised over the themes, through a logistic (see `relevance`).
+    let semantic_of = |row: usize, c: usize| {
+        let cosine = cos_all[[row, c]];
+        let (mean, sd) = spread[row];
+        if live.len() >= 2 && sd > 1e-6 {
+            1.0 / (1.0 + (-(cosine - mean) / sd).exp())
+        } else {
+            cosine.max(0.0)
+        }
+    };
+
     // Paragraphs per theme, for the support of a phrase.
     let mut theme_size = vec![0usize; n_themes];
     for t in assignment.iter().flatten() {
@@ -382,12 +402,7 @@ pub fn explain_themes_by_document(
                 };
                 let row = row_of[&id];
                 let cosine = cos_all[[row, c]];
-                let (mean, sd) = spread[row];
-                let semantic = if live.len() >= 2 && sd > 1e-6 {
-                    1.0 / (1.0 + (-(cosine - mean) / sd).exp())
-                } else {
-                    cosine.max(0.0)
-                };
+                let semantic = semantic_of(row, c);
                 // A quoted single word is more often a scare quote than a term: no phraseness.
                 let phraseness = if term && words >= 2 {
                     1.0
@@ -468,8 +483,22 @@ pub fn explain_themes_by_document(
         for part in label.split(" / ").filter(|p| !p.is_empty()) {
             used_in_labels.insert(part.to_lowercase());
         }
+        let word_scores: Vec<topwords::WordScore<'_>> = word_pools[c]
+            .iter()
+            .map(|&id| topwords::WordScore {
+                word: counted.surface[id as usize].as_str(),
+                key: counted.keys[id as usize].as_str(),
+                ctfidf: scores[c][&id],
+                semantic: semantic_of(row_of[&id], c),
+            })
+            .collect();
+        let words = topwords::rank(&word_scores, &opts.stop_words);
         out.push(ThemeExplanation {
-            label: ThemeLabel { label, phrases },
+            label: ThemeLabel {
+                label,
+                phrases,
+                words,
+            },
             candidates: cands.into_iter().map(|(_, s)| s).collect(),
         });
     }
@@ -904,6 +933,31 @@ fn pool(
     });
     out.extend(terms.into_iter().take(opts.candidates.max(opts.top_n)));
     out.into_iter().collect()
+}
+
+/// A theme's best single words by c-TF-IDF ([`topwords::CANDIDATES`] of them, ties by key),
+/// for its top words: every one-word candidate of at least `min_df` paragraphs, including those
+/// a longer phrase absorbs or that are fragments of one (a word list is read word by word).
+fn word_pool(
+    counted: &Counted,
+    scores: &BTreeMap<u32, f32>,
+    c: usize,
+    opts: &PhraseOptions,
+) -> Vec<u32> {
+    let mut v: Vec<u32> = counted.counts[c]
+        .keys()
+        .copied()
+        .filter(|&id| {
+            counted.len[id as usize] == 1 && counted.df[id as usize] as usize >= opts.min_df
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        scores[b]
+            .total_cmp(&scores[a])
+            .then_with(|| counted.keys[*a as usize].cmp(&counted.keys[*b as usize]))
+    });
+    v.truncate(topwords::CANDIDATES);
+    v
 }
 
 #[cfg(test)]
