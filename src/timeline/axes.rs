@@ -64,6 +64,14 @@ pub struct DocumentAxes {
     pub bad_dates: BadDates,
 }
 
+/// Per paragraph row: its document's date (ISO, as precise as written), time bin and group.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowAxes {
+    pub time: Vec<Option<String>>,
+    pub bin: Vec<Option<String>>,
+    pub group: Vec<Option<String>>,
+}
+
 /// The value of `field` in `metadata`, its name matched in any case.
 fn field<'a>(metadata: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
     metadata.get(name).or_else(|| {
@@ -133,7 +141,8 @@ impl DocumentAxes {
                 Some(v) => match date::from_value(v) {
                     Ok(d) => Some(d),
                     Err(reason) => {
-                        bad(&mut axes.bad_dates, &doc.id, v.to_string(), reason);
+                        let written = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                        bad(&mut axes.bad_dates, &doc.id, written, reason);
                         None
                     }
                 },
@@ -190,6 +199,19 @@ impl DocumentAxes {
     /// Whether any document has a group.
     pub fn has_groups(&self) -> bool {
         self.groups.iter().any(Option::is_some)
+    }
+
+    /// Each corpus paragraph's date, time bin and group, in reading order.
+    pub fn rows(&self, corpus: &Corpus) -> RowAxes {
+        let mut out = RowAxes::default();
+        for d in Self::row_documents(corpus) {
+            out.time
+                .push(self.dates.get(d).copied().flatten().map(|t| t.to_string()));
+            let bin = self.bins.get(d).copied().flatten();
+            out.bin.push(bin.map(|b| self.bin_labels[b].clone()));
+            out.group.push(self.groups.get(d).cloned().flatten());
+        }
+        out
     }
 
     /// Each corpus paragraph's document, in reading order (the rows of

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use axes::{AxisFields, BadDates, BadValue, DocumentAxes, GROUP_FIELDS, TIME_FIELDS};
+pub use axes::{AxisFields, BadDates, BadValue, DocumentAxes, RowAxes, GROUP_FIELDS, TIME_FIELDS};
 pub use bins::TimeBin;
 pub use date::Date;
 
