@@ -1,5 +1,5 @@
 //! The whole job as a library call: read → embed (through the cache) → themes → actors →
-//! sentiment → report, with progress through [`Events`]. The CLI's `run`, the examples and any
+//! sentiment → themes and attitudes over time and by group → report, with progress through [`Events`]. The CLI's `run`, the examples and any
 //! other caller (Python, a distributed worker) go through [`run`].
 //!
 //! ```no_run
