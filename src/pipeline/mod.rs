@@ -1,6 +1,7 @@
 //! The whole job as a library call: read → embed (through the cache) → themes → actors →
-//! sentiment → themes and attitudes over time and by group → report, with progress through [`Events`]. The CLI's `run`, the examples and any
-//! other caller (Python, a distributed worker) go through [`run`].
+//! sentiment → themes and attitudes over time and by group → report, with progress through
+//! [`Events`]. The CLI's `run`, the examples and any other caller (Python, a distributed worker)
+//! go through [`run`].
 //!
 //! ```no_run
 //! use themescope::pipeline::{self, RunSpec, Silent};
