@@ -49,6 +49,9 @@ pub struct DocumentAxes {
     pub time_field: Option<String>,
     /// The field the groups came from; `None`: no document has a group field.
     pub group_field: Option<String>,
+    /// The fields looked for: the one named, or the defaults.
+    pub time_fields_tried: Vec<String>,
+    pub group_fields_tried: Vec<String>,
     /// The bin used (`auto` resolved).
     pub bin: TimeBin,
     /// By document: its date, when it has one that reads as a date.
@@ -122,9 +125,15 @@ impl DocumentAxes {
     pub fn read(corpus: &Corpus, fields: &AxisFields) -> DocumentAxes {
         let time_field = choose(corpus, fields.time_field.as_deref(), &TIME_FIELDS);
         let group_field = choose(corpus, fields.group_field.as_deref(), &GROUP_FIELDS);
+        let tried = |named: &Option<String>, defaults: &[&str]| match named {
+            Some(name) => vec![name.clone()],
+            None => defaults.iter().map(|f| f.to_string()).collect(),
+        };
         let mut axes = DocumentAxes {
             time_field: time_field.clone(),
             group_field: group_field.clone(),
+            time_fields_tried: tried(&fields.time_field, &TIME_FIELDS),
+            group_fields_tried: tried(&fields.group_field, &GROUP_FIELDS),
             ..DocumentAxes::default()
         };
         for doc in &corpus.documents {

@@ -2,7 +2,7 @@
 //!
 //! Accepted:
 //!
-//! - ISO: `2019`, `2019-03`, `2019-03-02`, `2019/03/02`, and a date followed by a time
+//! - ISO: `2019`, `2019-03`, `2019-03-02` (`2019-3-2` too), `2019/03/02`, and a date followed by a time
 //!   (`2019-03-02T10:00:00Z`, `2019-03-02 10:00`); the time and its zone are ignored, so the day
 //!   is the one written.
 //! - Month names, in full or in three letters, in either order: `2 March 2019`, `March 2, 2019`,
@@ -160,7 +160,8 @@ fn iso(t: &str) -> Option<Result<Date, String>> {
     let field = |i: usize| {
         parts
             .get(i)
-            .and_then(|p| number(p, 2).filter(|_| p.len() == 2))
+            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| number(p, 2))
     };
     match parts.len() {
         2 => Some(make(y, field(1)?, None)),
@@ -276,6 +277,7 @@ mod tests {
         assert_eq!(iso_of("2019-03-02T23:59:00+05:00"), "2019-03-02");
         assert_eq!(iso_of("2019-03-02 10:00"), "2019-03-02");
         assert_eq!(iso_of("2020-02-29"), "2020-02-29");
+        assert_eq!(iso_of("2019-3-2"), "2019-03-02");
     }
 
     #[test]

@@ -258,12 +258,25 @@ pub fn build(
 /// What the reader should know about the time axis.
 fn axis_notes(axes: &DocumentAxes) -> Vec<Note> {
     let mut notes = Vec::new();
+    // A field the user named and no document has is worth a warning; the defaults missing is
+    // the ordinary case of a corpus without dates or sources.
+    let named = |tried: &[String], defaults: &[&str]| tried.iter().ne(defaults.iter());
+    if axes.group_field.is_none() && named(&axes.group_fields_tried, &GROUP_FIELDS) {
+        notes.push(Note::Warning(format!(
+            "no document has a `{}` field; the per-group sections are left out",
+            axes.group_fields_tried.join(", ")
+        )));
+    }
     let Some(field) = &axes.time_field else {
-        notes.push(Note::Info(format!(
+        let line = format!(
             "no document has a date (fields tried: {}); the over-time sections are left out \
              (--time-field names another field)",
-            TIME_FIELDS.join(", ")
-        )));
+            axes.time_fields_tried.join(", ")
+        );
+        notes.push(match named(&axes.time_fields_tried, &TIME_FIELDS) {
+            true => Note::Warning(line),
+            false => Note::Info(line),
+        });
         return notes;
     };
     let bad = &axes.bad_dates;

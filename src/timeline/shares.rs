@@ -3,7 +3,7 @@
 //! whole corpus (as BERTopic's `topics_over_time` scores a bin with the global IDF), optionally
 //! averaged with the previous bin's scores when the theme was there (its `evolution_tuning`).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::themes::phrases::ngrams;
 use crate::themes::phrases::PhraseOptions;
@@ -78,15 +78,49 @@ fn first_slot(counts: &[usize], totals: &[usize]) -> Option<usize> {
         .position(|(&k, &n)| k >= 2 && k as f64 >= 0.05 * n as f64)
 }
 
-/// Term counts of one theme in one bin.
+/// Term counts of one theme in one bin, by term id.
 #[derive(Default, Clone)]
 struct Cell {
-    terms: BTreeMap<String, u32>,
+    terms: HashMap<u32, u32>,
     tokens: usize,
 }
 
+/// Every term seen, by id: its key, and how often each spelling of it occurs.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<String, u32>,
+    keys: Vec<String>,
+    spellings: Vec<HashMap<String, u32>>,
+}
+
+impl Vocabulary {
+    fn add(&mut self, key: String, surface: String) -> u32 {
+        let id = match self.ids.get(key.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = self.keys.len() as u32;
+                self.ids.insert(key.clone(), id);
+                self.keys.push(key);
+                self.spellings.push(HashMap::new());
+                id
+            }
+        };
+        *self.spellings[id as usize].entry(surface).or_default() += 1;
+        id
+    }
+
+    /// The most common spelling (ties: the first in byte order).
+    fn spelling(&self, id: u32) -> String {
+        self.spellings[id as usize]
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map_or_else(|| self.keys[id as usize].clone(), |(s, _)| s.clone())
+    }
+}
+
 /// The phrases of each theme in each bin. `texts[row]` is the paragraph's text; rows with no
-/// bin or theme, or not counted, are skipped.
+/// bin or theme, or not counted, are skipped. Terms are interned, since a corpus has hundreds
+/// of thousands of phrase occurrences.
 pub fn phrases_per_bin(
     texts: &[&str],
     bins: &[Option<usize>],
@@ -98,7 +132,7 @@ pub fn phrases_per_bin(
 ) -> Vec<Vec<PhraseSlot>> {
     let (n_themes, n_bins) = shape;
     let mut cells = vec![vec![Cell::default(); n_bins]; n_themes];
-    let mut surfaces: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
+    let mut vocabulary = Vocabulary::default();
     for (row, text) in texts.iter().enumerate() {
         let (Some(b), Some(t)) = (bins[row], themes[row]) else {
             continue;
@@ -110,19 +144,15 @@ pub fn phrases_per_bin(
         let cell = &mut cells[t][b];
         cell.tokens += tokens;
         for c in candidates {
-            *cell.terms.entry(c.key.clone()).or_default() += 1;
-            *surfaces
-                .entry(c.key)
-                .or_default()
-                .entry(c.surface)
-                .or_default() += 1;
+            let id = vocabulary.add(c.key, c.surface);
+            *cell.terms.entry(id).or_default() += 1;
         }
     }
-    let idf = theme_idf(&cells);
+    let idf = theme_idf(&cells, vocabulary.keys.len());
     cells
         .iter()
         .map(|theme_cells| {
-            let mut previous: Option<BTreeMap<&str, f64>> = None;
+            let mut previous: Option<HashMap<u32, f64>> = None;
             theme_cells
                 .iter()
                 .map(|cell| {
@@ -130,23 +160,20 @@ pub fn phrases_per_bin(
                         previous = None;
                         return PhraseSlot::default();
                     }
-                    let mut scores: BTreeMap<&str, f64> = cell
+                    let mut scores: HashMap<u32, f64> = cell
                         .terms
                         .iter()
-                        .map(|(k, &n)| (k.as_str(), f64::from(n) / cell.tokens as f64 * idf[k]))
+                        .map(|(&k, &n)| (k, f64::from(n) / cell.tokens as f64 * idf[k as usize]))
                         .collect();
                     if let (true, Some(prev)) = (smooth, &previous) {
-                        for (k, s) in prev {
-                            let mine = scores.entry(k).or_insert(0.0);
-                            *mine = (*mine + s) / 2.0;
+                        for s in scores.values_mut() {
+                            *s /= 2.0;
                         }
-                        for (k, s) in scores.iter_mut() {
-                            if !prev.contains_key(k) {
-                                *s /= 2.0;
-                            }
+                        for (&k, &s) in prev {
+                            *scores.entry(k).or_insert(0.0) += s / 2.0;
                         }
                     }
-                    let shown = top_phrases(&scores, cell, &surfaces);
+                    let shown = top_phrases(&scores, cell, &vocabulary);
                     previous = Some(scores);
                     shown
                 })
@@ -155,9 +182,10 @@ pub fn phrases_per_bin(
         .collect()
 }
 
-/// `ln(1 + A / f_t)`: `A` the average tokens per theme, `f_t` the term's count over all themes.
-fn theme_idf(cells: &[Vec<Cell>]) -> BTreeMap<String, f64> {
-    let mut total: BTreeMap<String, u64> = BTreeMap::new();
+/// `ln(1 + A / f_t)` by term id: `A` the average tokens per theme, `f_t` the term's count over
+/// all themes.
+fn theme_idf(cells: &[Vec<Cell>], terms: usize) -> Vec<f64> {
+    let mut total = vec![0u64; terms];
     let mut tokens = 0usize;
     let mut themes = 0usize;
     for theme in cells {
@@ -165,57 +193,52 @@ fn theme_idf(cells: &[Vec<Cell>]) -> BTreeMap<String, f64> {
         tokens += n;
         themes += usize::from(n > 0);
         for cell in theme {
-            for (k, &n) in &cell.terms {
-                *total.entry(k.clone()).or_default() += u64::from(n);
+            for (&k, &n) in &cell.terms {
+                total[k as usize] += u64::from(n);
             }
         }
     }
     let average = tokens as f64 / themes.max(1) as f64;
     total
         .into_iter()
-        .map(|(k, f)| (k, (1.0 + average / f.max(1) as f64).ln()))
+        .map(|f| (1.0 + average / f.max(1) as f64).ln())
         .collect()
 }
 
 /// The best phrases present in the cell: up to two multi-word phrases that occur at least
 /// twice (a bigram is always rarer than its words, so they are ranked apart), then single
-/// words that are not part of a phrase already shown.
-fn top_phrases(
-    scores: &BTreeMap<&str, f64>,
-    cell: &Cell,
-    surfaces: &BTreeMap<String, BTreeMap<String, u32>>,
-) -> PhraseSlot {
-    let mut ranked: Vec<(&str, f64)> = scores
+/// words that are not part of a phrase already shown. Ties go by the term's key.
+fn top_phrases(scores: &HashMap<u32, f64>, cell: &Cell, vocabulary: &Vocabulary) -> PhraseSlot {
+    let key = |id: u32| vocabulary.keys[id as usize].as_str();
+    let mut ranked: Vec<(u32, f64)> = scores
         .iter()
-        .filter(|(k, _)| cell.terms.contains_key(**k))
-        .map(|(k, s)| (*k, *s))
+        .filter(|(k, _)| cell.terms.contains_key(k))
+        .map(|(&k, &s)| (k, s))
         .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    let long: Vec<&str> = ranked
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| key(a.0).cmp(key(b.0))));
+    let long: Vec<u32> = ranked
         .iter()
-        .filter(|(k, _)| k.contains(' ') && cell.terms[*k] >= LONG_MIN_COUNT)
+        .filter(|(k, _)| key(*k).contains(' ') && cell.terms[k] >= LONG_MIN_COUNT)
         .map(|(k, _)| *k)
         .take(LONG_PHRASES)
         .collect();
     let words = ranked
         .iter()
-        .filter(|(k, _)| !k.contains(' '))
-        .filter(|(k, _)| !long.iter().any(|l| l.split(' ').any(|w| w == *k)))
+        .filter(|(k, _)| !key(*k).contains(' '))
+        .filter(|(k, _)| {
+            !long
+                .iter()
+                .any(|l| key(*l).split(' ').any(|w| w == key(*k)))
+        })
         .map(|(k, _)| *k);
-    let keys: Vec<&str> = long
+    let ids: Vec<u32> = long
         .iter()
         .copied()
         .chain(words)
         .take(PHRASES_PER_BIN)
         .collect();
-    let surface = |k: &str| {
-        surfaces
-            .get(k)
-            .and_then(|s| s.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
-            .map_or_else(|| k.to_string(), |(s, _)| s.clone())
-    };
     PhraseSlot {
-        phrases: keys.into_iter().map(surface).collect(),
+        phrases: ids.into_iter().map(|id| vocabulary.spelling(id)).collect(),
     }
 }
 
