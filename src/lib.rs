@@ -16,6 +16,7 @@
 //! | vectors → themes named by key phrases | [`themes`] |
 //! | actor files, the built-in gazetteer, discovery, mentions | [`actors`] |
 //! | attitude toward each mention, and its aggregation | [`sentiment`] |
+//! | documents on time and group axes; themes and attitudes per bin and group | [`timeline`] |
 //! | every setting of a run, from defaults, file and options | [`config`] |
 //! | everything → report.json / .md / .html, paragraphs.parquet, run.json | [`report`] |
 //! | the whole job, with progress events | [`pipeline`] |
@@ -35,4 +36,5 @@ pub mod report;
 pub mod sentiment;
 pub mod store;
 pub mod themes;
+pub mod timeline;
 pub mod wordlist;

@@ -1,6 +1,6 @@
 //! The notebooks in `notebooks/` are saved without outputs, and run top to bottom, headless, on
-//! real themescope outputs: `themescope run examples/corpus` and `themescope embed --unit
-//! document` on 600 AG News records, executed by nbclient with `$THEMESCOPE_PYTHON`.
+//! real themescope outputs: `themescope run examples/corpus`, `themescope run` on the dated test
+//! corpus (`tests/data/time_axes/`) and `themescope embed --unit document` on 600 AG News records, executed by nbclient with `$THEMESCOPE_PYTHON`.
 //!
 //! The run is skipped unless `THEMESCOPE_PYTHON` names a Python that imports nbclient (install
 //! `notebooks/requirements.txt`); `THEMESCOPE_NOTEBOOK_TESTS=1` (set by `.ci/run`) makes it
@@ -234,6 +234,22 @@ fn notebooks_run_on_themescope_outputs() {
         "themescope run failed: {}",
         common::stderr(&out)
     );
+    // The over-time notebook's run, on the dated test corpus.
+    let dated = tmp.join("report-dated");
+    let out = common::themescope(&tmp.join("hf"))
+        .env("THEMESCOPE_MODELS", &models)
+        .arg("run")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/time_axes/news.jsonl"))
+        .arg("--out")
+        .arg(&dated)
+        .args(["--time-bin", "year", "--k", "4", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "themescope run (dated) failed: {}",
+        common::stderr(&out)
+    );
     let ran = started.elapsed();
 
     // AG News documents, embedded one row per record.
@@ -270,6 +286,7 @@ fn notebooks_run_on_themescope_outputs() {
         .args(&notebooks)
         .current_dir(notebooks_dir())
         .env("THEMESCOPE_RUN_DIR", &report)
+        .env("THEMESCOPE_DATED_RUN_DIR", &dated)
         .env("THEMESCOPE_AG_EMBEDDINGS", &ag_parquet)
         .env("THEMESCOPE_AG_JSONL", &ag_jsonl)
         .env("JUPYTER_DATA_DIR", tmp.join("jupyter/data"))
@@ -310,6 +327,16 @@ fn notebooks_run_on_themescope_outputs() {
             "{name} drew no figure"
         );
     }
+
+    // The over-time notebook recomputed the report's theme shares and found the turn.
+    let text = summary["04-over-time.ipynb"]["text"]
+        .as_str()
+        .expect("04-over-time.ipynb ran");
+    assert!(
+        text.contains("theme shares per year agree with report.json")
+            && text.contains("Talia Renwick: turned in 2021"),
+        "{text}"
+    );
 
     // The classifier learned the topics: parse "test accuracy: 0.853".
     let text = summary["03-downstream-classifier.ipynb"]["text"]

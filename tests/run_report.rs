@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{assert_one_line_error, models_dir, seeds, stderr, themescope};
+use common::{assert_one_line_error, chromium, headless, models_dir, seeds, stderr, themescope};
 
 const FILES: [&str; 5] = [
     "report.html",
@@ -27,42 +27,6 @@ fn run(tmp: &Path, args: &[&str]) -> Output {
 
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-/// Chromium, when installed (`.ci/run` installs Debian's package and sets
-/// THEMESCOPE_BROWSER_TESTS=1, which makes it required).
-fn chromium() -> Option<PathBuf> {
-    let found = ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|d| d.join(name))
-                    .find(|p| p.is_file())
-            })
-        });
-    if found.is_none() && std::env::var_os("THEMESCOPE_BROWSER_TESTS").is_some() {
-        panic!("THEMESCOPE_BROWSER_TESTS is set but no chromium is on PATH");
-    }
-    found
-}
-
-fn headless(browser: &Path, what: &str, page: &Path) -> Output {
-    Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--no-first-run",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--window-size=1100,3000",
-            what,
-        ])
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap()
 }
 
 /// The report page renders with no console message, and every chart draws marks.

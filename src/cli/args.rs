@@ -7,6 +7,7 @@ use themescope::config::InputSettings;
 use themescope::corpus::{Corpus, TextUnit, Unit};
 use themescope::sentiment::{Method, DEFAULT_HEAD};
 use themescope::themes::{Algo, Outliers, Reduce, K};
+use themescope::timeline::TimeBin;
 
 /// How input files are read.
 #[derive(Debug, Clone, Args)]
@@ -143,4 +144,28 @@ pub struct SentimentArgs {
 
     #[command(flatten)]
     pub min: MinMentionsArg,
+}
+
+/// Documents on a time axis and a group axis, from their metadata.
+#[derive(Debug, Clone, Args)]
+pub struct AxesArgs {
+    /// Metadata field with each document's date (jsonl/csv field, markdown front matter, HTML
+    /// <meta>) [default: the first of date, published, year]. ISO dates, years and "2 March
+    /// 2019" read; ambiguous (03/02/2019) and bad values are counted and listed, not guessed.
+    #[arg(long, env = "THEMESCOPE_TIME_FIELD", value_name = "FIELD")]
+    pub time_field: Option<String>,
+
+    /// Metadata field with each document's group [default: the first of source, outlet,
+    /// country, speaker].
+    #[arg(long, env = "THEMESCOPE_GROUP_FIELD", value_name = "FIELD")]
+    pub group_field: Option<String>,
+
+    /// Time bins; auto: the finest of month, quarter, year with at most 30 bins.
+    #[arg(long, env = "THEMESCOPE_TIME_BIN", value_enum, default_value_t = TimeBin::Auto)]
+    pub time_bin: TimeBin,
+
+    /// Average each bin's theme phrases with the previous bin's (BERTopic's evolution tuning).
+    #[arg(long, env = "THEMESCOPE_SMOOTH_PHRASES", default_value_t = true,
+          action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub smooth_phrases: bool,
 }

@@ -10,7 +10,7 @@ use clap::{ArgMatches, Args};
 use themescope::pipeline::{self, RunSpec, EXIT_SKIPPED};
 use themescope::report::Report;
 
-use super::args::{InputArgs, SentimentArgs, ThemeArgs};
+use super::args::{AxesArgs, InputArgs, SentimentArgs, ThemeArgs};
 use super::GlobalArgs;
 
 /// Shown after `themescope run --help`.
@@ -67,6 +67,9 @@ pub struct RunArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub axes: AxesArgs,
 }
 
 pub fn run(global: &GlobalArgs, args: &RunArgs, matches: &ArgMatches) -> Result<ExitCode> {

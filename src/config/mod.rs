@@ -21,6 +21,7 @@ use crate::sentiment::Method;
 use crate::themes::output::PhraseRecord;
 use crate::themes::phrases::{PhraseOptions, StopWords};
 use crate::themes::{Algo, Outliers, Reduce, ThemeParams, K};
+use crate::timeline::{AxisFields, TimeBin};
 
 /// The commented default configuration; every value in it is the default (tested).
 pub const DEFAULT_CONFIG: &str = include_str!("default.toml");
@@ -70,6 +71,7 @@ pub struct RunConfig {
     pub input: InputSettings,
     pub themes: ThemeSettings,
     pub sentiment: SentimentSettings,
+    pub axes: AxesSettings,
     pub report: ReportSettings,
 }
 
@@ -271,6 +273,46 @@ impl Default for SentimentSettings {
             method: Method::Head,
             head: crate::sentiment::DEFAULT_HEAD.into(),
             min_mentions: 3,
+        }
+    }
+}
+
+/// `[axes]`: documents on a time axis and a group axis, from their metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AxesSettings {
+    /// The metadata field with each document's date; `None`: the first of `date`, `published`,
+    /// `year` that a document has.
+    #[serde(with = "value::empty_is_none")]
+    pub time_field: Option<String>,
+    /// The metadata field with each document's group; `None`: the first of `source`,
+    /// `outlet`, `country`, `speaker`.
+    #[serde(with = "value::empty_is_none")]
+    pub group_field: Option<String>,
+    #[serde(with = "value::choice")]
+    pub time_bin: TimeBin,
+    /// Average each bin's phrase scores with the previous bin's.
+    #[serde(with = "value::flag")]
+    pub smooth_phrases: bool,
+}
+
+impl Default for AxesSettings {
+    fn default() -> Self {
+        AxesSettings {
+            time_field: None,
+            group_field: None,
+            time_bin: TimeBin::Auto,
+            smooth_phrases: true,
+        }
+    }
+}
+
+impl AxesSettings {
+    pub fn fields(&self) -> AxisFields {
+        AxisFields {
+            time_field: self.time_field.clone(),
+            group_field: self.group_field.clone(),
+            time_bin: self.time_bin,
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::embed::windows::LongText;
 use crate::embed::{CpuEncoder, DeviceChoice, Precision};
 use crate::sentiment::Method;
 use crate::themes::Algo;
+use crate::timeline::TimeBin;
 
 /// Any scalar, as the text a flag would hold.
 struct ScalarText;
@@ -122,6 +123,7 @@ choices! {
     Precision => [Precision::F32, Precision::F16, Precision::Bf16, Precision::I16, Precision::I8],
     CpuEncoder => [CpuEncoder::Packed, CpuEncoder::Tensors],
     LongText => [LongText::Windows, LongText::Truncate],
+    TimeBin => [TimeBin::Auto, TimeBin::Year, TimeBin::Quarter, TimeBin::Month],
 }
 
 /// One of an enum's named choices, in any case (`algo = "kmeans"`).
@@ -172,6 +174,7 @@ mod tests {
         same_names::<Precision>();
         same_names::<CpuEncoder>();
         same_names::<LongText>();
+        same_names::<TimeBin>();
     }
 }
 

@@ -3,6 +3,7 @@
 //! breaks.
 
 use scraper::{Html, Node};
+use serde_json::{Map, Value};
 
 /// Elements whose content is never article text.
 const SKIPPED: &[&str] = &[
@@ -116,8 +117,66 @@ impl Writer {
 }
 
 /// Text of `html`'s main content and its `<title>`.
+#[cfg(test)]
 pub(crate) fn to_text(html: &str) -> (String, Option<String>) {
+    let read = read(html);
+    (read.text, read.title)
+}
+
+/// Whether a `<meta>` name is kept as metadata: dates and the site's name.
+fn kept_meta(name: &str) -> bool {
+    name.contains("date") || name.contains("published") || name.ends_with("site_name")
+}
+
+/// The page's dates and site name: each kept `<meta name|property|itemprop=K content=V>` under
+/// its lower-cased name; `published` from the first name with "published" in it (else "date"),
+/// else the first `<time datetime>`; `outlet` from `og:site_name`.
+fn metadata(doc: &Html) -> Map<String, Value> {
+    let mut out = Map::new();
+    let mut first_time = None;
+    for node in doc.tree.root().descendants() {
+        let Some(e) = node.value().as_element() else {
+            continue;
+        };
+        match e.name() {
+            "meta" => {
+                let name = ["name", "property", "itemprop"]
+                    .iter()
+                    .find_map(|a| e.attr(a))
+                    .map(|n| n.trim().to_ascii_lowercase());
+                if let (Some(name), Some(content)) = (name, e.attr("content")) {
+                    if kept_meta(&name) && !content.trim().is_empty() && !out.contains_key(&name) {
+                        out.insert(name, Value::String(content.trim().to_string()));
+                    }
+                }
+            }
+            "time" if first_time.is_none() => {
+                first_time = e.attr("datetime").map(|t| t.trim().to_string());
+            }
+            _ => {}
+        }
+    }
+    let pick = |needle: &str| {
+        out.iter()
+            .find(|(k, _)| k.contains(needle))
+            .map(|(_, v)| v.clone())
+    };
+    let published = pick("published")
+        .or_else(|| pick("date"))
+        .or_else(|| first_time.filter(|t| !t.is_empty()).map(Value::String));
+    if let Some(p) = published {
+        out.entry("published").or_insert(p);
+    }
+    if let Some(site) = out.get("og:site_name").cloned() {
+        out.entry("outlet").or_insert(site);
+    }
+    out
+}
+
+/// Text of `html`'s main content, its `<title>`, and its dates and site name as metadata.
+pub(crate) fn read(html: &str) -> super::parse::Read {
     let doc = Html::parse_document(&super::html_depth::bounded(html));
+    let metadata = metadata(&doc);
     let title = doc
         .tree
         .root()
@@ -181,7 +240,11 @@ pub(crate) fn to_text(html: &str) -> (String, Option<String>) {
             }
         }
     }
-    (w.out, title)
+    super::parse::Read {
+        text: w.out,
+        title,
+        metadata,
+    }
 }
 
 #[cfg(test)]
@@ -233,6 +296,22 @@ mod tests {
     fn keeps_preformatted_lines_and_table_cells() {
         let html = "<body><pre>a  b\nc</pre><table><tr><td>x</td><td>y</td></tr></table></body>";
         assert_eq!(paragraphs(html), ["a  b\nc", "x y"]);
+    }
+
+    #[test]
+    fn dates_and_site_name_become_metadata() {
+        let html = "<html><head><meta property=\"og:site_name\" content=\"North Star\">\
+            <meta property=\"article:published_time\" content=\"2019-03-02T10:00:00Z\">\
+            <meta name=\"viewport\" content=\"width=device-width\"></head>\
+            <body><p>Text <time datetime=\"2020-01-01\">then</time>.</p></body></html>";
+        let meta = read(html).metadata;
+        assert_eq!(meta["published"], "2019-03-02T10:00:00Z");
+        assert_eq!(meta["outlet"], "North Star");
+        assert!(!meta.contains_key("viewport"));
+        let only_time =
+            read("<body><article><time datetime=\"2021-05-06\">May</time> text</article></body>");
+        assert_eq!(only_time.metadata["published"], "2021-05-06");
+        assert!(read("<body><p>No dates.</p></body>").metadata.is_empty());
     }
 
     #[test]

@@ -179,6 +179,42 @@ impl Writer {
     }
 }
 
+/// The `key: value` lines of a front matter block (`---` lines around it, at the very top) as
+/// metadata: values unquoted, nested keys and list items skipped. No front matter: empty.
+pub(crate) fn front_matter(markdown: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    let mut lines = markdown.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return out;
+    }
+    let mut pairs = Vec::new();
+    for line in lines {
+        if matches!(line.trim_end(), "---" | "...") {
+            for (key, value) in pairs {
+                out.insert(key, serde_json::Value::String(value));
+            }
+            return out;
+        }
+        if line.starts_with([' ', '\t', '-', '#']) {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        let unquoted = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        if !key.trim().is_empty() && !unquoted.is_empty() {
+            pairs.push((key.trim().to_string(), unquoted.to_string()));
+        }
+    }
+    // No closing line: not front matter.
+    out
+}
+
 /// Plain text of a markdown document and its first heading.
 pub(crate) fn to_text(markdown: &str) -> (String, Option<String>) {
     let options = Options::ENABLE_TABLES
@@ -242,6 +278,18 @@ mod tests {
             paragraphs(md),
             ["Read on.", "Sanctions bite.\nSee the report for details."]
         );
+    }
+
+    #[test]
+    fn front_matter_fields_become_metadata() {
+        let md = "---\ntitle: \"A: B\"\ndate: 2019-03-02\nsource: 'North Star'\ntags:\n  - x\n---\n\nBody.\n";
+        let meta = front_matter(md);
+        assert_eq!(meta["date"], "2019-03-02");
+        assert_eq!(meta["source"], "North Star");
+        assert_eq!(meta["title"], "A: B");
+        assert!(!meta.contains_key("tags") && !meta.contains_key("  - x"));
+        assert!(front_matter("Body.\n---\ndate: 2019\n---\n").is_empty());
+        assert!(front_matter("---\ndate: 2019\nno closing line\n").is_empty());
     }
 
     #[test]

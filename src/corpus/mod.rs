@@ -135,7 +135,8 @@ pub struct Document {
     pub title: Option<String>,
     /// Cleaned text: markup removed (and boilerplate, for files); a record's text verbatim.
     pub text: String,
-    /// A record's other fields.
+    /// A record's other fields, a markdown file's front matter (`key: value` lines), an HTML
+    /// page's dates and site name (`<meta>`, `<time datetime>`; see `html.rs`).
     pub metadata: Map<String, Value>,
     /// The paragraphs, boilerplate left out.
     pub paragraphs: Vec<Paragraph>,

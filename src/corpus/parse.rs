@@ -45,12 +45,13 @@ pub(crate) struct Origin<'a> {
 
 /// A file's document. Its text is rebuilt from the kept paragraphs, so the whole-document unit
 /// carries no boilerplate either; the separator between paragraphs stays the one the file used.
-fn file_document(
-    origin: &Origin<'_>,
-    title: Option<String>,
-    raw: &str,
-    opts: &ReadOptions,
-) -> Option<Document> {
+fn file_document(origin: &Origin<'_>, read: Read, opts: &ReadOptions) -> Option<Document> {
+    let Read {
+        text: raw,
+        title,
+        metadata,
+    } = read;
+    let raw = raw.as_str();
     let separator = if split::has_blank_separator(raw) {
         "\n\n"
     } else {
@@ -76,8 +77,15 @@ fn file_document(
         title,
         paragraphs: paragraphs_at(&text, spans),
         text,
-        metadata: Map::new(),
+        metadata,
     })
+}
+
+/// A file's text, title and metadata, read from its format.
+pub(crate) struct Read {
+    pub text: String,
+    pub title: Option<String>,
+    pub metadata: Map<String, serde_json::Value>,
 }
 
 fn record_document(
@@ -109,14 +117,23 @@ pub(crate) fn parse(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let records = match format {
         Format::Text | Format::Markdown | Format::Html => {
-            let (clean, title) = match format {
-                Format::Markdown => markdown::to_text(text),
-                Format::Html => html::to_text(text),
-                _ => (text.to_string(), None),
+            let read = match format {
+                Format::Markdown => {
+                    let (clean, title) = markdown::to_text(text);
+                    Read {
+                        metadata: markdown::front_matter(text),
+                        text: clean,
+                        title,
+                    }
+                }
+                Format::Html => html::read(text),
+                _ => Read {
+                    text: text.to_string(),
+                    title: None,
+                    metadata: Map::new(),
+                },
             };
-            return Ok(file_document(origin, title, &clean, opts)
-                .into_iter()
-                .collect());
+            return Ok(file_document(origin, read, opts).into_iter().collect());
         }
         Format::Jsonl => records::jsonl(origin.path, text, &opts.text_field)?,
         Format::Csv => records::csv(origin.path, text, &opts.text_field)?,

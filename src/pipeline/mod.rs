@@ -1,6 +1,7 @@
 //! The whole job as a library call: read → embed (through the cache) → themes → actors →
-//! sentiment → report, with progress through [`Events`]. The CLI's `run`, the examples and any
-//! other caller (Python, a distributed worker) go through [`run`].
+//! sentiment → themes and attitudes over time and by group → report, with progress through
+//! [`Events`]. The CLI's `run`, the examples and any other caller (Python, a distributed worker)
+//! go through [`run`].
 //!
 //! ```no_run
 //! use themescope::pipeline::{self, RunSpec, Silent};
@@ -39,6 +40,7 @@ use crate::sentiment::{Scorer, ScoringModel};
 use crate::store::EmbeddingSet;
 use crate::themes::phrases::PhraseOptions;
 use crate::themes::{self, ThemeResult, ValidThemeParams};
+use crate::timeline::{self, DocumentAxes, Note, Timeline, TimelineInputs, TimelineOptions};
 
 /// Exit status when `strict` is set and input files were skipped.
 pub const EXIT_SKIPPED: u8 = 3;
@@ -138,6 +140,8 @@ pub struct RunOutput {
     pub themes: ThemeResult,
     pub mentions: Vec<ScoredMention>,
     pub actors: Vec<ActorSummary>,
+    /// Each document's date, time bin and group.
+    pub axes: DocumentAxes,
     pub report: Report,
     /// `run.json`.
     pub manifest: serde_json::Value,
@@ -268,6 +272,15 @@ fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipeline
         sentiment(c, &p, found, scorer.as_ref(), cache.as_ref(), ev)
     })?;
     drop(cache);
+    let axes = DocumentAxes::read(&corpus, &c.axes.fields());
+    let inputs = TimelineInputs {
+        corpus: &corpus,
+        axes: &axes,
+        themes: &found,
+        mentions: &mentions,
+        actors: &actors,
+    };
+    let timeline = over_time(c, &p, &inputs, clock.events);
 
     let report = report::build(&ReportInputs {
         title: spec.title(),
@@ -279,6 +292,7 @@ fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipeline
         mentions: &mentions,
         summaries: &actors,
         sentiment: sentiment_ref(c, &p.scoring),
+        timeline: &timeline,
     });
     let mut output = RunOutput {
         corpus,
@@ -287,6 +301,7 @@ fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipeline
         themes: found,
         mentions,
         actors,
+        axes,
         report,
         manifest: serde_json::Value::Null,
         exit_code: 0,
@@ -376,6 +391,37 @@ fn sentiment(
     let attitudes = steps::attitudes(scorer, found.corpus, &scored, events);
     let summaries = aggregate(&actors, &scored, Some(&themes), attitudes.as_ref(), &opts);
     Ok((scored, summaries))
+}
+
+/// Themes and attitudes per time bin and group, with what the reader should know about the
+/// axes (no dates, bad dates) told through `events`.
+fn over_time(
+    c: &RunConfig,
+    p: &Prepared,
+    inputs: &TimelineInputs<'_>,
+    events: &mut dyn Events,
+) -> Timeline {
+    let started = Instant::now();
+    let opts = TimelineOptions {
+        smooth: c.axes.smooth_phrases,
+        min_mentions: c.sentiment.min_mentions,
+        seed: p.params.seed,
+        ..TimelineOptions::default()
+    };
+    let found = timeline::build(inputs, &opts, &p.phrase_opts);
+    for note in &found.notes {
+        match note {
+            Note::Info(line) => events.info(line),
+            Note::Warning(line) => events.warning(line),
+        }
+    }
+    if found.over_time.is_some() || found.by_group.is_some() {
+        events.info(&format!(
+            "themes and attitudes over time and by group in {:.2} s",
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    found
 }
 
 /// Reads the corpus, skipping (and reporting) files that cannot be read.

@@ -40,7 +40,8 @@ pub fn write_report(dir: &Path, out: &RunOutput) -> Result<(), PipelineError> {
     let html = report::html::render(report);
     write_file(&dir.join("report.html"), html.as_bytes())?;
     let parquet = dir.join("paragraphs.parquet");
-    report::paragraphs::write(&parquet, &out.embeddings, &out.themes, &out.mentions)?;
+    let axes = out.axes.rows(&out.corpus);
+    report::paragraphs::write(&parquet, &out.embeddings, &out.themes, &out.mentions, &axes)?;
     Ok(())
 }
 

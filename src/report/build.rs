@@ -14,6 +14,7 @@ use crate::sentiment::score::{by_paragraph, ScoredMention};
 use crate::sentiment::Prediction;
 use crate::store::EmbeddingSet;
 use crate::themes::ThemeResult;
+use crate::timeline::Timeline;
 
 /// Most actors shown as heatmap rows (ranked actors, most mentioned first).
 const HEATMAP_ACTORS: usize = 15;
@@ -32,6 +33,8 @@ pub struct ReportInputs<'a> {
     pub mentions: &'a [ScoredMention],
     pub summaries: &'a [ActorSummary],
     pub sentiment: SentimentRef,
+    /// Themes and attitudes per time bin and group.
+    pub timeline: &'a Timeline,
 }
 
 /// Builds the report.
@@ -75,6 +78,8 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
         heatmap: heatmap(summaries, &labels),
         documents: documents(corpus, themes, labels.len()),
         map: map(set, themes),
+        over_time: inputs.timeline.over_time.clone(),
+        by_group: inputs.timeline.by_group.clone(),
     }
 }
 

@@ -4,8 +4,9 @@
 use std::fmt::Write;
 
 use super::svg::{self, esc, theme_colour};
-use super::{MentionEntry, ParagraphEntry, Report};
+use super::{attitude_text, MentionEntry, ParagraphEntry, Report};
 use crate::sentiment::Label;
+use crate::timeline::{ActorSeries, ThemeSeries};
 
 const STYLE: &str = "
 body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111;max-width:980px;margin:0 auto;padding:1.5em}
@@ -18,7 +19,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 blockquote{margin:.6em 0;padding:.4em .8em;border-left:4px solid #ccc;background:#fafafa}
 mark{padding:0 .15em;border-radius:2px;border-bottom:2px solid}
 mark.negative{background:#f6d5d8;border-color:#b2182b}mark.positive{background:#d4e4f4;border-color:#2166ac}mark.neutral{background:#eee;border-color:#777}
-.phrases{color:#333}.skipped{color:#8a1c1c}
+.phrases{color:#333}.skipped{color:#8a1c1c}td.few{color:#888}
 @media print{body{max-width:none;padding:0}h2{break-after:avoid}.chart,blockquote,table{break-inside:avoid}}
 ";
 
@@ -29,6 +30,8 @@ pub fn render(r: &Report) -> String {
     page_head(&mut h, r);
     overview(&mut h, r, &labels);
     actors(&mut h, r);
+    over_time(&mut h, r);
+    by_group(&mut h, r);
     documents(&mut h, r, &labels);
     theme_sections(&mut h, r);
     duplicates(&mut h, r);
@@ -166,6 +169,178 @@ fn actors(h: &mut String, r: &Report) {
         );
     }
     h.push_str("</table>\n");
+}
+
+/// A table with slots (bins or groups) as rows and themes as columns: share and paragraphs.
+fn theme_slot_table(
+    h: &mut String,
+    slot: &str,
+    slots: &[String],
+    totals: &[usize],
+    themes: &[ThemeSeries],
+) {
+    let _ = write!(
+        h,
+        "<table>\n<tr><th>{}</th><th class=\"num\">paragraphs</th>",
+        esc(slot)
+    );
+    for t in themes {
+        let _ = write!(
+            h,
+            "<th class=\"num\"><span class=\"swatch\" style=\"background:{}\"></span>#{} {}</th>",
+            theme_colour(t.theme),
+            t.theme,
+            esc(&t.label)
+        );
+    }
+    h.push_str("</tr>\n");
+    for (i, s) in slots.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{}</td>",
+            esc(s),
+            totals[i]
+        );
+        for t in themes {
+            let _ = write!(
+                h,
+                "<td class=\"num\">{:.0}% ({})</td>",
+                t.shares[i] * 100.0,
+                t.counts[i]
+            );
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+}
+
+/// A table with actors as rows and slots (bins or groups) as columns: attitude cells.
+fn attitude_table(h: &mut String, slots: &[String], actors: &[ActorSeries], turn: bool) {
+    h.push_str("<table>\n<tr><th>actor</th>");
+    for s in slots {
+        let _ = write!(h, "<th class=\"num\">{}</th>", esc(s));
+    }
+    if turn {
+        h.push_str("<th>turned in</th>");
+    }
+    h.push_str("</tr>\n");
+    for a in actors {
+        let _ = write!(h, "<tr><td>{}</td>", esc(&a.actor));
+        for c in &a.cells {
+            let class = if c.too_few { "num few" } else { "num" };
+            let _ = write!(h, "<td class=\"{class}\">{}</td>", esc(&attitude_text(c)));
+        }
+        if turn {
+            let _ = write!(h, "<td>{}</td>", esc(a.turn.as_deref().unwrap_or("")));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+}
+
+/// Themes and attitudes per time bin, when documents have dates.
+fn over_time(h: &mut String, r: &Report) {
+    let Some(t) = &r.over_time else { return };
+    let _ = writeln!(
+        h,
+        "<h2 id=\"over-time\">Over time</h2>\n<p>{}</p>\n<h3>Theme share per {}</h3>",
+        esc(&super::time_axis_line(t)),
+        esc(&t.bin)
+    );
+    h.push_str(&svg::theme_share_over_time(t));
+    h.push_str("<details><summary>Table: paragraphs of each theme per bin, and where each theme first appears</summary>\n");
+    theme_slot_table(h, &t.bin, &t.bins, &t.paragraphs, &t.themes);
+    h.push_str("<ul>\n");
+    for s in &t.themes {
+        let _ = writeln!(
+            h,
+            "<li>#{} {}: first appears in {}</li>",
+            s.theme,
+            esc(&s.label),
+            esc(s
+                .first
+                .as_deref()
+                .unwrap_or("no bin (never 2 paragraphs and 5% of a bin)"))
+        );
+    }
+    h.push_str("</ul></details>\n");
+    let _ = writeln!(
+        h,
+        "<details><summary>Theme phrases per {} (c-TF-IDF of the bin{})</summary>\n<table>\n<tr><th>{}</th><th>theme</th><th>phrases</th></tr>",
+        esc(&t.bin),
+        if t.smoothed_phrases { ", averaged with the previous bin's" } else { "" },
+        esc(&t.bin)
+    );
+    for (i, bin) in t.bins.iter().enumerate() {
+        for s in &t.themes {
+            if let Some(p) = s.phrases.get(i).filter(|p| !p.phrases.is_empty()) {
+                let _ = writeln!(
+                    h,
+                    "<tr><td>{}</td><td>#{} {}</td><td class=\"phrases\">{}</td></tr>",
+                    esc(bin),
+                    s.theme,
+                    esc(&s.label),
+                    esc(&p.phrases.join(", "))
+                );
+            }
+        }
+    }
+    h.push_str("</table></details>\n");
+    if !t.actors.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h3>Attitude per {}</h3>\n<p>Mean attitude of each actor's mentions in each {} (−1 negative, +1 positive), its 95% bootstrap interval and the number of mentions; below {} mentions a cell says “too few”. “Turned in”: the first {} whose interval lies on the other side of zero from an earlier one's.</p>",
+            esc(&t.bin),
+            esc(&t.bin),
+            r.sentiment.min_mentions,
+            esc(&t.bin)
+        );
+        h.push_str(&svg::attitude_over_time(t));
+        attitude_table(h, &t.bins, &t.actors, true);
+    }
+    if !t.bad_dates.listed.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h3 id=\"bad-dates\">Dates that do not read</h3>\n<p>{} document(s); the first {} listed.</p>\n<table>\n<tr><th>document</th><th>value</th><th>why</th></tr>",
+            t.bad_dates.count,
+            t.bad_dates.listed.len()
+        );
+        for b in &t.bad_dates.listed {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&b.doc_id),
+                esc(&b.value),
+                esc(&b.reason)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+}
+
+/// Themes and attitudes per group, when documents have one.
+fn by_group(h: &mut String, r: &Report) {
+    let Some(g) = &r.by_group else { return };
+    let _ = writeln!(
+        h,
+        "<h2 id=\"by-group\">By {}</h2>\n<p>{}</p>\n<h3>Themes per {}</h3>",
+        esc(&g.field),
+        esc(&super::group_axis_line(g)),
+        esc(&g.field)
+    );
+    h.push_str(&svg::group_theme_heatmap(g));
+    theme_slot_table(h, &g.field, &g.groups, &g.paragraphs, &g.themes);
+    if !g.actors.is_empty() {
+        let _ = writeln!(h, "<h3>How each {} treats each actor</h3>", esc(&g.field));
+        h.push_str(&svg::group_actor_heatmap(g));
+        let _ = writeln!(
+            h,
+            "<details><summary>Table: actors × {}</summary>",
+            esc(&g.field)
+        );
+        attitude_table(h, &g.groups, &g.actors, false);
+        h.push_str("</details>\n");
+    }
 }
 
 /// Each document's theme mix.

@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use super::html::phrase_list;
-use super::Report;
+use super::{attitude_text, Report};
+use crate::timeline::{ActorSeries, ThemeSeries};
 
 /// Escapes the characters that would break a table cell or start markup.
 fn cell(s: &str) -> String {
@@ -21,6 +22,8 @@ pub fn render(r: &Report) -> String {
     themes_table(&mut m, r);
     heatmap(&mut m, r);
     actors(&mut m, r);
+    over_time(&mut m, r);
+    by_group(&mut m, r);
     documents(&mut m, r);
     theme_sections(&mut m, r);
     duplicates_and_skipped(&mut m, r);
@@ -249,5 +252,146 @@ fn duplicates_and_skipped(m: &mut String, r: &Report) {
         for s in &r.corpus.skipped {
             let _ = writeln!(m, "| {} | {} |", cell(&s.path), cell(&s.reason));
         }
+    }
+}
+
+/// A table with slots (bins or groups) as rows and themes as columns: share and paragraphs.
+fn theme_slot_table(
+    m: &mut String,
+    slot: &str,
+    slots: &[String],
+    totals: &[usize],
+    themes: &[ThemeSeries],
+) {
+    let _ = write!(m, "| {slot} | paragraphs |");
+    for t in themes {
+        let _ = write!(m, " #{} {} |", t.theme, cell(&t.label));
+    }
+    let _ = writeln!(m, "\n|---|---:|{}", "---:|".repeat(themes.len()));
+    for (i, s) in slots.iter().enumerate() {
+        let _ = write!(m, "| {} | {} |", cell(s), totals[i]);
+        for t in themes {
+            let _ = write!(m, " {:.0}% ({}) |", t.shares[i] * 100.0, t.counts[i]);
+        }
+        m.push('\n');
+    }
+    m.push('\n');
+}
+
+/// A table with actors as rows and slots (bins or groups) as columns: attitude cells.
+fn attitude_table(m: &mut String, slots: &[String], actors: &[ActorSeries], turn: bool) {
+    m.push_str("| actor |");
+    for s in slots {
+        let _ = write!(m, " {} |", cell(s));
+    }
+    if turn {
+        m.push_str(" turned in |");
+    }
+    let _ = writeln!(
+        m,
+        "\n|---|{}{}",
+        "---:|".repeat(slots.len()),
+        if turn { "---|" } else { "" }
+    );
+    for a in actors {
+        let _ = write!(m, "| {} |", cell(&a.actor));
+        for c in &a.cells {
+            let _ = write!(m, " {} |", attitude_text(c));
+        }
+        if turn {
+            let _ = write!(m, " {} |", a.turn.as_deref().unwrap_or(""));
+        }
+        m.push('\n');
+    }
+    m.push('\n');
+}
+
+/// Themes and attitudes per time bin, when documents have dates.
+fn over_time(m: &mut String, r: &Report) {
+    let Some(t) = &r.over_time else { return };
+    let _ = writeln!(m, "\n## Over time\n\n{}\n", super::time_axis_line(t));
+    let _ = writeln!(
+        m,
+        "### Theme share per {}\n\nShare of each {}'s paragraphs in each theme (paragraphs in brackets).\n",
+        t.bin, t.bin
+    );
+    theme_slot_table(m, t.bin.as_str(), &t.bins, &t.paragraphs, &t.themes);
+    m.push_str("First appearance (the first bin with at least 2 of a theme's paragraphs and 5% of the bin's):\n\n");
+    for s in &t.themes {
+        let _ = writeln!(
+            m,
+            "- #{} {}: {}",
+            s.theme,
+            cell(&s.label),
+            s.first.as_deref().unwrap_or("never that much")
+        );
+    }
+    let _ = writeln!(
+        m,
+        "\n### Theme phrases per {}\n\nc-TF-IDF of the theme's paragraphs in the bin{}.\n\n| {} | theme | phrases |\n|---|---|---|",
+        t.bin,
+        if t.smoothed_phrases { ", averaged with the previous bin's" } else { "" },
+        t.bin
+    );
+    for (i, bin) in t.bins.iter().enumerate() {
+        for s in &t.themes {
+            if let Some(p) = s.phrases.get(i).filter(|p| !p.phrases.is_empty()) {
+                let _ = writeln!(
+                    m,
+                    "| {} | #{} {} | {} |",
+                    cell(bin),
+                    s.theme,
+                    cell(&s.label),
+                    cell(&p.phrases.join(", "))
+                );
+            }
+        }
+    }
+    if !t.actors.is_empty() {
+        let _ = writeln!(
+            m,
+            "\n### Attitude per {}\n\nMean attitude of each actor's mentions in each {} (−1 negative, +1 positive), its 95% bootstrap interval, and the number of mentions; \"too few\" below {} mentions. \"Turned in\": the first {} whose interval lies on the other side of zero from an earlier one's.\n",
+            t.bin, t.bin, r.sentiment.min_mentions, t.bin
+        );
+        attitude_table(m, &t.bins, &t.actors, true);
+    }
+    if !t.bad_dates.listed.is_empty() {
+        let _ = writeln!(
+            m,
+            "### Dates that do not read\n\n{} document(s); the first {} listed.\n\n| document | value | why |\n|---|---|---|",
+            t.bad_dates.count,
+            t.bad_dates.listed.len()
+        );
+        for b in &t.bad_dates.listed {
+            let _ = writeln!(
+                m,
+                "| {} | {} | {} |",
+                cell(&b.doc_id),
+                cell(&b.value),
+                cell(&b.reason)
+            );
+        }
+    }
+}
+
+/// Themes and attitudes per group, when documents have one.
+fn by_group(m: &mut String, r: &Report) {
+    let Some(g) = &r.by_group else { return };
+    let _ = writeln!(
+        m,
+        "\n## By {}\n\n{}\n",
+        cell(&g.field),
+        super::group_axis_line(g)
+    );
+    let _ = writeln!(m, "### Themes per {}\n", cell(&g.field));
+    theme_slot_table(m, &g.field, &g.groups, &g.paragraphs, &g.themes);
+    if !g.actors.is_empty() {
+        let _ = writeln!(
+            m,
+            "### How each {} treats each actor\n\nMean attitude, 95% bootstrap interval and mentions; \"too few\" below {} mentions.\n",
+            cell(&g.field),
+            r.sentiment.min_mentions
+        );
+        attitude_table(m, &g.groups, &g.actors, false);
     }
 }

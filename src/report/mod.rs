@@ -31,6 +31,7 @@ use crate::corpus::{RepeatedParagraph, SkippedInput};
 use crate::sentiment::Label;
 use crate::themes::tree::Merge;
 use crate::themes::{Duplicate, LabelQuality, OutlierSummary, ScoredPhrase};
+use crate::timeline::{ByGroup, OverTime};
 
 /// The theme tree as lines, coarsest group first: each group, its themes, and how close its
 /// two parts were.
@@ -49,6 +50,62 @@ fn tree_lines(r: &Report) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// An attitude cell as text: its mean, interval and mentions, or that it has too few.
+fn attitude_text(c: &crate::timeline::AttitudeCell) -> String {
+    match (c.mean, c.ci95) {
+        (Some(m), Some([lo, hi])) => format!("{m:+.2} [{lo:+.2}, {hi:+.2}] ({})", c.mentions),
+        (Some(m), None) => format!("{m:+.2} ({})", c.mentions),
+        (None, _) if c.mentions > 0 => format!("too few ({})", c.mentions),
+        (None, _) => "—".to_string(),
+    }
+}
+
+/// The sentence that says where the time axis comes from and what was left out of it.
+fn time_axis_line(t: &OverTime) -> String {
+    let mut line = format!(
+        "Documents dated by `{}`, per {}: {} to {} ({} bins, {} dated documents).",
+        t.field,
+        t.bin,
+        t.bins.first().map_or("", String::as_str),
+        t.bins.last().map_or("", String::as_str),
+        t.bins.len(),
+        t.documents.iter().sum::<usize>()
+    );
+    if t.undated_documents > 0 {
+        line.push_str(&format!(
+            " {} document(s) have no `{}`.",
+            t.undated_documents, t.field
+        ));
+    }
+    if t.bad_dates.count > 0 {
+        line.push_str(&format!(
+            " {} document(s) have a `{}` that is not a date; they are left out (listed below).",
+            t.bad_dates.count, t.field
+        ));
+    }
+    line
+}
+
+/// The sentence that says where the groups come from.
+fn group_axis_line(g: &ByGroup) -> String {
+    let mut line = format!(
+        "Documents grouped by `{}`: {} groups shown",
+        g.field,
+        g.groups.len()
+    );
+    if g.other_groups > 0 {
+        line.push_str(&format!(" ({} smaller ones left out)", g.other_groups));
+    }
+    line.push('.');
+    if g.ungrouped_documents > 0 {
+        line.push_str(&format!(
+            " {} document(s) have no `{}`.",
+            g.ungrouped_documents, g.field
+        ));
+    }
+    line
 }
 
 /// The label-quality sentence of the Markdown and HTML reports.
@@ -86,6 +143,12 @@ pub struct Report {
     pub heatmap: Heatmap,
     pub documents: Vec<DocumentEntry>,
     pub map: Map,
+    /// Themes and attitudes per time bin; absent when no document has a date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over_time: Option<OverTime>,
+    /// Themes and attitudes per group (outlet, country, speaker); absent without groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_group: Option<ByGroup>,
 }
 
 /// The k used and the reduction the clustering saw (`none`, `pca:D`, `umap:D`).

@@ -16,6 +16,7 @@ use arrow_schema::{DataType, Field, Fields};
 use crate::sentiment::score::{by_paragraph, ScoredMention};
 use crate::store::{self, EmbeddingSet, ExtraColumns, StoreError};
 use crate::themes::ThemeResult;
+use crate::timeline::RowAxes;
 
 fn mention_fields() -> Fields {
     Fields::from(vec![
@@ -28,11 +29,12 @@ fn mention_fields() -> Fields {
     ])
 }
 
-/// The run's columns of one paragraph: its theme, whether it is a near-duplicate's copy, and
-/// its scored mentions.
+/// The run's columns of one paragraph: its theme, whether it is a near-duplicate's copy, its
+/// scored mentions, and its document's date, time bin and group.
 struct RunColumns<'a> {
     set: &'a EmbeddingSet,
     themes: &'a ThemeResult,
+    axes: &'a RowAxes,
     by_paragraph: HashMap<(&'a str, usize), Vec<&'a ScoredMention>>,
     mention_item: Arc<Field>,
 }
@@ -88,6 +90,9 @@ impl ExtraColumns for RunColumns<'_> {
             Field::new("theme_label", DataType::Utf8, true),
             Field::new("duplicate", DataType::Boolean, false),
             Field::new("mentions", DataType::List(self.mention_item.clone()), false),
+            Field::new("time", DataType::Utf8, true),
+            Field::new("time_bin", DataType::Utf8, true),
+            Field::new("group", DataType::Utf8, true),
         ]
     }
 
@@ -104,22 +109,34 @@ impl ExtraColumns for RunColumns<'_> {
                 assigned.iter().map(|a| Some(a.duplicate)),
             )),
             self.mentions(start, end),
+            strings(&self.axes.time, start, end),
+            strings(&self.axes.bin, start, end),
+            strings(&self.axes.group, start, end),
         ])
     }
 }
 
+/// Rows `start..end` of an optional text column (rows past its end are null).
+fn strings(values: &[Option<String>], start: usize, end: usize) -> ArrayRef {
+    Arc::new(StringArray::from_iter(
+        (start..end).map(|r| values.get(r).and_then(|v| v.as_deref())),
+    ))
+}
+
 /// Writes the file atomically through the embeddings writer, so it carries every metadata key
 /// an embeddings file does. `set` rows, `themes.assignments` and the mentions' paragraphs all
-/// refer to the same paragraphs.
+/// refer to the same paragraphs, as do `axes` rows.
 pub fn write(
     path: &Path,
     set: &EmbeddingSet,
     themes: &ThemeResult,
     mentions: &[ScoredMention],
+    axes: &RowAxes,
 ) -> Result<(), StoreError> {
     let columns = RunColumns {
         set,
         themes,
+        axes,
         by_paragraph: by_paragraph(mentions),
         mention_item: Arc::new(Field::new(
             "item",

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::{ActorEntry, DocumentEntry, Heatmap, MapPoint, ThemeEntry};
+use crate::timeline::{AttitudeCell, ByGroup, OverTime};
 
 /// Okabe–Ito colours (distinguishable with the common colour-vision deficiencies).
 const PALETTE: [&str; 8] = [
@@ -462,6 +463,384 @@ pub fn actor_attitudes(actors: &[ActorEntry]) -> String {
             a.mean,
             a.mentions
         );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Small panels in a grid: `(columns, panel width, panel height)` for `n` panels.
+fn grid(n: usize) -> (usize, f32, f32) {
+    let columns = n.clamp(1, 3);
+    (columns, 300.0, 150.0)
+}
+
+/// Bin labels along a panel's bottom: the first, the last, and evenly spaced ones between.
+fn bin_ticks(svg: &mut String, bins: &[String], x: impl Fn(usize) -> f32, y: f32) {
+    let step = bins.len().div_ceil(4).max(1);
+    for (i, label) in bins.iter().enumerate() {
+        if i % step == 0 || i + 1 == bins.len() {
+            let _ = write!(
+                svg,
+                "<text x=\"{:.1}\" y=\"{y:.0}\" class=\"axis\" text-anchor=\"middle\">{}</text>",
+                x(i),
+                esc(label)
+            );
+        }
+    }
+}
+
+/// One small panel per theme: its share of each time bin's paragraphs, as a line with a
+/// marker per bin (empty bins: no marker, the line broken).
+pub fn theme_share_over_time(t: &OverTime) -> String {
+    let (columns, pw, ph) = grid(t.themes.len());
+    let rows = t.themes.len().div_ceil(columns);
+    let (pad_l, pad_t, pad_b) = (40.0f32, 22.0f32, 26.0f32);
+    let mut svg = open(
+        "chart-themes-time",
+        pw * columns as f32 + 10.0,
+        ph * rows as f32 + 10.0,
+        "Theme share over time",
+        &format!(
+            "For each theme, the share of each {}'s paragraphs in it (one panel per theme, the same scale in every panel); bins without dated paragraphs break the line.",
+            t.bin
+        ),
+    );
+    let max = t
+        .themes
+        .iter()
+        .flat_map(|s| s.shares.iter().copied())
+        .fold(0.05f32, f32::max);
+    for (k, series) in t.themes.iter().enumerate() {
+        let (ox, oy) = ((k % columns) as f32 * pw, (k / columns) as f32 * ph);
+        let inner_w = pw - pad_l - 14.0;
+        let inner_h = ph - pad_t - pad_b;
+        let n = t.bins.len().max(2) - 1;
+        let x = |i: usize| ox + pad_l + inner_w * i as f32 / n as f32;
+        let y = |s: f32| oy + pad_t + inner_h * (1.0 - s / max);
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.0}\" y=\"{:.0}\" class=\"small\">{}<title>{}</title></text>\
+             <rect x=\"{:.0}\" y=\"{:.0}\" width=\"{inner_w:.0}\" height=\"{inner_h:.0}\" fill=\"none\" stroke=\"#ddd\"/>\
+             <text x=\"{:.0}\" y=\"{:.0}\" class=\"axis\" text-anchor=\"end\">{:.0}%</text>\
+             <text x=\"{:.0}\" y=\"{:.0}\" class=\"axis\" text-anchor=\"end\">0</text>",
+            ox + pad_l,
+            oy + 14.0,
+            esc(&shorten(&format!("#{} {}", series.theme, series.label), 44)),
+            esc(&series.label),
+            ox + pad_l,
+            oy + pad_t,
+            ox + pad_l - 4.0,
+            oy + pad_t + 8.0,
+            max * 100.0,
+            ox + pad_l - 4.0,
+            oy + pad_t + inner_h,
+        );
+        let colour = theme_colour(series.theme);
+        let mut path = String::new();
+        for (i, &share) in series.shares.iter().enumerate() {
+            if t.paragraphs[i] == 0 {
+                continue;
+            }
+            let joined = i > 0 && t.paragraphs[i - 1] > 0;
+            let _ = write!(
+                path,
+                "{}{:.1} {:.1}",
+                if joined { "L" } else { "M" },
+                x(i),
+                y(share)
+            );
+        }
+        let _ = writeln!(
+            svg,
+            "<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>"
+        );
+        for (i, &share) in series.shares.iter().enumerate() {
+            if t.paragraphs[i] == 0 {
+                continue;
+            }
+            let tip = format!(
+                "{} in {}: {:.0}% ({} of {} paragraphs)",
+                series.label,
+                t.bins[i],
+                share * 100.0,
+                series.counts[i],
+                t.paragraphs[i]
+            );
+            svg.push_str(&marker(Some(series.theme), x(i), y(share), 3.0, &tip));
+        }
+        bin_ticks(&mut svg, &t.bins, x, oy + ph - 8.0);
+        svg.push('\n');
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// White to dark blue for a share in [0, max].
+fn sequential(share: f32, max: f32) -> String {
+    let t = (share / max.max(1e-6)).clamp(0.0, 1.0);
+    let mix = |a: f32, b: f32| (a + (b - a) * t).round() as u8;
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(247.0, 8.0),
+        mix(251.0, 69.0),
+        mix(255.0, 148.0)
+    )
+}
+
+/// Groups (rows) × themes (columns): the share of each group's paragraphs in each theme.
+pub fn group_theme_heatmap(g: &ByGroup) -> String {
+    let (name_w, cell_w, cell_h, head_h) = (150.0f32, 80.0f32, 28.0f32, 110.0f32);
+    // Room on the right for the last column's slanted label.
+    let width = name_w + cell_w * g.themes.len().max(1) as f32 + 110.0;
+    let height = head_h + cell_h * g.groups.len() as f32 + 10.0;
+    let mut svg = open(
+        "chart-groups",
+        width,
+        height,
+        &format!("Themes by {}", g.field),
+        &format!(
+            "Share of each {}'s paragraphs (rows) in each theme (columns); darker is a larger share.",
+            g.field
+        ),
+    );
+    let max = g
+        .themes
+        .iter()
+        .flat_map(|t| t.shares.iter().copied())
+        .fold(0.0f32, f32::max);
+    for (t, series) in g.themes.iter().enumerate() {
+        let x = name_w + cell_w * t as f32 + cell_w / 2.0;
+        let _ = writeln!(
+            svg,
+            "<text x=\"{x:.0}\" y=\"{:.0}\" transform=\"rotate(-30 {x:.0} {:.0})\" class=\"small\">{}<title>{}</title></text>",
+            head_h - 8.0,
+            head_h - 8.0,
+            esc(&shorten(&series.label, 22)),
+            esc(&series.label)
+        );
+    }
+    for (r, group) in g.groups.iter().enumerate() {
+        let y = head_h + cell_h * r as f32;
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\">{}<title>{}: {} documents, {} paragraphs</title></text>",
+            name_w - 8.0,
+            y + cell_h / 2.0 + 5.0,
+            esc(&shorten(group, 22)),
+            esc(group),
+            g.documents[r],
+            g.paragraphs[r]
+        );
+        for (t, series) in g.themes.iter().enumerate() {
+            let x = name_w + cell_w * t as f32;
+            let share = series.shares[r];
+            let ink = if share > 0.55 * max { "#fff" } else { "#111" };
+            let _ = writeln!(
+                svg,
+                "<rect class=\"cell\" x=\"{x:.0}\" y=\"{y:.0}\" width=\"{:.0}\" height=\"{:.0}\" fill=\"{}\" stroke=\"#fff\"><title>{} in “{}”: {:.0}% ({} of {} paragraphs)</title></rect>\
+                 <text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"middle\" fill=\"{ink}\" class=\"small\">{:.0}%</text>",
+                cell_w - 2.0,
+                cell_h - 2.0,
+                sequential(share, max),
+                esc(group),
+                esc(&series.label),
+                share * 100.0,
+                series.counts[r],
+                g.paragraphs[r],
+                x + cell_w / 2.0,
+                y + cell_h / 2.0 + 4.0,
+                share * 100.0
+            );
+        }
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Most actors drawn in the attitude-over-time chart.
+const TIME_ACTORS: usize = 6;
+
+/// One small panel per actor (the most mentioned): the mean attitude per time bin with its
+/// 95% interval; bins with too few mentions get a hollow grey mark and no number.
+pub fn attitude_over_time(t: &OverTime) -> String {
+    let shown = &t.actors[..t.actors.len().min(TIME_ACTORS)];
+    let (columns, pw, ph) = grid(shown.len());
+    let rows = shown.len().div_ceil(columns);
+    let (pad_l, pad_t, pad_b) = (40.0f32, 22.0f32, 26.0f32);
+    let mut svg = open(
+        "chart-attitude-time",
+        pw * columns as f32 + 10.0,
+        ph * rows as f32 + 10.0,
+        "Attitude toward the main actors over time",
+        &format!(
+            "For each of the most mentioned actors, the mean attitude of its mentions in each {} (dot, coloured by sign) with its 95% bootstrap interval (line), from −1 to +1; a hollow grey circle marks a {} with too few mentions to show.",
+            t.bin, t.bin
+        ),
+    );
+    for (k, series) in shown.iter().enumerate() {
+        let (ox, oy) = ((k % columns) as f32 * pw, (k / columns) as f32 * ph);
+        let inner_w = pw - pad_l - 14.0;
+        let inner_h = ph - pad_t - pad_b;
+        let n = t.bins.len().max(2) - 1;
+        let x = |i: usize| ox + pad_l + inner_w * i as f32 / n as f32;
+        // A 5-pixel margin inside the frame, so that ±1 marks are not cut by it.
+        let y =
+            |s: f32| oy + pad_t + 5.0 + (inner_h - 10.0) * (1.0 - (s.clamp(-1.0, 1.0) + 1.0) / 2.0);
+        let turn = series
+            .turn
+            .as_deref()
+            .map_or_else(String::new, |b| format!(" (turned in {b})"));
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.0}\" y=\"{:.0}\" class=\"small\">{}{}</text>\
+             <rect x=\"{:.0}\" y=\"{:.0}\" width=\"{inner_w:.0}\" height=\"{inner_h:.0}\" fill=\"none\" stroke=\"#ddd\"/>\
+             <line x1=\"{:.0}\" y1=\"{:.1}\" x2=\"{:.0}\" y2=\"{:.1}\" stroke=\"#999\" stroke-dasharray=\"3 3\"/>\
+             <text x=\"{:.0}\" y=\"{:.0}\" class=\"axis\" text-anchor=\"end\">+1</text>\
+             <text x=\"{:.0}\" y=\"{:.1}\" class=\"axis\" text-anchor=\"end\">0</text>\
+             <text x=\"{:.0}\" y=\"{:.0}\" class=\"axis\" text-anchor=\"end\">−1</text>",
+            ox + pad_l,
+            oy + 14.0,
+            esc(&shorten(&series.actor, 30)),
+            esc(&turn),
+            ox + pad_l,
+            oy + pad_t,
+            ox + pad_l,
+            y(0.0),
+            ox + pad_l + inner_w,
+            y(0.0),
+            ox + pad_l - 4.0,
+            oy + pad_t + 8.0,
+            ox + pad_l - 4.0,
+            y(0.0) + 4.0,
+            ox + pad_l - 4.0,
+            oy + pad_t + inner_h,
+        );
+        for (i, c) in series.cells.iter().enumerate() {
+            let tip = attitude_tip(&series.actor, &t.bins[i], c);
+            match (c.mean, c.too_few) {
+                (Some(mean), false) => {
+                    let [lo, hi] = c.ci95.unwrap_or([mean, mean]);
+                    let _ = write!(
+                        svg,
+                        "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#444\" stroke-width=\"1.5\"/>\
+                         <circle class=\"pt\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\" stroke=\"#222\"><title>{}</title></circle>",
+                        x(i),
+                        y(lo),
+                        x(i),
+                        y(hi),
+                        x(i),
+                        y(mean),
+                        diverging(mean),
+                        esc(&tip)
+                    );
+                }
+                _ if c.mentions > 0 => {
+                    let _ = write!(
+                        svg,
+                        "<circle class=\"pt few\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"none\" stroke=\"#aaa\"><title>{}</title></circle>",
+                        x(i),
+                        y(0.0),
+                        esc(&tip)
+                    );
+                }
+                _ => {}
+            }
+        }
+        bin_ticks(&mut svg, &t.bins, x, oy + ph - 8.0);
+        svg.push('\n');
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// A cell's tooltip: its mean and interval, or that it has too few mentions.
+pub fn attitude_tip(actor: &str, slot: &str, c: &AttitudeCell) -> String {
+    match (c.mean, c.ci95) {
+        (Some(mean), Some([lo, hi])) => format!(
+            "{actor} in {slot}: mean {mean:+.2}, 95% interval [{lo:+.2}, {hi:+.2}], {} mentions",
+            c.mentions
+        ),
+        (Some(mean), None) => format!(
+            "{actor} in {slot}: mean {mean:+.2}, {} mentions",
+            c.mentions
+        ),
+        _ => format!(
+            "{actor} in {slot}: too few mentions to show ({})",
+            c.mentions
+        ),
+    }
+}
+
+/// Groups (rows) × actors (columns): the mean attitude of each group's mentions of each actor,
+/// with its interval; cells with too few mentions say so and are not coloured.
+pub fn group_actor_heatmap(g: &ByGroup) -> String {
+    let (name_w, cell_w, cell_h, head_h) = (150.0f32, 104.0f32, 40.0f32, 100.0f32);
+    let width = name_w + cell_w * g.actors.len().max(1) as f32 + 110.0;
+    let height = head_h + cell_h * g.groups.len() as f32 + 10.0;
+    let mut svg = open(
+        "chart-group-actors",
+        width,
+        height,
+        &format!("How each {} treats each actor", g.field),
+        &format!(
+            "Mean attitude (−1 negative to +1 positive) of each {}'s mentions (rows) of each actor (columns), with its 95% bootstrap interval and the number of mentions; grey cells have too few mentions to show.",
+            g.field
+        ),
+    );
+    for (a, series) in g.actors.iter().enumerate() {
+        let x = name_w + cell_w * a as f32 + cell_w / 2.0;
+        let _ = writeln!(
+            svg,
+            "<text x=\"{x:.0}\" y=\"{:.0}\" transform=\"rotate(-30 {x:.0} {:.0})\" class=\"small\">{}</text>",
+            head_h - 8.0,
+            head_h - 8.0,
+            esc(&shorten(&series.actor, 22))
+        );
+    }
+    for (r, group) in g.groups.iter().enumerate() {
+        let y = head_h + cell_h * r as f32;
+        let _ = writeln!(
+            svg,
+            "<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\">{}</text>",
+            name_w - 8.0,
+            y + cell_h / 2.0 + 5.0,
+            esc(&shorten(group, 22))
+        );
+        for (a, series) in g.actors.iter().enumerate() {
+            let c = &series.cells[r];
+            let x = name_w + cell_w * a as f32;
+            let tip = esc(&attitude_tip(&series.actor, group, c));
+            let (fill, ink, line1, line2) = match c.mean {
+                Some(mean) => (
+                    diverging(mean),
+                    if mean.abs() > 0.55 { "#fff" } else { "#111" },
+                    format!("{mean:+.2} ({})", c.mentions),
+                    c.ci95
+                        .map_or_else(String::new, |[lo, hi]| format!("[{lo:+.2}, {hi:+.2}]")),
+                ),
+                None if c.mentions > 0 => (
+                    "#e4e4e4".to_string(),
+                    "#555",
+                    format!("too few ({})", c.mentions),
+                    String::new(),
+                ),
+                None => ("#fff".to_string(), "#999", "—".to_string(), String::new()),
+            };
+            let _ = writeln!(
+                svg,
+                "<rect class=\"cell\" x=\"{x:.0}\" y=\"{y:.0}\" width=\"{:.0}\" height=\"{:.0}\" fill=\"{fill}\" stroke=\"#ddd\"><title>{tip}</title></rect>\
+                 <text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"middle\" fill=\"{ink}\" class=\"small\">{}</text>\
+                 <text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"middle\" fill=\"{ink}\" class=\"small\">{}</text>",
+                cell_w - 2.0,
+                cell_h - 2.0,
+                x + cell_w / 2.0,
+                y + 16.0,
+                esc(&line1),
+                x + cell_w / 2.0,
+                y + 30.0,
+                esc(&line2)
+            );
+        }
     }
     svg.push_str("</svg>\n");
     svg

@@ -299,3 +299,71 @@ pub fn write_tiny_bert(dir: &Path, with_prefix: bool) {
     let map: std::collections::HashMap<String, Tensor> = tensors.into_iter().collect();
     candle_core::safetensors::save(&map, dir.join("model.safetensors")).unwrap();
 }
+
+/// Chromium, when installed (`.ci/run` installs Debian's package and sets
+/// THEMESCOPE_BROWSER_TESTS=1, which makes it required).
+pub fn chromium() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|d| d.join(name))
+                    .find(|p| p.is_file())
+            })
+        });
+    if found.is_none() && std::env::var_os("THEMESCOPE_BROWSER_TESTS").is_some() {
+        panic!("THEMESCOPE_BROWSER_TESTS is set but no chromium is on PATH");
+    }
+    found
+}
+
+pub fn headless(browser: &Path, what: &str, page: &Path) -> Output {
+    Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1100,3000",
+            what,
+        ])
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap()
+}
+
+/// The page as headless Chromium renders it (its DOM), after checking that rendering logs no
+/// console message (the report has no script: any console line is a defect).
+pub fn rendered_dom(browser: &Path, page: &Path) -> String {
+    let out = headless(browser, "--dump-dom", page);
+    let log = stderr(&out);
+    assert!(out.status.success(), "chromium failed: {log}");
+    for line in log.lines() {
+        assert!(
+            !line.contains("CONSOLE") && !line.contains("net::ERR"),
+            "console message while rendering {}: {line}",
+            page.display()
+        );
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Marks (points, bars, cells) drawn in the chart `id` of a rendered page; panics when the
+/// chart is missing or has no title.
+pub fn chart_marks(dom: &str, id: &str) -> usize {
+    let chart = dom
+        .split("<svg")
+        .skip(1)
+        .find(|c| c.contains(&format!("id=\"{id}\"")))
+        .unwrap_or_else(|| panic!("no chart {id} in the rendered page"));
+    let body = &chart[..chart.find("</svg>").unwrap_or(chart.len())];
+    assert!(body.contains("<title"), "chart {id} has no title");
+    ["class=\"pt", "class=\"bar\"", "class=\"cell\""]
+        .iter()
+        .map(|m| body.matches(m).count())
+        .sum()
+}
