@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 pub(crate) use super::kernel_choice::Kernel;
 use super::kernels::{quantize_row, quantize_row_u8};
-use super::qgemm::{for_each_tile, MR, NR, ROWS_PER_TASK};
+use super::qgemm::{by_rows, for_each_tile, MR, NR, ROWS_PER_TASK};
 
 /// Activation levels: `0..=255`.
 const A_LEVELS: f32 = 255.0;
@@ -242,32 +242,13 @@ pub(crate) fn matmul_with(
         match kernel {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Kernel::Avx2` is only made where the CPU has AVX2 and FMA.
-            Kernel::Avx2 => unsafe {
-                match mr {
-                    6 => avx2::tile::<6>(&tile, dst, w.n, c0, cols),
-                    5 => avx2::tile::<5>(&tile, dst, w.n, c0, cols),
-                    4 => avx2::tile::<4>(&tile, dst, w.n, c0, cols),
-                    3 => avx2::tile::<3>(&tile, dst, w.n, c0, cols),
-                    2 => avx2::tile::<2>(&tile, dst, w.n, c0, cols),
-                    _ => avx2::tile::<1>(&tile, dst, w.n, c0, cols),
-                }
-            },
+            Kernel::Avx2 => unsafe { by_rows!(mr, avx2::tile(&tile, dst, w.n, c0, cols)) },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Kernel::Avx512Vnni` is only made where the CPU has AVX-512 F, BW and VNNI.
-            Kernel::Avx512Vnni => unsafe {
-                match mr {
-                    6 => avx512::tile::<6>(&tile, dst, w.n, c0, cols),
-                    5 => avx512::tile::<5>(&tile, dst, w.n, c0, cols),
-                    4 => avx512::tile::<4>(&tile, dst, w.n, c0, cols),
-                    3 => avx512::tile::<3>(&tile, dst, w.n, c0, cols),
-                    2 => avx512::tile::<2>(&tile, dst, w.n, c0, cols),
-                    _ => avx512::tile::<1>(&tile, dst, w.n, c0, cols),
-                }
-            },
+            Kernel::Avx512Vnni => unsafe { by_rows!(mr, avx512::tile(&tile, dst, w.n, c0, cols)) },
             _ => tile_portable(&tile, dst, w.n, c0, cols),
         }
     });
-    const _: () = assert!(MR == 6, "the kernel dispatch above covers six rows");
 }
 
 /// One micro-tile's operands: up to [`MR`] quantised rows and one weight panel.

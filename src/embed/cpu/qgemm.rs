@@ -20,6 +20,23 @@ pub(super) const NR: usize = 16;
 /// product register make exactly the 16 AVX2 registers (a 4 × 24 tile spilled an accumulator to
 /// the stack every step, and the whole encoder ran about 15% slower with it).
 pub(super) const MR: usize = 6;
+/// Calls a micro-kernel `$kernel::<R>` generic over its row count with `R` = the tile's rows
+/// (`1..=MR`), so that each row count gets its own unrolled code.
+macro_rules! by_rows {
+    ($rows:expr, $module:ident :: $kernel:ident ($($arg:expr),*)) => {
+        match $rows {
+            6 => $module::$kernel::<6>($($arg),*),
+            5 => $module::$kernel::<5>($($arg),*),
+            4 => $module::$kernel::<4>($($arg),*),
+            3 => $module::$kernel::<3>($($arg),*),
+            2 => $module::$kernel::<2>($($arg),*),
+            _ => $module::$kernel::<1>($($arg),*),
+        }
+    };
+}
+pub(super) use by_rows;
+const _: () = assert!(MR == 6, "by_rows! covers six rows");
+
 /// Rows per parallel task: large enough that scheduling is noise, small enough to share out.
 pub(super) const ROWS_PER_TASK: usize = 48;
 
@@ -151,28 +168,10 @@ pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], kern
         match kernel {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Kernel::Avx2` is only made where the CPU has AVX2 and FMA.
-            Kernel::Avx2 => unsafe {
-                match mr {
-                    6 => avx2::tile::<6>(&tile, dst, w.n, c0, cols),
-                    5 => avx2::tile::<5>(&tile, dst, w.n, c0, cols),
-                    4 => avx2::tile::<4>(&tile, dst, w.n, c0, cols),
-                    3 => avx2::tile::<3>(&tile, dst, w.n, c0, cols),
-                    2 => avx2::tile::<2>(&tile, dst, w.n, c0, cols),
-                    _ => avx2::tile::<1>(&tile, dst, w.n, c0, cols),
-                }
-            },
+            Kernel::Avx2 => unsafe { by_rows!(mr, avx2::tile(&tile, dst, w.n, c0, cols)) },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Kernel::Avx512Vnni` is only made where the CPU has AVX-512 F, BW and VNNI.
-            Kernel::Avx512Vnni => unsafe {
-                match mr {
-                    6 => avx512::tile::<6>(&tile, dst, w.n, c0, cols),
-                    5 => avx512::tile::<5>(&tile, dst, w.n, c0, cols),
-                    4 => avx512::tile::<4>(&tile, dst, w.n, c0, cols),
-                    3 => avx512::tile::<3>(&tile, dst, w.n, c0, cols),
-                    2 => avx512::tile::<2>(&tile, dst, w.n, c0, cols),
-                    _ => avx512::tile::<1>(&tile, dst, w.n, c0, cols),
-                }
-            },
+            Kernel::Avx512Vnni => unsafe { by_rows!(mr, avx512::tile(&tile, dst, w.n, c0, cols)) },
             _ => tile_portable(&tile, dst, w.n, c0, cols),
         }
     });
