@@ -167,6 +167,35 @@ fn seed_report_is_complete_reproducible_and_renders() {
         assert!(!html.contains(external), "report.html contains {external}");
     }
     assert!(html.contains("id=\"chart-heatmap\""));
+    // Putin's paragraphs and documents by their learned attitude, in the JSON and both tables.
+    let putin = report["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "Vladimir Putin")
+        .expect("Putin is an actor");
+    let counts = |key: &str| {
+        let c: Vec<u64> = putin[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("{key} missing: {putin}"))
+            .iter()
+            .map(|n| n.as_u64().unwrap())
+            .collect();
+        format!("{} / {} / {}", c[0], c[1], c[2])
+    };
+    let (paragraphs, documents) = (counts("paragraph_attitudes"), counts("document_attitudes"));
+    let md = std::fs::read_to_string(dirs[0].join("report.md")).unwrap();
+    let md_row = md
+        .lines()
+        .find(|l| l.starts_with("| Vladimir Putin | person |"))
+        .expect("Putin's row in report.md's actors table");
+    assert!(
+        md_row.contains(&format!("| {paragraphs} | {documents} |")),
+        "{md_row} lacks {paragraphs} and {documents}"
+    );
+    assert!(html.contains(&format!(
+        "<td class=\"num\">{paragraphs}</td><td class=\"num\">{documents}</td>"
+    )));
 
     let manifest = json(&dirs[0].join("run.json"));
     assert_eq!(

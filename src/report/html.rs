@@ -142,7 +142,7 @@ fn actors(h: &mut String, r: &Report) {
     if r.actors.iter().any(|a| a.rank.is_some()) {
         h.push_str(&svg::actor_attitudes(&r.actors));
     }
-    h.push_str("<table>\n<tr><th>actor</th><th>kind</th><th class=\"num\">mentions</th><th class=\"num\">mean</th><th class=\"num\">sd</th><th class=\"num\">95% interval</th><th class=\"num\">neg / neu / pos</th><th>most negative ¶</th><th>most positive ¶</th></tr>\n");
+    h.push_str("<table>\n<tr><th>actor</th><th>kind</th><th class=\"num\">mentions</th><th class=\"num\">mean</th><th class=\"num\">sd</th><th class=\"num\">95% interval</th><th class=\"num\">mentions neg / neu / pos</th><th class=\"num\">paragraphs neg / neu / pos</th><th class=\"num\">documents neg / neu / pos</th><th>most negative ¶</th><th>most positive ¶</th></tr>\n");
     for a in &r.actors {
         let ci = a
             .ci95
@@ -154,7 +154,7 @@ fn actors(h: &mut String, r: &Report) {
         };
         let _ = writeln!(
             h,
-            "<tr><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:+.2}</td><td class=\"num\">{:.2}</td><td class=\"num\">{ci}</td><td class=\"num\">{} / {} / {}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:+.2}</td><td class=\"num\">{:.2}</td><td class=\"num\">{ci}</td><td class=\"num\">{} / {} / {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
             esc(&a.name),
             if a.rank.is_none() { " <small>(few mentions, not ranked)</small>" } else { "" },
             esc(&a.kind),
@@ -164,11 +164,13 @@ fn actors(h: &mut String, r: &Report) {
             a.negative,
             a.neutral,
             a.positive,
+            super::label_counts(a.paragraph_attitudes),
+            super::label_counts(a.document_attitudes),
             para(&a.most_negative),
             para(&a.most_positive)
         );
     }
-    h.push_str("</table>\n");
+    h.push_str("</table>\n<p><small>Mentions by their own score; paragraphs and documents that name the actor by their learned attitude toward it.</small></p>\n");
 }
 
 /// A table with slots (bins or groups) as rows and themes as columns: share and paragraphs.

@@ -122,7 +122,7 @@ fn heatmap(m: &mut String, r: &Report) {
 
 /// Each actor over the corpus.
 fn actors(m: &mut String, r: &Report) {
-    m.push_str("\n## Actors\n\n| actor | kind | mentions | mean | sd | 95% interval | neg / neu / pos | most negative ¶ | most positive ¶ |\n|---|---|---:|---:|---:|---:|---:|---|---|\n");
+    m.push_str("\n## Actors\n\nMentions by their own score; paragraphs and documents that name the actor by their learned attitude toward it.\n\n| actor | kind | mentions | mean | sd | 95% interval | mentions neg / neu / pos | paragraphs neg / neu / pos | documents neg / neu / pos | most negative ¶ | most positive ¶ |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
     for a in &r.actors {
         let para = |p: &Option<super::ParagraphRef>| {
             p.as_ref().map_or_else(String::new, |p| {
@@ -131,7 +131,7 @@ fn actors(m: &mut String, r: &Report) {
         };
         let _ = writeln!(
             m,
-            "| {}{} | {} | {} | {:+.2} | {:.2} | {} | {} / {} / {} | {} | {} |",
+            "| {}{} | {} | {} | {:+.2} | {:.2} | {} | {} / {} / {} | {} | {} | {} | {} |",
             cell(&a.name),
             if a.rank.is_none() {
                 " (not ranked)"
@@ -147,6 +147,8 @@ fn actors(m: &mut String, r: &Report) {
             a.negative,
             a.neutral,
             a.positive,
+            super::label_counts(a.paragraph_attitudes),
+            super::label_counts(a.document_attitudes),
             para(&a.most_negative),
             para(&a.most_positive)
         );

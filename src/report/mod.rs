@@ -52,6 +52,14 @@ fn tree_lines(r: &Report) -> Vec<String> {
         .collect()
 }
 
+/// Counts of (negative, neutral, positive) as `n / n / n`; empty where there are none (a scorer
+/// without a learned paragraph attitude).
+fn label_counts(counts: Option<[usize; 3]>) -> String {
+    counts.map_or_else(String::new, |[neg, neu, pos]| {
+        format!("{neg} / {neu} / {pos}")
+    })
+}
+
 /// An attitude cell as text: its mean, interval and mentions, or that it has too few.
 fn attitude_text(c: &crate::timeline::AttitudeCell) -> String {
     match (c.mean, c.ci95) {
