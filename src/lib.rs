@@ -29,6 +29,7 @@ pub mod config;
 pub mod corpus;
 pub mod embed;
 pub mod fsutil;
+mod guard;
 pub mod message;
 pub mod model;
 pub mod pipeline;

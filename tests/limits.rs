@@ -359,3 +359,30 @@ fn a_damaged_cache_file_never_stops_the_work_and_clear_removes_it() {
     let third = embed(t, &model, Some(&cache), &t.join("third.npy"));
     assert!(stderr(&third).contains("cache: 0 of"), "{}", stderr(&third));
 }
+
+/// Found by `fuzz/run.sh` (store_parquet): a 95-byte file whose footer declares an absurd list
+/// length made the parquet crate panic ("capacity overflow"). Now a one-line error naming it.
+#[test]
+fn a_parquet_footer_with_an_absurd_length_is_an_error_not_a_panic() {
+    const FOUND: &str = "52000000000800f340b4b6b6504100b6b6b6b6b6b4b6b6504100b6b6b6b6f5f5f5f5f5\
+        01000007f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f533f5f5f5f5f5f5f5f5f5f5f5f5b6b6b6b6b6b6b6b6\
+        beb6b6b6b6b6b6063100000050415231";
+    let bytes: Vec<u8> = (0..FOUND.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&FOUND[i..i + 2], 16).unwrap())
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("found.parquet");
+    std::fs::write(&file, bytes).unwrap();
+    let err = themescope::store::read(&file).expect_err("a malformed file");
+    assert!(err.to_string().contains("found.parquet"), "{err}");
+    let out = themescope(tmp.path())
+        .args(["themes", "--embeddings"])
+        .arg(&file)
+        .arg("--out")
+        .arg(tmp.path().join("t.json"))
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, &["found.parquet"]);
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}

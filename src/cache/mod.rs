@@ -70,16 +70,7 @@ impl CacheError {
 /// instead of returning an error) into [`CacheError::Damaged`]. The panic message is kept for
 /// the error and not printed.
 fn guarded<T>(path: &Path, op: impl FnOnce() -> Result<T, CacheError>) -> Result<T, CacheError> {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(op));
-    std::panic::set_hook(hook);
-    out.unwrap_or_else(|panic| {
-        let detail = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "the store failed".into());
+    crate::guard::without_panics(op).unwrap_or_else(|detail| {
         Err(CacheError::Damaged {
             path: path.to_path_buf(),
             detail,

@@ -153,7 +153,19 @@ pub fn write_with(
     .map_err(|e| StoreError::write(path, e))
 }
 
+/// Reads a Parquet embeddings file. The parquet crate panics on some malformed files (a footer
+/// declaring billions of entries): that is a malformed file too.
 pub(crate) fn read(path: &Path) -> Result<EmbeddingSet, StoreError> {
+    crate::guard::without_panics(|| read_unguarded(path)).unwrap_or_else(|detail| {
+        Err(StoreError::malformed(
+            path,
+            FORMAT,
+            format!("the Parquet reader failed: {detail}"),
+        ))
+    })
+}
+
+fn read_unguarded(path: &Path) -> Result<EmbeddingSet, StoreError> {
     let bad = |reason: String| StoreError::malformed(path, FORMAT, reason);
     let file = File::open(path).map_err(|e| StoreError::read(path, e))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(e.to_string()))?;
