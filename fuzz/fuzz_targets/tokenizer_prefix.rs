@@ -23,5 +23,9 @@ libfuzzer_sys::fuzz_target!(|text: &str| {
     let prefix = bounded_prefix(tok, text, MAX_LENGTH).expect("tokenising a prefix");
     let whole = tok.encode(text, true).expect("tokenising the text");
     let cut = tok.encode(prefix, true).expect("tokenising the prefix");
-    assert_eq!(whole.get_ids(), cut.get_ids(), "the prefix changes the tokens");
+    assert_eq!(
+        whole.get_ids(),
+        cut.get_ids(),
+        "the prefix changes the tokens"
+    );
 });

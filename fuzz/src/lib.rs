@@ -32,10 +32,16 @@ pub fn read_corpus(ext: &str, data: &[u8]) {
     };
     for doc in &corpus.documents {
         for p in &doc.paragraphs {
-            assert!(doc.text.get(p.span.clone()).is_some(), "paragraph span off the text");
+            assert!(
+                doc.text.get(p.span.clone()).is_some(),
+                "paragraph span off the text"
+            );
         }
         for s in doc.sentence_spans() {
-            assert!(doc.text.get(s.clone()).is_some(), "sentence span off the text");
+            assert!(
+                doc.text.get(s.clone()).is_some(),
+                "sentence span off the text"
+            );
         }
     }
 }
