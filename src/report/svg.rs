@@ -249,17 +249,8 @@ pub fn heatmap(h: &Heatmap) -> String {
         "Attitude toward each actor in each theme",
         "Mean attitude score (−1 negative to +1 positive) of the mentions of each actor (rows) in each theme (columns), with the number of mentions; blank cells have no mention.",
     );
-    for (t, label) in h.themes.iter().enumerate() {
-        let x = name_w + cell_w * t as f32 + cell_w / 2.0;
-        let _ = writeln!(
-            svg,
-            "<text x=\"{x:.0}\" y=\"{:.0}\" transform=\"rotate(-30 {x:.0} {:.0})\" class=\"small\">{}<title>{}</title></text>",
-            head_h - 8.0,
-            head_h - 8.0,
-            esc(&shorten(label, 24)),
-            esc(label)
-        );
-    }
+    let labels = h.themes.iter().map(String::as_str);
+    column_heads(&mut svg, labels, name_w, cell_w, head_h, 24, true);
     for (a, actor) in h.actors.iter().enumerate() {
         let y = head_h + cell_h * a as f32;
         let _ = writeln!(
@@ -587,6 +578,33 @@ fn sequential(share: f32, max: f32) -> String {
     )
 }
 
+/// A grid chart's column labels, slanted above the columns that start at `x0` (`cell_w` wide),
+/// shortened to `max_chars`; with `full_title`, the whole label as a tooltip.
+fn column_heads<'a>(
+    svg: &mut String,
+    labels: impl Iterator<Item = &'a str>,
+    x0: f32,
+    cell_w: f32,
+    head_h: f32,
+    max_chars: usize,
+    full_title: bool,
+) {
+    let y = head_h - 8.0;
+    for (i, label) in labels.enumerate() {
+        let x = x0 + cell_w * i as f32 + cell_w / 2.0;
+        let title = if full_title {
+            format!("<title>{}</title>", esc(label))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            svg,
+            "<text x=\"{x:.0}\" y=\"{y:.0}\" transform=\"rotate(-30 {x:.0} {y:.0})\" class=\"small\">{}{title}</text>",
+            esc(&shorten(label, max_chars))
+        );
+    }
+}
+
 /// Groups (rows) × themes (columns): the share of each group's paragraphs in each theme.
 pub fn group_theme_heatmap(g: &ByGroup) -> String {
     let (name_w, cell_w, cell_h, head_h) = (150.0f32, 80.0f32, 28.0f32, 110.0f32);
@@ -608,17 +626,8 @@ pub fn group_theme_heatmap(g: &ByGroup) -> String {
         .iter()
         .flat_map(|t| t.shares.iter().copied())
         .fold(0.0f32, f32::max);
-    for (t, series) in g.themes.iter().enumerate() {
-        let x = name_w + cell_w * t as f32 + cell_w / 2.0;
-        let _ = writeln!(
-            svg,
-            "<text x=\"{x:.0}\" y=\"{:.0}\" transform=\"rotate(-30 {x:.0} {:.0})\" class=\"small\">{}<title>{}</title></text>",
-            head_h - 8.0,
-            head_h - 8.0,
-            esc(&shorten(&series.label, 22)),
-            esc(&series.label)
-        );
-    }
+    let labels = g.themes.iter().map(|t| t.label.as_str());
+    column_heads(&mut svg, labels, name_w, cell_w, head_h, 22, true);
     for (r, group) in g.groups.iter().enumerate() {
         let y = head_h + cell_h * r as f32;
         let _ = writeln!(
@@ -787,16 +796,8 @@ pub fn group_actor_heatmap(g: &ByGroup) -> String {
             g.field
         ),
     );
-    for (a, series) in g.actors.iter().enumerate() {
-        let x = name_w + cell_w * a as f32 + cell_w / 2.0;
-        let _ = writeln!(
-            svg,
-            "<text x=\"{x:.0}\" y=\"{:.0}\" transform=\"rotate(-30 {x:.0} {:.0})\" class=\"small\">{}</text>",
-            head_h - 8.0,
-            head_h - 8.0,
-            esc(&shorten(&series.actor, 22))
-        );
-    }
+    let labels = g.actors.iter().map(|a| a.actor.as_str());
+    column_heads(&mut svg, labels, name_w, cell_w, head_h, 22, false);
     for (r, group) in g.groups.iter().enumerate() {
         let y = head_h + cell_h * r as f32;
         let _ = writeln!(
