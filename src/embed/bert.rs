@@ -4,11 +4,12 @@
 //! finite in every dtype (candle-transformers' `f32::MIN` mask turns into NaN in f16/bf16) and the
 //! per-token output is available to the sentiment stage from the same forward pass.
 
-use candle_core::{DType, Module, Result, Tensor};
+use candle_core::{DType, Device, Module, Result, Tensor};
 use candle_nn::{embedding, linear, Embedding, LayerNorm, Linear, VarBuilder};
 
+use super::batch::PackedBatch;
 use super::config::{Activation, BertConfig};
-use super::TokenEncoder;
+use super::encoder::TokenEncoder;
 
 /// Added to the attention scores of padding. Finite in f16 and bf16, and far enough below any
 /// real score that `exp` underflows to exactly 0 in every dtype, so padding never changes a result.
@@ -140,14 +141,15 @@ impl Layer {
     }
 }
 
-/// A BERT encoder: token ids in, one vector per token out.
+/// A BERT encoder: token ids in, one vector per token out. It computes on padded rectangles,
+/// padding each packed batch to its longest text.
 pub struct BertModel {
     embeddings: Embeddings,
     layers: Vec<Layer>,
     hidden_size: usize,
-    max_positions: usize,
     pad_token_id: u32,
     dtype: DType,
+    device: Device,
 }
 
 impl BertModel {
@@ -166,27 +168,19 @@ impl BertModel {
             embeddings,
             layers,
             hidden_size: c.hidden_size,
-            max_positions: c.max_position_embeddings,
             pad_token_id: c.pad_token_id,
             dtype: vb.dtype(),
+            device: vb.device().clone(),
         })
     }
-}
 
-impl TokenEncoder for BertModel {
-    fn hidden_size(&self) -> usize {
-        self.hidden_size
-    }
-
-    fn max_positions(&self) -> usize {
-        self.max_positions
-    }
-
-    fn pad_token_id(&self) -> u32 {
-        self.pad_token_id
-    }
-
-    fn forward(&self, ids: &Tensor, type_ids: &Tensor, attention_mask: &Tensor) -> Result<Tensor> {
+    /// `ids`, `type_ids`, `attention_mask`: batch × seq; returns batch × seq × hidden.
+    fn forward_padded(
+        &self,
+        ids: &Tensor,
+        type_ids: &Tensor,
+        attention_mask: &Tensor,
+    ) -> Result<Tensor> {
         let (b, s) = ids.dims2()?;
         // 1 → 0, 0 → MASK_VALUE, computed in f32 then cast so it is exact in every dtype.
         let mask = ((attention_mask.to_dtype(DType::F32)? - 1.0)? * -MASK_VALUE)?
@@ -197,5 +191,33 @@ impl TokenEncoder for BertModel {
             x = layer.forward(&x, &mask)?;
         }
         Ok(x)
+    }
+}
+
+impl TokenEncoder for BertModel {
+    fn hidden_size(&self) -> usize {
+        self.hidden_size
+    }
+
+    fn forward(&self, batch: &PackedBatch) -> Result<Vec<f32>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let padded = batch.padded(self.pad_token_id);
+        let shape = (padded.texts, padded.width);
+        let tensor = |v: Vec<u32>| Tensor::from_vec(v, shape, &self.device);
+        let hidden = self.forward_padded(
+            &tensor(padded.ids)?,
+            &tensor(padded.type_ids)?,
+            &tensor(padded.mask)?,
+        )?;
+        // Only the real tokens leave the device, already in packed order.
+        let real = Tensor::from_vec(padded.real, batch.tokens(), &self.device)?;
+        hidden
+            .to_dtype(DType::F32)?
+            .reshape((shape.0 * shape.1, self.hidden_size))?
+            .index_select(&real, 0)?
+            .flatten_all()?
+            .to_vec1()
     }
 }

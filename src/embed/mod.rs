@@ -2,41 +2,29 @@
 //! normalisation and truncation the model folder prescribes, exactly as sentence-transformers
 //! computes them.
 
+pub mod batch;
 pub mod bert;
 pub mod config;
 pub mod cpu;
 mod device;
+mod encoder;
 mod error;
 mod tokens;
 pub mod windows;
-
-use std::sync::Mutex;
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use ndarray::Array2;
 use tokenizers::Tokenizer;
 
+pub use batch::PackedBatch;
 pub use config::{BertConfig, Pooling, SentenceConfig};
 pub use device::{device_name, CpuEncoder, DeviceChoice, Precision};
+pub use encoder::TokenEncoder;
 pub use error::EmbedError;
 pub use tokens::{bounded_prefix, load_tokenizer, TokenVectors};
 
 use crate::model::ResolvedModel;
-
-/// The narrow interface the embedder needs from a transformer: padded token ids in, one vector per
-/// token out (batch × seq × hidden). Another architecture plugs in by implementing it.
-pub trait TokenEncoder: Send + Sync {
-    fn hidden_size(&self) -> usize;
-    fn max_positions(&self) -> usize;
-    fn pad_token_id(&self) -> u32;
-    fn forward(
-        &self,
-        ids: &Tensor,
-        type_ids: &Tensor,
-        attention_mask: &Tensor,
-    ) -> candle_core::Result<Tensor>;
-}
 
 /// How to load and run the encoder; checked before any work starts.
 #[derive(Debug, Clone)]
@@ -100,24 +88,14 @@ impl EncoderInfo {
 /// Receives each row's input index, pooled vector and (when asked) token vectors.
 type RowSink<'a> = dyn FnMut(usize, &[f32], Option<TokenVectors>) + 'a;
 
-/// Which forward pass runs the model.
-enum Backend {
-    /// candle tensors on any device and dtype, batches padded to their longest text.
-    Tensors {
-        encoder: Box<dyn TokenEncoder>,
-        device: Device,
-    },
-    /// The padding-free f32 CPU encoder; its buffers are reused from batch to batch.
-    Packed {
-        model: Box<cpu::packed::PackedBert>,
-        scratch: Box<Mutex<cpu::packed::Scratch>>,
-    },
-}
+/// Receives each packed batch with its rows' input indices and encodings.
+type BatchSink<'a> =
+    dyn FnMut(&PackedBatch, &[usize], &[&tokenizers::Encoding]) -> Result<(), EmbedError> + 'a;
 
 /// A loaded model ready to embed texts.
 pub struct Embedder {
     tokenizer: Tokenizer,
-    backend: Backend,
+    encoder: Box<dyn TokenEncoder>,
     info: EncoderInfo,
     batch_size: usize,
     /// Tokens the tokenizer adds around a text (`[CLS]`, `[SEP]`).
@@ -138,12 +116,12 @@ struct BackendSettings {
 }
 
 /// The packed encoder on the CPU in f32 (quantised when asked), else the tensor one.
-fn build_backend(
+fn build_encoder(
     config: &BertConfig,
     vb: VarBuilder,
     s: &BackendSettings,
     tokenizer: &Tokenizer,
-) -> candle_core::Result<Backend> {
+) -> candle_core::Result<Box<dyn TokenEncoder>> {
     let quantize = s.linear != cpu::packed::Linear::F32;
     if (s.packed || quantize) && s.device.is_cpu() && s.dtype == DType::F32 {
         let mut packed = cpu::packed::PackedBert::load(config, vb)?;
@@ -157,15 +135,9 @@ fn build_backend(
                 .collect();
             packed.quantize(s.linear, &seqs)?;
         }
-        Ok(Backend::Packed {
-            model: Box::new(packed),
-            scratch: Box::new(Mutex::new(cpu::packed::Scratch::default())),
-        })
+        Ok(Box::new(cpu::PackedEncoder::new(packed)))
     } else {
-        Ok(Backend::Tensors {
-            encoder: Box::new(bert::BertModel::load(config, vb)?),
-            device: s.device.clone(),
-        })
+        Ok(Box::new(bert::BertModel::load(config, vb)?))
     }
 }
 
@@ -222,7 +194,7 @@ impl Embedder {
             linear,
             packed: opts.packed,
         };
-        let backend = build_backend(&config, vb, &build, &tokenizer).map_err(weights_error)?;
+        let encoder = build_encoder(&config, vb, &build, &tokenizer).map_err(weights_error)?;
         let info = EncoderInfo {
             model_id: model.id.clone(),
             revision: model.revision.clone(),
@@ -240,7 +212,7 @@ impl Embedder {
             .len();
         Ok(Embedder {
             tokenizer,
-            backend,
+            encoder,
             info,
             batch_size: opts.batch_size,
             special_tokens,
@@ -287,11 +259,11 @@ impl Embedder {
             tensors.insert(key, merged);
         }
         let vb = VarBuilder::from_tensors(tensors, self.build.dtype, &self.build.device);
-        let backend =
-            build_backend(&self.config, vb, &self.build, &self.tokenizer).map_err(weights_error)?;
+        let encoder =
+            build_encoder(&self.config, vb, &self.build, &self.tokenizer).map_err(weights_error)?;
         Ok(Embedder {
             tokenizer: self.tokenizer.clone(),
-            backend,
+            encoder,
             info: self.info.clone(),
             batch_size: self.batch_size,
             special_tokens: self.special_tokens,
@@ -310,36 +282,24 @@ impl Embedder {
         layers: usize,
         progress: &mut dyn FnMut(usize),
     ) -> Result<Vec<TokenVectors>, EmbedError> {
-        let Backend::Packed { model, scratch } = &self.backend else {
+        if !self.encoder.stops_early() {
             return Err(EmbedError::Device {
                 device: self.info.device.to_string(),
                 reason: "caching layer states needs the packed f32 CPU encoder: pass option `device` cpu and `dtype` f32".into(),
             });
-        };
-        let encodings = self.tokenize(texts)?;
+        }
         let mut out: Vec<TokenVectors> =
             (0..texts.len()).map(|_| TokenVectors::default()).collect();
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(encodings[i].len()));
-        let dim = model.hidden_size();
-        for chunk in order.chunks(self.batch_size) {
-            let seqs: Vec<(&[u32], &[u32])> = chunk
-                .iter()
-                .map(|&i| (encodings[i].get_ids(), encodings[i].get_type_ids()))
-                .collect();
-            let hidden = {
-                let mut scratch = scratch.lock().unwrap_or_else(|p| p.into_inner());
-                model.forward_layers(&seqs, &mut scratch, layers)?
-            };
-            let mut at = 0;
-            for &i in chunk {
-                let n = encodings[i].len();
-                out[i] =
-                    tokens::token_vectors(&hidden[at * dim..(at + n) * dim], dim, &encodings[i])?;
-                at += n;
+        self.batches(texts, progress, &mut |batch, chunk, encodings| {
+            let hidden = self.encoder.forward_layers(batch, layers)?;
+            let dim = self.encoder.hidden_size();
+            for (k, &i) in chunk.iter().enumerate() {
+                let span = batch.span(k);
+                let rows = &hidden[span.start * dim..span.end * dim];
+                out[i] = tokens::token_vectors(rows, dim, encodings[k])?;
             }
-            progress(chunk.len());
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 
@@ -399,14 +359,13 @@ impl Embedder {
             .map_err(|e| EmbedError::Tokenize(e.to_string()))
     }
 
-    /// Tokenises everything, runs length-sorted batches (little padding), and hands each row's
-    /// pooled vector (and token vectors when `sink` wants them) back under its input index.
-    fn run(
+    /// Tokenises everything and hands `each` length-sorted batches (little padding for the
+    /// engines that pad), with their input indices and encodings.
+    fn batches(
         &self,
         texts: &[&str],
-        with_tokens: bool,
         progress: &mut dyn FnMut(usize),
-        sink: &mut RowSink<'_>,
+        each: &mut BatchSink<'_>,
     ) -> Result<(), EmbedError> {
         let encodings = self.tokenize(texts)?;
         let mut order: Vec<usize> = (0..texts.len()).collect();
@@ -414,88 +373,42 @@ impl Embedder {
         order.sort_by_key(|&i| std::cmp::Reverse(encodings[i].len()));
         for chunk in order.chunks(self.batch_size) {
             let batch: Vec<&tokenizers::Encoding> = chunk.iter().map(|&i| &encodings[i]).collect();
-            match &self.backend {
-                Backend::Tensors { encoder, device } => {
-                    self.run_tensors(encoder.as_ref(), device, chunk, &batch, with_tokens, sink)?
-                }
-                Backend::Packed { model, scratch } => {
-                    self.run_packed(model, scratch, chunk, &batch, with_tokens, sink)?
-                }
-            }
+            each(&PackedBatch::from_encodings(&batch), chunk, &batch)?;
             progress(chunk.len());
         }
         Ok(())
     }
 
-    fn run_tensors(
+    /// Runs the encoder over every batch and hands each row's pooled vector (and token vectors
+    /// when `with_tokens`) back under its input index.
+    fn run(
         &self,
-        encoder: &dyn TokenEncoder,
-        device: &Device,
-        chunk: &[usize],
-        batch: &[&tokenizers::Encoding],
+        texts: &[&str],
         with_tokens: bool,
+        progress: &mut dyn FnMut(usize),
         sink: &mut RowSink<'_>,
     ) -> Result<(), EmbedError> {
-        let (ids, type_ids, mask) = tokens::batch_tensors(batch, encoder.pad_token_id(), device)?;
-        let hidden = encoder.forward(&ids, &type_ids, &mask)?;
-        let hidden = hidden.to_dtype(DType::F32)?;
-        let pooled = pool(&hidden, &mask, self.info.pooling, self.info.normalize)?;
-        let pooled: Vec<Vec<f32>> = pooled.to_vec2()?;
-        let hidden_rows = if with_tokens {
-            Some(hidden.to_device(&Device::Cpu)?)
-        } else {
-            None
-        };
-        for (k, &row) in chunk.iter().enumerate() {
-            let toks = match &hidden_rows {
-                Some(h) => {
-                    let rows = h.get(k)?.narrow(0, 0, batch[k].len())?;
-                    let flat: Vec<f32> = rows.flatten_all()?.to_vec1()?;
-                    Some(tokens::token_vectors(&flat, self.info.dim, batch[k])?)
-                }
-                None => None,
-            };
-            sink(row, &pooled[k], toks);
-        }
-        Ok(())
-    }
-
-    fn run_packed(
-        &self,
-        model: &cpu::packed::PackedBert,
-        scratch: &Mutex<cpu::packed::Scratch>,
-        chunk: &[usize],
-        batch: &[&tokenizers::Encoding],
-        with_tokens: bool,
-        sink: &mut RowSink<'_>,
-    ) -> Result<(), EmbedError> {
-        let seqs: Vec<(&[u32], &[u32])> = batch
-            .iter()
-            .map(|e| (e.get_ids(), e.get_type_ids()))
-            .collect();
-        let hidden = {
-            let mut scratch = scratch.lock().unwrap_or_else(|p| p.into_inner());
-            model.forward(&seqs, &mut scratch)?
-        };
-        let dim = model.hidden_size();
-        let mut at = 0;
-        for (k, &row) in chunk.iter().enumerate() {
-            let n = batch[k].len();
-            let rows = &hidden[at * dim..(at + n) * dim];
-            at += n;
-            let pooled = pool_rows(rows, dim, self.info.pooling, self.info.normalize);
-            let toks = if with_tokens {
-                Some(tokens::token_vectors(rows, dim, batch[k])?)
-            } else {
-                None
-            };
-            sink(row, &pooled, toks);
-        }
-        Ok(())
+        let dim = self.encoder.hidden_size();
+        self.batches(texts, progress, &mut |batch, chunk, encodings| {
+            let hidden = self.encoder.forward(batch)?;
+            for (k, &row) in chunk.iter().enumerate() {
+                let span = batch.span(k);
+                let rows = &hidden[span.start * dim..span.end * dim];
+                let pooled = pool_rows(rows, dim, self.info.pooling, self.info.normalize);
+                let toks = if with_tokens {
+                    Some(tokens::token_vectors(rows, dim, encodings[k])?)
+                } else {
+                    None
+                };
+                sink(row, &pooled, toks);
+            }
+            Ok(())
+        })
     }
 }
 
-/// Pools one text's token vectors (tokens × dim, row-major, no padding), as [`pool`] does.
+/// Pools one text's token vectors (tokens × dim, row-major, no padding) as the model's pooling
+/// settings say: the one pooling every engine's output goes through.
 fn pool_rows(rows: &[f32], dim: usize, pooling: Pooling, normalize: bool) -> Vec<f32> {
     let n = rows.len() / dim;
     let mut out = vec![0f32; dim];
@@ -525,42 +438,4 @@ fn pool_rows(rows: &[f32], dim: usize, pooling: Pooling, normalize: bool) -> Vec
         out.iter_mut().for_each(|o| *o /= norm);
     }
     out
-}
-
-/// Pools token vectors (batch × seq × hidden, f32) over the attention mask (batch × seq).
-pub fn pool(
-    hidden: &Tensor,
-    mask: &Tensor,
-    pooling: Pooling,
-    normalize: bool,
-) -> candle_core::Result<Tensor> {
-    let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-    let pooled = match pooling {
-        Pooling::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
-        Pooling::Mean | Pooling::MeanSqrtLen => {
-            let sum = hidden.broadcast_mul(&mask)?.sum(1)?;
-            let count = mask.sum(1)?.clamp(1e-9, f64::MAX)?;
-            let count = if pooling == Pooling::Mean {
-                count
-            } else {
-                count.sqrt()?
-            };
-            sum.broadcast_div(&count)?
-        }
-        Pooling::Max => {
-            // Padding must never win the maximum.
-            let penalty = ((mask.clone() - 1.0)? * 1e9)?;
-            hidden.broadcast_add(&penalty)?.max(1)?
-        }
-    };
-    if normalize {
-        let norm = pooled
-            .sqr()?
-            .sum_keepdim(1)?
-            .sqrt()?
-            .clamp(1e-12, f64::MAX)?;
-        pooled.broadcast_div(&norm)
-    } else {
-        Ok(pooled)
-    }
 }

@@ -1,8 +1,7 @@
-//! Tokenisation settings and the padded tensors of one batch.
+//! Tokenisation settings, the bounded prefix of a long text, and one text's token vectors.
 
 use std::path::Path;
 
-use candle_core::{Device, Tensor};
 use ndarray::Array2;
 use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
@@ -81,27 +80,6 @@ pub fn bounded_prefix<'a>(
         budget = budget.saturating_mul(4);
     }
     Ok(text)
-}
-
-/// Ids, token types and attention mask (all batch × longest), padded with `pad_id`.
-pub fn batch_tensors(
-    batch: &[&Encoding],
-    pad_id: u32,
-    device: &Device,
-) -> Result<(Tensor, Tensor, Tensor), EmbedError> {
-    let width = batch.iter().map(|e| e.len()).max().unwrap_or(0);
-    let n = batch.len();
-    let mut ids = vec![pad_id; n * width];
-    let mut types = vec![0u32; n * width];
-    let mut mask = vec![0u32; n * width];
-    for (r, e) in batch.iter().enumerate() {
-        let at = r * width;
-        ids[at..at + e.len()].copy_from_slice(e.get_ids());
-        types[at..at + e.len()].copy_from_slice(e.get_type_ids());
-        mask[at..at + e.len()].fill(1);
-    }
-    let t = |v: Vec<u32>| Tensor::from_vec(v, (n, width), device);
-    Ok((t(ids)?, t(types)?, t(mask)?))
 }
 
 /// One text's token vectors from its hidden states (tokens × dim, row-major, real tokens only).

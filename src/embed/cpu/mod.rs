@@ -4,6 +4,7 @@
 //! | file | job |
 //! |---|---|
 //! | `packed.rs` | the encoder over a packed batch (no padding), layer by layer |
+//! | `encoder.rs` | `PackedEncoder`: the packed encoder and its reusable buffers behind the shared `TokenEncoder` interface |
 //! | `kernels.rs` | element-wise kernels: GELU, softmax, layer norm, row quantisation |
 //! | `qgemm.rs` | the 16-bit integer product (portable, AVX2, AVX-512 VNNI), and the tile driver both integer products share |
 //! | `q8gemm.rs` | the 8-bit integer product with f32 outlier channels (portable, AVX2, AVX-512 VNNI) |
@@ -11,8 +12,11 @@
 //! | `calibration.rs` | the sentences that calibrate the 8-bit activations at load |
 
 pub mod calibration;
+mod encoder;
 mod kernel_choice;
 mod kernels;
 pub mod packed;
 mod q8gemm;
 mod qgemm;
+
+pub use encoder::PackedEncoder;
