@@ -137,7 +137,7 @@ def embed(
     return paragraphs.map_batches(
         EmbedBatch,
         fn_constructor_kwargs={"parts": parts, **embedder_args},
-        concurrency=concurrency,
+        compute=ray.data.ActorPoolStrategy(size=concurrency),
         batch_size=batch_size,
         batch_format="numpy",
         num_cpus=num_cpus,
@@ -290,7 +290,7 @@ def score(
         ScoreBatch,
         fn_constructor_args=(actors,),
         fn_constructor_kwargs=sentiment_args,
-        concurrency=concurrency,
+        compute=ray.data.ActorPoolStrategy(size=concurrency),
         batch_size=batch_size,
         batch_format="numpy",
         num_cpus=num_cpus,
