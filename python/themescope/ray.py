@@ -6,7 +6,7 @@ paragraph assigned to them on the workers.
     ray.init()                                   # a laptop; ray.init(address="auto") on a cluster
     paragraphs = tsr.paragraphs(tsr.read_documents("news/*.jsonl"))
     vectors = tsr.embed(paragraphs, concurrency=4, threads=1, parts="vectors/").materialize()
-    fitted = tsr.fit_themes(vectors, fraction=0.1, k=20, out="themes.json")
+    fitted = tsr.fit_themes(vectors, fraction=0.1, k=20, reduce="none", out="themes.json")
     assigned = tsr.assign(vectors, fitted)       # doc_id, para_index, text, embedding, theme, similarity
     actors = tsr.discover_actors(paragraphs)
     mentions = tsr.score(paragraphs, actors, concurrency=4, threads=1)
@@ -183,6 +183,9 @@ def fit_themes(
     """Themes fitted on the driver on a seeded sample of about ``fraction`` of the paragraphs
     (1: all of them), with :func:`themescope.themes` (``options``: k, algo, out=themes.json...).
     The sample's vectors must fit in the driver's memory: 384 float32 are 1.5 KiB a paragraph.
+    Give ``reduce="none"`` when the sample is not everything: paragraphs outside it go to the
+    nearest centroid, which regions clustered in a UMAP layout (``reduce="auto"`` from 1,000
+    rows) follow loosely (ARI 0.75 on AG News, against 0.965 for k-means on the vectors).
     The result holds the themes, their ``centroids`` and ``sample``: each sampled paragraph's
     key ``(doc_id, para_index)`` → its fitted theme (-1: outlier), which :func:`assign` keeps."""
     if not 0.0 < fraction <= 1.0:
