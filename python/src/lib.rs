@@ -10,7 +10,8 @@
 //! | `embedder.rs` | `Embedder`: texts → vectors, as `themescope embed` makes them |
 //! | `corpus.rs` | `split_paragraphs`, `read_corpus` |
 //! | `sentiment.rs` | `Sentiment`: mentions of actors and their scores |
-//! | `themes.rs` | `themes`: vectors and texts → themes, as `themescope themes` finds them |
+//! | `themes.rs` | `themes`: vectors and texts → themes, as `themescope themes` finds them; `assign_themes` |
+//! | `store.rs` | `write_embeddings`: vectors and rows → an embeddings file, as `themescope embed` writes it |
 //! | `run.rs` | `run`: the whole job, the CLI's files |
 
 mod args;
@@ -20,6 +21,7 @@ mod errors;
 mod json;
 mod run;
 mod sentiment;
+mod store;
 mod themes;
 
 use pyo3::prelude::*;
@@ -37,6 +39,9 @@ fn _themescope(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(corpus::split_paragraphs, m)?)?;
     m.add_function(wrap_pyfunction!(corpus::read_corpus, m)?)?;
     m.add_function(wrap_pyfunction!(themes::themes, m)?)?;
+    m.add_function(wrap_pyfunction!(themes::assign_themes, m)?)?;
+    m.add_function(wrap_pyfunction!(store::write_embeddings, m)?)?;
+    m.add_function(wrap_pyfunction!(sentiment::discover_actors, m)?)?;
     m.add_function(wrap_pyfunction!(run::run, m)?)?;
     Ok(())
 }

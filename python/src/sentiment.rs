@@ -6,14 +6,16 @@ use std::path::PathBuf;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use serde_json::Value;
-use themescope::actors::{read_actor_file, Actor, ActorFile};
+use themescope::actors::{
+    discover, read_actor_file, Actor, ActorSet, DiscoverOptions, MentionMatcher,
+};
 use themescope::config::RunConfig;
 use themescope::corpus::{Corpus, Document, ReadOptions};
 use themescope::embed::Embedder;
 use themescope::pipeline::{steps, Silent};
-use themescope::sentiment::score::{actors_and_mentions, ScoredMention};
+use themescope::sentiment::score::{actors_and_mentions, find_mentions, ScoredMention};
 use themescope::sentiment::ScoringModel;
 
 use crate::embedder::{in_pool, resolve_options, thread_pool};
@@ -48,22 +50,51 @@ fn in_text(corpus: &Corpus, m: &ScoredMention) -> Result<Value, String> {
     Ok(v)
 }
 
-/// The `actors` argument: `None` (discover them), an actor file, or a list of names and
-/// `{"name", "kind", "aliases"}` dicts (the built-in countries matched too, as in a file).
-fn actor_file(py: Python<'_>, actors: Option<&Bound<'_, PyAny>>) -> PyResult<Option<ActorFile>> {
+/// The `actors` argument: `None` (discover them in the texts), an actor file, a list of names
+/// and `{"name", "kind", "aliases"}` dicts (the built-in countries matched too, as in a file),
+/// or the dict `discover_actors` returns (`actors` and `not_actors`).
+fn actor_set(py: Python<'_>, actors: Option<&Bound<'_, PyAny>>) -> PyResult<Option<ActorSet>> {
     let Some(actors) = actors.filter(|a| !a.is_none()) else {
         return Ok(None);
     };
-    if !actors.is_instance_of::<pyo3::types::PyList>()
-        && !actors.is_instance_of::<pyo3::types::PyTuple>()
-    {
+    if let Ok(found) = actors.cast::<PyDict>() {
+        return discovered_set(py, found).map(Some);
+    }
+    if !actors.is_instance_of::<PyList>() && !actors.is_instance_of::<PyTuple>() {
         let path: PathBuf = actors.extract().map_err(|_| {
             PyTypeError::new_err(
-                "actors must be None, an actor file's path, or a list of names and dicts",
+                "actors must be None, an actor file's path, a list of names and dicts, or what discover_actors returns",
             )
         })?;
-        return read_actor_file(&path).map(Some).map_err(errors::to_py);
+        return read_actor_file(&path)
+            .map(|f| Some(f.actor_set()))
+            .map_err(errors::to_py);
     }
+    Ok(Some(ActorSet::with_gazetteer(
+        actor_list(py, actors)?,
+        true,
+    )))
+}
+
+/// `{"actors": [...], "not_actors": [...]}`: the set discovery made, rebuilt as it was.
+fn discovered_set(py: Python<'_>, found: &Bound<'_, PyDict>) -> PyResult<ActorSet> {
+    let list = found.get_item("actors")?.ok_or_else(|| {
+        PyTypeError::new_err(
+            "actors as a dict must hold `actors` (and `not_actors`), as discover_actors returns it",
+        )
+    })?;
+    let mut set = ActorSet::with_gazetteer(actor_list(py, &list)?, true);
+    if let Some(names) = found.get_item("not_actors")?.filter(|n| !n.is_none()) {
+        set.not_actors = names
+            .extract()
+            .map_err(|_| PyTypeError::new_err("actors[\"not_actors\"] must be a list of str"))?;
+    }
+    Ok(set)
+}
+
+/// A list of names (people) and dicts with name, kind and aliases (a `mentions` count, as
+/// `discover_actors` gives it, is ignored).
+fn actor_list(py: Python<'_>, actors: &Bound<'_, PyAny>) -> PyResult<Vec<Actor>> {
     let dumps = py.import("json")?.getattr("dumps")?;
     let mut list = Vec::new();
     for (i, item) in actors.try_iter()?.enumerate() {
@@ -74,8 +105,12 @@ fn actor_file(py: Python<'_>, actors: Option<&Bound<'_, PyAny>>) -> PyResult<Opt
                 kind: themescope::actors::ActorKind::Person,
                 aliases: Vec::new(),
             }
-        } else if item.is_instance_of::<PyDict>() {
-            let text: String = dumps.call1((&item,))?.extract()?;
+        } else if let Ok(dict) = item.cast::<PyDict>() {
+            let dict = dict.copy()?;
+            if dict.contains("mentions")? {
+                dict.del_item("mentions")?;
+            }
+            let text: String = dumps.call1((&dict,))?.extract()?;
             serde_json::from_str(&text).map_err(|e| errors::message(format!("actors[{i}]: {e}")))?
         } else {
             return Err(PyTypeError::new_err(format!(
@@ -84,10 +119,54 @@ fn actor_file(py: Python<'_>, actors: Option<&Bound<'_, PyAny>>) -> PyResult<Opt
         };
         list.push(actor);
     }
-    Ok(Some(ActorFile {
-        gazetteer: true,
-        actors: list,
-    }))
+    Ok(list)
+}
+
+/// Each text as a document of its own; the caller chose these texts, so nothing is dropped as
+/// boilerplate.
+fn corpus_of(texts: Vec<String>) -> Corpus {
+    let opts = ReadOptions {
+        strip_boilerplate: false,
+        ..ReadOptions::default()
+    };
+    let docs = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| Document::from_text(i.to_string(), t, &opts))
+        .collect();
+    Corpus::from_documents(docs)
+}
+
+/// The actors that `Sentiment.score(texts)` would discover (named at least `min_mentions`
+/// times): `{"actors": [{"name", "kind", "aliases", "mentions"}...], "not_actors": [...]}`,
+/// most mentioned first. Pass it as `actors` to score other texts against the same actors
+/// (the built-in countries are added again there).
+#[pyfunction]
+#[pyo3(signature = (texts, min_mentions=3))]
+pub fn discover_actors<'py>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyAny>,
+    min_mentions: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let texts = args::texts(texts, "texts")?;
+    let found = py.detach(|| {
+        let opts = DiscoverOptions {
+            min_mentions,
+            ..DiscoverOptions::default()
+        };
+        discover(&corpus_of(texts), &opts)
+    });
+    let actors: Vec<Value> = found
+        .actors
+        .iter()
+        .map(|(a, n)| {
+            serde_json::json!({"name": a.name, "kind": a.kind, "aliases": a.aliases, "mentions": n})
+        })
+        .collect();
+    json::to_py(
+        py,
+        &serde_json::json!({"actors": actors, "not_actors": found.not_actors}),
+    )
 }
 
 #[pymethods]
@@ -150,9 +229,8 @@ impl Sentiment {
         actors: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let texts = args::texts(texts, "texts")?;
-        let file = actor_file(py, actors)?;
-        let mentions =
-            py.detach(|| in_pool(self.pool.as_ref(), || self.mentions(texts, file.as_ref())));
+        let set = actor_set(py, actors)?;
+        let mentions = py.detach(|| in_pool(self.pool.as_ref(), || self.mentions(texts, set)));
         json::to_py(py, &mentions.map_err(errors::message)?)
     }
 
@@ -171,19 +249,15 @@ impl Sentiment {
 
 impl Sentiment {
     /// The scored mentions as JSON values, each with the index of its text.
-    fn mentions(&self, texts: Vec<String>, file: Option<&ActorFile>) -> Result<Vec<Value>, String> {
-        // The caller chose these texts: nothing is dropped as boilerplate.
-        let opts = ReadOptions {
-            strip_boilerplate: false,
-            ..ReadOptions::default()
+    fn mentions(&self, texts: Vec<String>, set: Option<ActorSet>) -> Result<Vec<Value>, String> {
+        let corpus = corpus_of(texts);
+        let mentions = match set {
+            None => actors_and_mentions(&corpus, None, self.min_mentions).1,
+            Some(set) => {
+                let names: Vec<String> = set.actors.iter().map(|a| a.name.clone()).collect();
+                find_mentions(&corpus, &MentionMatcher::new(&set), &names)
+            }
         };
-        let docs = texts
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| Document::from_text(i.to_string(), t, &opts))
-            .collect();
-        let corpus = Corpus::from_documents(docs);
-        let (_, mentions) = actors_and_mentions(&corpus, file, self.min_mentions);
         let scorer = self
             .scoring
             .scorer(self.embedder.as_ref())

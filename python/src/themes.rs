@@ -1,13 +1,14 @@
 //! `themescope.themes`: vectors and their texts → themes named by key phrases, as
-//! `themescope themes` finds them (the same settings, the same `themes.json` fields).
+//! `themescope themes` finds them (the same settings, the same `themes.json` fields), with the
+//! themes' centroids; `themescope.assign_themes`: further vectors → their nearest fitted theme.
 
-use numpy::{PyReadonlyArray2, PyUntypedArrayMethods};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use themescope::config::RunConfig;
 use themescope::store::{EmbeddingInfo, EmbeddingSet, RowMeta};
-use themescope::themes::{find_themes, output};
+use themescope::themes::{find_themes, nearest_themes, output};
 
 use crate::embedder::{in_pool, Embedder};
 use crate::{args, errors};
@@ -38,7 +39,7 @@ fn rows(texts: Vec<String>, doc_ids: Option<Vec<String>>) -> Vec<RowMeta> {
 }
 
 /// What made the vectors: the encoder that embeds the phrases.
-fn info(embedder: &Embedder) -> EmbeddingInfo {
+pub(crate) fn info(embedder: &Embedder) -> EmbeddingInfo {
     let i = embedder.inner.info();
     EmbeddingInfo {
         model_id: i.model_id.clone(),
@@ -54,10 +55,12 @@ fn info(embedder: &Embedder) -> EmbeddingInfo {
 
 /// Themes of `embeddings` (float32, rows × dim) whose rows are `texts`. Returns the fields of
 /// `themes.json` (`themes` with `label`, `phrases`, `size`...; `paragraphs`: where each row
-/// went) and `assignments`: each row's theme id, or None for an outlier.
+/// went), `assignments`: each row's theme id, or None for an outlier, and `centroids` (themes ×
+/// dim float32, for `assign_themes`). `out`: also write `themes.json` there, as
+/// `themescope themes --out` does.
 #[pyfunction]
 #[pyo3(signature = (embeddings, texts, k=None, seed=42, *, doc_ids=None, embedder=None,
-                    model=None, **options))]
+                    model=None, out=None, **options))]
 #[allow(clippy::too_many_arguments)]
 pub fn themes<'py>(
     py: Python<'py>,
@@ -68,14 +71,10 @@ pub fn themes<'py>(
     doc_ids: Option<&Bound<'py, PyAny>>,
     embedder: Option<Bound<'py, Embedder>>,
     model: Option<&Bound<'py, PyAny>>,
+    out: Option<std::path::PathBuf>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let array: PyReadonlyArray2<f32> = embeddings.extract().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "embeddings must be a 2-D numpy array of float32 (rows × dim), not {}",
-            describe(embeddings)
-        ))
-    })?;
+    let array = matrix(embeddings, "embeddings")?;
     let texts = args::texts(texts, "texts")?;
     let (n, dim) = (array.shape()[0], array.shape()[1]);
     if texts.len() != n {
@@ -136,11 +135,63 @@ pub fn themes<'py>(
     });
     let result = result.map_err(errors::to_py)?;
     let bytes = output::to_json(&result, &valid, &config.themes.phrase_record(), &set.info);
+    if let Some(path) = &out {
+        output::write_json(path, &bytes).map_err(|e| {
+            errors::message(format!(
+                "cannot write {}: {}",
+                path.display(),
+                errors::one_line(&e)
+            ))
+        })?;
+    }
     let text = String::from_utf8_lossy(&bytes);
     let out = py.import("json")?.call_method1("loads", (text,))?;
     let assignments: Vec<Option<usize>> = result.assignments.iter().map(|a| a.theme).collect();
     out.set_item("assignments", PyList::new(py, assignments)?)?;
+    out.set_item("centroids", result.centroids.into_pyarray(py))?;
     Ok(out)
+}
+
+/// A 2-D float32 numpy array argument, or a `TypeError` naming it and what was passed.
+pub(crate) fn matrix<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &str,
+) -> PyResult<PyReadonlyArray2<'py, f32>> {
+    obj.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{name} must be a 2-D numpy array of float32 (rows × dim), not {}",
+            describe(obj)
+        ))
+    })
+}
+
+/// Theme ids (-1: none) and cosines, one each per row.
+type Assigned<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f32>>);
+
+/// Each row of `embeddings` → its nearest theme among `centroids` (the `centroids` that
+/// `themes` returns), as two arrays: theme ids (int64, -1 for a row below `min_similarity`)
+/// and cosines to the nearest centroid (float32). Rows are independent: any batch of them gets
+/// the same answer as the whole.
+#[pyfunction]
+#[pyo3(signature = (embeddings, centroids, min_similarity=None))]
+pub fn assign_themes<'py>(
+    py: Python<'py>,
+    embeddings: &Bound<'py, PyAny>,
+    centroids: &Bound<'py, PyAny>,
+    min_similarity: Option<f32>,
+) -> PyResult<Assigned<'py>> {
+    let vectors = matrix(embeddings, "embeddings")?;
+    let centroids = matrix(centroids, "centroids")?;
+    let (vectors, centroids) = (vectors.as_array(), centroids.as_array());
+    let found = py
+        .detach(|| nearest_themes(vectors, centroids, min_similarity))
+        .map_err(errors::to_py)?;
+    let ids: Vec<i64> = found
+        .iter()
+        .map(|n| n.theme.map_or(-1, |t| t as i64))
+        .collect();
+    let sims: Vec<f32> = found.iter().map(|n| n.similarity).collect();
+    Ok((PyArray1::from_vec(py, ids), PyArray1::from_vec(py, sims)))
 }
 
 /// `float64 ndarray of shape (3, 4)`, `list`: what was passed instead of a float32 matrix.

@@ -40,3 +40,26 @@ def test_vader_and_discovered_actors(seeds):
         assert text[m["chars"]["start"]:m["chars"]["end"]] == m["text"]
     names = vader.score(TEXTS, actors=["Angela Merkel"])
     assert [(m["index"], m["actor"]) for m in names] == [(0, "Angela Merkel"), (0, "Europe")]
+
+
+def test_discovered_actors_score_batches_as_the_whole(seeds):
+    vader = themescope.Sentiment(method="vader")
+    texts = [p for d in themescope.read_corpus(seeds) for p in d["paragraphs"]]
+    found = themescope.discover_actors(texts)
+    assert found["actors"] and all(a["mentions"] >= 3 for a in found["actors"])
+    counts = [a["mentions"] for a in found["actors"]]
+    assert counts == sorted(counts, reverse=True)
+    whole = vader.score(texts)
+    # Scored in two halves against the actors found in all texts: the same mentions.
+    half = len(texts) // 2
+    parts = vader.score(texts[:half], actors=found) + [
+        {**m, "index": m["index"] + half} for m in vader.score(texts[half:], actors=found)
+    ]
+    assert parts == whole
+
+
+def test_actors_in_a_dict_need_the_actors_list(head):
+    with pytest.raises(TypeError, match="must hold `actors`"):
+        head.score(TEXTS, actors={"not_actors": []})
+    with pytest.raises(TypeError, match="not_actors"):
+        head.score(TEXTS, actors={"actors": ["Angela Merkel"], "not_actors": "New Mexico"})

@@ -29,7 +29,9 @@ def test_themes_have_labels_and_every_row_an_assignment(embedder, corpus, corpus
     sizes = np.bincount([a for a in got["assignments"] if a is not None], minlength=3)
     # Sizes count paragraphs of documents that are not near-duplicates.
     assert sum(t["size"] for t in got["themes"]) <= sizes.sum()
+    assert got["centroids"].shape == (3, corpus_vectors.shape[1]) and got["centroids"].dtype == np.float32
     again = themescope.themes(corpus_vectors, texts, k=3, seed=7, doc_ids=ids, embedder=embedder, top_phrases=5)
+    assert again.pop("centroids").tobytes() == got.pop("centroids").tobytes()
     assert again == got
 
 

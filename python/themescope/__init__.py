@@ -18,10 +18,13 @@ from ._themescope import (
     Sentiment,
     ThemescopeError,
     __version__,
+    assign_themes,
+    discover_actors,
     read_corpus,
     run,
     split_paragraphs,
     themes,
+    write_embeddings,
 )
 
 __all__ = [
@@ -30,8 +33,11 @@ __all__ = [
     "Sentiment",
     "ThemescopeError",
     "__version__",
+    "assign_themes",
+    "discover_actors",
     "read_corpus",
     "run",
     "split_paragraphs",
     "themes",
+    "write_embeddings",
 ]

@@ -1,7 +1,7 @@
 """Type stubs of themescope (the extension module ``themescope._themescope``)."""
 
 import os
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union, final
 
 import numpy as np
 import numpy.typing as npt
@@ -10,12 +10,28 @@ __version__: str
 DEFAULT_MODEL: str
 """The model used when none is named: sentence-transformers/all-MiniLM-L6-v2."""
 
-PathLike = Union[str, "os.PathLike[str]"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "Embedder",
+    "Sentiment",
+    "ThemescopeError",
+    "__version__",
+    "assign_themes",
+    "discover_actors",
+    "read_corpus",
+    "run",
+    "split_paragraphs",
+    "themes",
+    "write_embeddings",
+]
+
+_PathLike = Union[str, "os.PathLike[str]"]
 
 class ThemescopeError(ValueError):
     """An error of the library (bad input, a bad setting, a model not found, a file that
     cannot be written), with the one-line message the command-line tool prints."""
 
+@final
 class Embedder:
     """A sentence-embedding model, loaded once.
 
@@ -28,17 +44,17 @@ class Embedder:
     ``windows`` (longer texts read whole, as windows of sentences) or ``truncate``.
     """
 
-    def __init__(
-        self,
-        model: Optional[PathLike] = None,
+    def __new__(
+        cls,
+        model: Optional[_PathLike] = None,
         dtype: str = "f32",
         device: str = "auto",
         batch_size: int = 32,
         threads: Optional[int] = None,
-        cache: Union[None, bool, PathLike] = None,
+        cache: Union[None, bool, _PathLike] = None,
         max_length: Optional[int] = None,
         long_text: str = "windows",
-    ) -> None: ...
+    ) -> "Embedder": ...
     def embed(self, texts: Iterable[str]) -> npt.NDArray[np.float32]:
         """One L2-normalised vector per text, rows × dim float32, bit for bit what
         ``themescope embed`` writes for the same texts. Runs without the GIL."""
@@ -50,41 +66,49 @@ class Embedder:
         """model, revision, pooling, normalize, max_length, dim, device, dtype,
         content_sha256, source (where the model was found), path, threads, cache."""
 
+@final
 class Sentiment:
     """A scoring method (``head``: the trained head over the encoder; ``vader``) with the
     encoder its head needs, as ``themescope sentiment`` loads it."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         method: str = "head",
-        head: Optional[PathLike] = None,
-        model: Optional[PathLike] = None,
+        head: Optional[_PathLike] = None,
+        model: Optional[_PathLike] = None,
         dtype: str = "f32",
         device: str = "auto",
         batch_size: int = 32,
         threads: Optional[int] = None,
         min_mentions: int = 3,
-    ) -> None: ...
+    ) -> "Sentiment": ...
     def score(
         self,
         texts: Iterable[str],
-        actors: Union[None, PathLike, Sequence[Union[str, Dict[str, Any]]]] = None,
+        actors: Union[None, _PathLike, Sequence[Union[str, Dict[str, Any]]], Dict[str, Any]] = None,
     ) -> List[Dict[str, Any]]:
         """Every mention of an actor in ``texts``: ``index`` (of the text), ``paragraph``,
         ``actor``, ``alias``, ``text``, ``span``/``chars``/``sentence`` (byte, character
         and sentence spans in the text), ``label``, ``probs`` and ``score`` (P(positive) − P(negative)).
-        ``actors``: None discovers them; a path reads an actor file; a list gives names
-        (people) or dicts ``{"name", "kind", "aliases"}``."""
+        ``actors``: None discovers them in ``texts``; a path reads an actor file; a list gives
+        names (people) or dicts ``{"name", "kind", "aliases"}``; the dict
+        :func:`discover_actors` returns scores against the actors found there."""
     @property
     def info(self) -> Dict[str, Any]:
         """The method, its head's name and provenance, min_mentions."""
+
+def discover_actors(texts: Iterable[str], min_mentions: int = 3) -> Dict[str, Any]:
+    """The actors ``Sentiment.score(texts)`` would discover (named at least ``min_mentions``
+    times): ``{"actors": [{"name", "kind", "aliases", "mentions"}, ...], "not_actors": [...]}``,
+    most mentioned first. Pass it as ``actors`` to score any texts against these actors (texts
+    in batches, on other machines) with the mentions that scoring all of them would find."""
 
 def split_paragraphs(text: str, keep_boilerplate: bool = False) -> List[str]:
     """The paragraphs of a text as a corpus record's text is split: at blank lines (or at
     line breaks when there is no blank line), short boilerplate dropped."""
 
 def read_corpus(
-    paths: Union[PathLike, Sequence[PathLike]],
+    paths: Union[_PathLike, Sequence[_PathLike]],
     text_field: str = "text",
     keep_boilerplate: bool = False,
 ) -> List[Dict[str, Any]]:
@@ -94,27 +118,54 @@ def read_corpus(
 def themes(
     embeddings: npt.NDArray[np.float32],
     texts: Sequence[str],
-    k: Union[int, str] = "auto",
+    k: Union[int, str, None] = None,
     seed: int = 42,
     *,
     doc_ids: Optional[Sequence[str]] = None,
     embedder: Optional[Embedder] = None,
-    model: Optional[PathLike] = None,
+    model: Optional[_PathLike] = None,
+    out: Optional[_PathLike] = None,
     **options: Any,
 ) -> Dict[str, Any]:
     """Themes of ``embeddings`` (rows × dim float32) whose rows are ``texts``, as
-    ``themescope themes`` finds them. ``doc_ids``: each row's document (default: its own).
+    ``themescope themes`` finds them. ``k``: the number of themes, or "auto" (None: auto).
+    ``doc_ids``: each row's document (default: its own).
     ``embedder`` embeds the label phrases (it must be the model that made the vectors; default:
     ``model`` or the default model). ``options``: settings of [themes] (k_max, algo, min_size,
     reduce, outliers, ngram, top_phrases, stop_words, keep_duplicates). Returns the fields of
     themes.json (``themes`` with label, phrases, size, representatives; ``paragraphs``) and
-    ``assignments``: each row's theme id, or None for an outlier."""
+    ``assignments``: each row's theme id, or None for an outlier; ``centroids``: each theme's
+    L2-normalised mean vector (themes × dim float32), for :func:`assign_themes`. ``out``: also
+    writes themes.json there (atomically), the file ``themescope themes --out`` writes."""
+
+def assign_themes(
+    embeddings: npt.NDArray[np.float32],
+    centroids: npt.NDArray[np.float32],
+    min_similarity: Optional[float] = None,
+) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Each row's nearest theme among ``centroids`` (from :func:`themes`) by cosine: theme ids
+    (int64; -1 when below ``min_similarity``) and the cosines (float32). Every row is computed
+    on its own, so batches give the same answer as the whole, bit for bit. Runs without the GIL."""
+
+def write_embeddings(
+    path: _PathLike,
+    embeddings: npt.NDArray[np.float32],
+    texts: Sequence[str],
+    *,
+    embedder: Embedder,
+    doc_ids: Optional[Sequence[str]] = None,
+    para_index: Optional[Sequence[int]] = None,
+) -> None:
+    """Writes vectors with their rows (text, document id, paragraph index) as ``themescope
+    embed`` writes them (.parquet, .npy or .safetensors, from the extension; atomically), so
+    ``themescope themes --embeddings FILE`` reads the file. ``embedder``: the model that made
+    the vectors, recorded in the file."""
 
 def run(
-    inputs: Union[PathLike, Sequence[PathLike]],
-    out: PathLike,
+    inputs: Union[_PathLike, Sequence[_PathLike]],
+    out: _PathLike,
     *,
-    config: Optional[PathLike] = None,
+    config: Optional[_PathLike] = None,
     strict: bool = False,
     **settings: Any,
 ) -> Dict[str, Any]:

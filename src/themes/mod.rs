@@ -2,6 +2,7 @@
 //! paragraphs, each document's share, outliers made explicit and near-duplicate documents
 //! counted once.
 
+mod assign;
 mod cluster;
 pub mod duplicates;
 mod error;
@@ -19,6 +20,7 @@ use duplicates::DocRows;
 use ndarray::{Array2, ArrayView2, Axis};
 use serde::Serialize;
 
+pub use assign::{nearest_themes, Nearest};
 pub use cluster::{pca, Clusterer, GmmClusterer, HdbscanClusterer, KMeansClusterer};
 pub use minibatch::MiniBatchKMeans;
 
@@ -122,6 +124,10 @@ pub struct ThemeResult {
     pub label_quality: LabelQuality,
     /// The themes merged pairwise into coarser groups, closest first.
     pub tree: Vec<tree::Merge>,
+    /// Each theme's L2-normalised mean vector (row = theme id): what [`nearest_themes`]
+    /// assigns further paragraphs with.
+    #[serde(skip)]
+    pub centroids: Array2<f32>,
 }
 
 /// Embeds phrases with the same encoder as the paragraphs (L2-normalised rows).
@@ -202,6 +208,7 @@ pub fn find_themes(
         min_size: fit.min_size,
         label_quality,
         tree,
+        centroids: rows.centroids,
     })
 }
 
