@@ -105,6 +105,7 @@ fn theme_entries(
             id: t.id,
             label: t.label.clone(),
             phrases: t.phrases.clone(),
+            words: t.words.clone(),
             size: t.size,
             share: t.share,
             representatives: t

@@ -19,7 +19,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 blockquote{margin:.6em 0;padding:.4em .8em;border-left:4px solid #ccc;background:#fafafa}
 mark{padding:0 .15em;border-radius:2px;border-bottom:2px solid}
 mark.negative{background:#f6d5d8;border-color:#b2182b}mark.positive{background:#d4e4f4;border-color:#2166ac}mark.neutral{background:#eee;border-color:#777}
-.phrases{color:#333}.skipped{color:#8a1c1c}td.few{color:#888}
+.phrases{color:#333}.words{color:#555;font-style:italic}.skipped{color:#8a1c1c}td.few{color:#888}
 @media print{body{max-width:none;padding:0}h2{break-after:avoid}.chart,blockquote,table{break-inside:avoid}}
 ";
 
@@ -109,11 +109,12 @@ fn overview(h: &mut String, r: &Report, labels: &[String]) {
     for t in &r.themes {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td><span class=\"swatch\" style=\"background:{}\"></span><a href=\"#theme-{}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{:.1}%</td><td class=\"phrases\">{}</td></tr>",
+            "<tr><td>{}</td><td><span class=\"swatch\" style=\"background:{}\"></span><a href=\"#theme-{}\">{}</a><br><small class=\"words\">{}</small></td><td class=\"num\">{}</td><td class=\"num\">{:.1}%</td><td class=\"phrases\">{}</td></tr>",
             t.id,
             theme_colour(t.id),
             t.id,
             esc(&t.label),
+            esc(&super::words_line(&t.words)),
             t.size,
             t.share * 100.0,
             esc(&phrase_list(&t.phrases, 6))
@@ -382,11 +383,12 @@ fn theme_sections(h: &mut String, r: &Report) {
     for t in &r.themes {
         let _ = writeln!(
             h,
-            "<h2 id=\"theme-{}\"><span class=\"swatch\" style=\"background:{}\"></span>Theme {}: {}</h2>\n<p>{} paragraphs ({:.1}%).</p>",
+            "<h2 id=\"theme-{}\"><span class=\"swatch\" style=\"background:{}\"></span>Theme {}: {}</h2>\n<p class=\"words\">{}</p>\n<p>{} paragraphs ({:.1}%).</p>",
             t.id,
             theme_colour(t.id),
             t.id,
             esc(&t.label),
+            esc(&super::words_line(&t.words)),
             t.size,
             t.share * 100.0
         );

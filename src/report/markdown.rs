@@ -76,11 +76,13 @@ fn themes_table(m: &mut String, r: &Report) {
     }
     m.push_str("| # | theme | paragraphs | share | key phrases |\n|---:|---|---:|---:|---|\n");
     for t in &r.themes {
+        // The top words on a line of their own under the label.
         let _ = writeln!(
             m,
-            "| {} | {} | {} | {:.1}% | {} |",
+            "| {} | {}<br>*{}* | {} | {:.1}% | {} |",
             t.id,
             cell(&t.label),
+            cell(&super::words_line(&t.words)),
             t.size,
             t.share * 100.0,
             cell(&phrase_list(&t.phrases, 6))
@@ -190,9 +192,10 @@ fn theme_sections(m: &mut String, r: &Report) {
     for t in &r.themes {
         let _ = writeln!(
             m,
-            "\n## Theme {}: {}\n\n{} paragraphs ({:.1}%).\n\n**Key phrases:** {}\n\n### Representative paragraphs\n",
+            "\n## Theme {}: {}\n\n*Top words:* {}\n\n{} paragraphs ({:.1}%).\n\n**Key phrases:** {}\n\n### Representative paragraphs\n",
             t.id,
             cell(&t.label),
+            cell(&super::words_line(&t.words)),
             t.size,
             t.share * 100.0,
             cell(&phrase_list(&t.phrases, usize::MAX))

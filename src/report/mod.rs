@@ -126,6 +126,11 @@ fn label_quality_line(r: &Report) -> String {
     )
 }
 
+/// A theme's top words as the short line shown under its label.
+fn words_line(words: &[String]) -> String {
+    words.join(" · ")
+}
+
 /// Schema id of `report.json`.
 pub const SCHEMA: &str = "themescope.report/1";
 
@@ -200,6 +205,8 @@ pub struct ThemeEntry {
     pub id: usize,
     pub label: String,
     pub phrases: Vec<ScoredPhrase>,
+    /// Its top single words, best first (`themes.json`'s `words`): what NPMI and diversity score.
+    pub words: Vec<String>,
     /// Paragraphs (near-duplicate documents not counted).
     pub size: usize,
     pub share: f32,
