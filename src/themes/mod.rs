@@ -179,12 +179,9 @@ pub fn find_themes(
         .enumerate()
         .map(|(t, label)| theme(set, &docs, &rows.sims, &counted, &is_duplicate, t, label))
         .collect();
-    let reference: Vec<&str> = (0..n)
-        .filter(|&r| !is_duplicate[r])
-        .map(|r| texts[r])
-        .collect();
+    // The whole corpus is the reference, as in the bench's protocol.
     let word_lists: Vec<Vec<String>> = themes.iter().map(|t| t.words.clone()).collect();
-    let label_quality = quality::measure(&reference, &word_lists);
+    let label_quality = quality::measure(&texts, &word_lists, &phrase_opts.stop_words);
     for (t, score) in themes.iter_mut().zip(&label_quality.per_theme) {
         t.npmi = *score;
     }
