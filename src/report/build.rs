@@ -72,6 +72,7 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
         themes: theme_entries(set, themes, mentions),
         label_quality: themes.label_quality.clone(),
         theme_tree: themes.tree.clone(),
+        theme_groups: themes.groups.clone(),
         outliers: themes.outliers.clone(),
         duplicates: themes.duplicates.clone(),
         actors: summaries.iter().map(actor_entry).collect(),

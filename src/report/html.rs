@@ -105,6 +105,7 @@ fn overview(h: &mut String, r: &Report, labels: &[String]) {
             )
         }
     );
+    groups_table(h, r);
     h.push_str("<table>\n<tr><th>#</th><th>theme</th><th class=\"num\">paragraphs</th><th class=\"num\">share</th><th>key phrases</th></tr>\n");
     for t in &r.themes {
         let _ = writeln!(
@@ -124,6 +125,28 @@ fn overview(h: &mut String, r: &Report, labels: &[String]) {
     h.push_str(&svg::theme_sizes(&r.themes));
     h.push_str("<h3>Map of paragraphs</h3>\n");
     h.push_str(&svg::paragraph_map(&r.map.points, labels, r.map.explained));
+}
+
+/// The themes cut into `--level` groups, when asked for.
+fn groups_table(h: &mut String, r: &Report) {
+    if r.theme_groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(h, "<p>{}</p>", esc(&super::groups_line(r)));
+    h.push_str("<table>\n<tr><th>group</th><th class=\"num\">paragraphs</th><th class=\"num\">share</th><th>themes</th><th>key phrases</th></tr>\n");
+    for g in &r.theme_groups {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}<br><small class=\"words\">{}</small></td><td class=\"num\">{}</td><td class=\"num\">{:.1}%</td><td>{}</td><td class=\"phrases\">{}</td></tr>",
+            esc(&g.label),
+            esc(&super::words_line(&g.words)),
+            g.size,
+            g.share * 100.0,
+            esc(&super::group_themes(r, g)),
+            esc(&phrase_list(&g.phrases, 6))
+        );
+    }
+    h.push_str("</table>\n");
 }
 
 /// The actor × theme heatmap and the actors table.

@@ -74,6 +74,7 @@ fn themes_table(m: &mut String, r: &Report) {
         }
         m.push('\n');
     }
+    groups_table(m, r);
     m.push_str("| # | theme | paragraphs | share | key phrases |\n|---:|---|---:|---:|---|\n");
     for t in &r.themes {
         // The top words on a line of their own under the label.
@@ -88,6 +89,28 @@ fn themes_table(m: &mut String, r: &Report) {
             cell(&phrase_list(&t.phrases, 6))
         );
     }
+}
+
+/// The themes cut into `--level` groups, when asked for.
+fn groups_table(m: &mut String, r: &Report) {
+    if r.theme_groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(m, "{}\n", super::groups_line(r));
+    m.push_str("| group | paragraphs | share | themes | key phrases |\n|---|---:|---:|---|---|\n");
+    for g in &r.theme_groups {
+        let _ = writeln!(
+            m,
+            "| {}<br>*{}* | {} | {:.1}% | {} | {} |",
+            cell(&g.label),
+            cell(&super::words_line(&g.words)),
+            g.size,
+            g.share * 100.0,
+            cell(&super::group_themes(r, g)),
+            cell(&phrase_list(&g.phrases, 6))
+        );
+    }
+    m.push('\n');
 }
 
 /// The actor × theme attitudes.

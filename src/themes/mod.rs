@@ -122,6 +122,8 @@ pub struct ThemeResult {
     pub label_quality: LabelQuality,
     /// The themes merged pairwise into coarser groups, closest first.
     pub tree: Vec<tree::Merge>,
+    /// The themes cut into `--level` groups of the tree (empty without `--level`).
+    pub groups: Vec<tree::Group>,
 }
 
 /// Embeds phrases with the same encoder as the paragraphs (L2-normalised rows).
@@ -163,18 +165,70 @@ pub fn find_themes(
             doc_of_row[r] = d;
         }
     }
-    let labels = match rows.n_themes {
+    let sizes: Vec<usize> = (0..rows.n_themes)
+        .map(|t| counted.iter().filter(|c| **c == Some(t)).count())
+        .collect();
+    let mut tree = tree::merge_tree(rows.centroids.view(), &sizes);
+    // The themes, then each level of the tree (after merge i), named in one pass.
+    let levels: Vec<Vec<tree::Cut>> = (0..tree.len())
+        .map(|i| tree::cut(&tree, &sizes, tree.len() - i))
+        .collect();
+    let k = rows.n_themes;
+    // Partition 0: the themes; partition i + 1: the level after merge i. A merged group may not
+    // take the names of its two parts (themes, or groups named at an earlier level).
+    let partition = |i: usize, named: &[Vec<phrases::ThemeLabel>]| match i {
+        0 => phrases::Partition {
+            assignment: counted.clone(),
+            centroids: rows.centroids.clone(),
+            taken: Vec::new(),
+        },
+        _ => {
+            let cut = &levels[i - 1];
+            let group = tree::group_of_theme(cut, k);
+            let assignment: Vec<Option<usize>> =
+                counted.iter().map(|c| c.map(|t| group[t])).collect();
+            let name_of = |node: usize| match node.checked_sub(k) {
+                None => named[0][node].label.clone(),
+                Some(m) => levels[m]
+                    .iter()
+                    .position(|c| c.node == node)
+                    .map_or_else(String::new, |g| named[m + 1][g].label.clone()),
+            };
+            let taken = cut
+                .iter()
+                .map(|c| match c.node.checked_sub(k) {
+                    Some(m) => tree[m].children.iter().map(|&n| name_of(n)).collect(),
+                    None => Vec::new(),
+                })
+                .collect();
+            phrases::Partition {
+                centroids: centroids(vectors.view(), &assignment, cut.len()),
+                assignment,
+                taken,
+            }
+        }
+    };
+    let mut labels = match k {
         0 => Vec::new(),
-        _ => phrases::label_themes_by_document(
+        _ => phrases::label_partitions(
             &texts,
             &doc_of_row,
-            &counted,
-            rows.centroids.view(),
+            1 + levels.len(),
+            partition,
             embed,
             phrase_opts,
         )?,
     };
-    let mut themes: Vec<Theme> = labels
+    let level_labels = labels.split_off(labels.len().min(1));
+    let theme_labels = labels.pop().unwrap_or_default();
+    for (i, merge) in tree.iter_mut().enumerate() {
+        // Named at the level where it formed.
+        let g = levels[i].iter().position(|c| c.node == merge.node);
+        if let Some(named) = g.map(|g| level_labels[i][g].clone()) {
+            (merge.label, merge.phrases, merge.words) = (named.label, named.phrases, named.words);
+        }
+    }
+    let mut themes: Vec<Theme> = theme_labels
         .into_iter()
         .enumerate()
         .map(|(t, label)| theme(set, &docs, &rows.sims, &counted, &is_duplicate, t, label))
@@ -185,9 +239,10 @@ pub fn find_themes(
     for (t, score) in themes.iter_mut().zip(&label_quality.per_theme) {
         t.npmi = *score;
     }
-    let sizes: Vec<usize> = themes.iter().map(|t| t.size).collect();
-    let names: Vec<String> = themes.iter().map(|t| t.label.clone()).collect();
-    let tree = tree::merge_tree(rows.centroids.view(), &sizes, &names);
+    let groups = match params.level {
+        Some(n) => level_groups(&themes, &tree, &levels, &level_labels, n),
+        None => Vec::new(),
+    };
     Ok(ThemeResult {
         themes,
         assignments: assignments(set, &rows, &is_duplicate),
@@ -199,7 +254,52 @@ pub fn find_themes(
         min_size: fit.min_size,
         label_quality,
         tree,
+        groups,
     })
+}
+
+/// The themes cut into `n` groups of the tree (`--level`), each with the name its level gave
+/// it; each theme its own group when `n` is at least the number of themes.
+fn level_groups(
+    themes: &[Theme],
+    tree: &[tree::Merge],
+    levels: &[Vec<tree::Cut>],
+    level_labels: &[Vec<phrases::ThemeLabel>],
+    n: usize,
+) -> Vec<tree::Group> {
+    let sizes: Vec<usize> = themes.iter().map(|t| t.size).collect();
+    let counted_total: usize = themes.iter().map(|t| t.size).sum::<usize>().max(1);
+    let cut = tree::cut(tree, &sizes, n);
+    // Level i holds tree.len() - i groups.
+    let level = tree.len().checked_sub(cut.len());
+    cut.into_iter()
+        .enumerate()
+        .map(|(id, c)| {
+            let named = match level {
+                Some(i) if i < levels.len() => {
+                    let g = levels[i].iter().position(|l| l.node == c.node);
+                    g.map(|g| level_labels[i][g].clone())
+                }
+                _ => None,
+            };
+            let own = &themes[c.themes[0]];
+            let named = named.unwrap_or_else(|| phrases::ThemeLabel {
+                label: own.label.clone(),
+                phrases: own.phrases.clone(),
+                words: own.words.clone(),
+            });
+            tree::Group {
+                id,
+                node: c.node,
+                label: named.label,
+                phrases: named.phrases,
+                words: named.words,
+                themes: c.themes,
+                size: c.size,
+                share: round4(c.size as f32 / counted_total as f32),
+            }
+        })
+        .collect()
 }
 
 /// Rows of near-duplicate documents: left out of the fit and of the counts (unless kept).
