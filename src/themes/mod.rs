@@ -175,7 +175,7 @@ pub fn find_themes(
         .collect();
     let k = rows.n_themes;
     // Partition 0: the themes; partition i + 1: the level after merge i. A merged group may not
-    // take the names of its two parts (themes, or groups named at an earlier level).
+    // take the name of a theme or group inside it (named at an earlier level).
     let partition = |i: usize, named: &[Vec<phrases::ThemeLabel>]| match i {
         0 => phrases::Partition {
             assignment: counted.clone(),
@@ -196,9 +196,9 @@ pub fn find_themes(
             };
             let taken = cut
                 .iter()
-                .map(|c| match c.node.checked_sub(k) {
-                    Some(m) => tree[m].children.iter().map(|&n| name_of(n)).collect(),
-                    None => Vec::new(),
+                .map(|c| {
+                    let inside = tree::descendants(&tree, k, c.node);
+                    inside.into_iter().map(name_of).collect()
                 })
                 .collect();
             phrases::Partition {

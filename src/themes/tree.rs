@@ -124,6 +124,21 @@ pub fn cut(tree: &[Merge], sizes: &[usize], groups: usize) -> Vec<Cut> {
     live
 }
 
+/// The nodes inside `node` (its parts, their parts, down to the themes), in node order; none
+/// for a theme.
+pub fn descendants(tree: &[Merge], k: usize, node: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut open = vec![node];
+    while let Some(n) = open.pop() {
+        if let Some(m) = n.checked_sub(k).and_then(|m| tree.get(m)) {
+            out.extend(m.children);
+            open.extend(m.children);
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
 /// Each theme's group in `cut` (by index).
 pub fn group_of_theme(cut: &[Cut], k: usize) -> Vec<usize> {
     let mut group = vec![0; k];
@@ -198,6 +213,10 @@ mod tests {
             [15, 14, 4]
         );
         assert_eq!(group_of_theme(&three, 5), [1, 0, 0, 1, 2]);
+        // The root (node 8) holds everything below it; a theme holds nothing.
+        assert_eq!(descendants(&tree, 5, 8), [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(descendants(&tree, 5, 6), [0, 3]);
+        assert!(descendants(&tree, 5, 2).is_empty());
         // Every level is a partition; beyond the themes nothing is merged.
         for n in 1..=7 {
             let groups = cut(&tree, &sizes, n);
