@@ -181,6 +181,7 @@ pub fn find_themes(
             assignment: counted.clone(),
             centroids: rows.centroids.clone(),
             taken: Vec::new(),
+            wanted: Vec::new(),
         },
         _ => {
             let cut = &levels[i - 1];
@@ -194,17 +195,26 @@ pub fn find_themes(
                     .position(|c| c.node == node)
                     .map_or_else(String::new, |g| named[m + 1][g].label.clone()),
             };
+            // Only the group formed here is named, unless this level is the `--level` cut; as
+            // among themes, it may not take the name of a larger group of the level either.
+            let new = k + i - 1;
+            let all = params.level == Some(cut.len());
+            let wanted: Vec<bool> = cut.iter().map(|c| all || c.node == new).collect();
             let taken = cut
                 .iter()
                 .map(|c| {
-                    let inside = tree::descendants(&tree, k, c.node);
-                    inside.into_iter().map(name_of).collect()
+                    let mut not = tree::descendants(&tree, k, c.node);
+                    if c.node == new && !all {
+                        not.extend(cut.iter().map(|o| o.node).take_while(|&o| o != new));
+                    }
+                    not.into_iter().map(name_of).collect()
                 })
                 .collect();
             phrases::Partition {
                 centroids: centroids(vectors.view(), &assignment, cut.len()),
                 assignment,
                 taken,
+                wanted,
             }
         }
     };

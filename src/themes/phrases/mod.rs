@@ -283,18 +283,26 @@ pub fn explain_themes_by_document(
     validate(opts)?;
     check_assignment(texts.len(), docs, assignment, centroids.nrows())?;
     let extracted = extract_all(texts, assignment, opts);
-    explain_extracted(&extracted, docs, assignment, centroids, &[], embed, opts)
+    let grouping = Grouping {
+        assignment,
+        centroids: centroids.view(),
+        taken: &[],
+        wanted: &[],
+    };
+    explain_extracted(&extracted, docs, grouping, embed, opts)
 }
 
 /// One grouping of the paragraphs: each paragraph's group (`None`: left out), the groups'
-/// centroids, one row per group (L2-normalised means of their paragraphs' vectors), and for
-/// each group the names it may not take (its parts' labels: a group named as one of its parts
-/// tells the reader nothing about the rest of it). `taken` may be empty.
+/// centroids, one row per group (L2-normalised means of their paragraphs' vectors), for each
+/// group the names it may not take (its parts' labels: a group named as one of its parts tells
+/// the reader nothing about the rest of it), and which groups to name (the others are scored
+/// against but get an empty label). `taken` and `wanted` may be empty: nothing taken, all named.
 #[derive(Debug, Clone)]
 pub struct Partition {
     pub assignment: Vec<Option<usize>>,
     pub centroids: Array2<f32>,
     pub taken: Vec<Vec<String>>,
+    pub wanted: Vec<bool>,
 }
 
 /// Labels `count` groupings of the same paragraphs (the levels of the theme tree), each as
@@ -333,15 +341,13 @@ pub fn label_partitions(
                 row,
             });
         }
-        let explained = explain_extracted(
-            read,
-            docs,
-            &p.assignment,
-            p.centroids.view(),
-            &p.taken,
-            &mut embed_once,
-            opts,
-        )?;
+        let grouping = Grouping {
+            assignment: &p.assignment,
+            centroids: p.centroids.view(),
+            taken: &p.taken,
+            wanted: &p.wanted,
+        };
+        let explained = explain_extracted(read, docs, grouping, &mut embed_once, opts)?;
         out.push(explained.into_iter().map(|t| t.label).collect());
     }
     Ok(out)
@@ -412,24 +418,44 @@ fn check_assignment(
     Ok(())
 }
 
+/// A [`Partition`] borrowed: what [`explain_extracted`] names.
+struct Grouping<'a> {
+    assignment: &'a [Option<usize>],
+    centroids: ArrayView2<'a, f32>,
+    taken: &'a [Vec<String>],
+    wanted: &'a [bool],
+}
+
 /// [`explain_themes_by_document`] on paragraphs already read into candidates (checked).
 fn explain_extracted(
     extracted: &Extracted,
     docs: &[usize],
-    assignment: &[Option<usize>],
-    centroids: ArrayView2<'_, f32>,
-    taken: &[Vec<String>],
+    grouping: Grouping<'_>,
     embed: &mut crate::themes::PhraseEmbedder<'_>,
     opts: &PhraseOptions,
 ) -> Result<Vec<ThemeExplanation>, PhraseError> {
+    let Grouping {
+        assignment,
+        centroids,
+        taken,
+        wanted,
+    } = grouping;
+    let named = |c: usize| wanted.get(c).copied().unwrap_or(true);
     let n_themes = centroids.nrows();
     let counted = count(extracted, docs, assignment, n_themes);
     let scores = ctfidf::ctfidf(&counted.counts, &counted.theme_tokens);
+    // Groups not to be named need no candidates.
     let pools: Vec<Vec<u32>> = (0..n_themes)
-        .map(|c| pool(&counted, &scores[c], c, opts))
+        .map(|c| match named(c) {
+            true => pool(&counted, &scores[c], c, opts),
+            false => Vec::new(),
+        })
         .collect();
     let word_pools: Vec<Vec<u32>> = (0..n_themes)
-        .map(|c| word_pool(&counted, &scores[c], c, opts))
+        .map(|c| match named(c) {
+            true => word_pool(&counted, &scores[c], c, opts),
+            false => Vec::new(),
+        })
         .collect();
 
     // One embedding call for the union of all pools, in key order.
@@ -497,6 +523,17 @@ fn explain_extracted(
     let mut out = Vec::with_capacity(n_themes);
     let mut used_in_labels: HashSet<String> = HashSet::new();
     for c in 0..n_themes {
+        if !named(c) {
+            out.push(ThemeExplanation {
+                label: ThemeLabel {
+                    label: String::new(),
+                    phrases: Vec::new(),
+                    words: Vec::new(),
+                },
+                candidates: Vec::new(),
+            });
+            continue;
+        }
         let ids = &pools[c];
         let counts = &counted.counts[c];
         // Best c-TF-IDF per phrase length in the pool.
@@ -1189,12 +1226,14 @@ mod tests {
                 assignment: fine.clone(),
                 centroids: centroids(3),
                 taken: Vec::new(),
+                wanted: Vec::new(),
             },
             _ => Partition {
                 assignment: coarse.clone(),
                 centroids: centroids(2),
                 // The group of gas and oil may not take its parts' names.
                 taken: vec![before[0][..2].iter().map(|l| l.label.clone()).collect()],
+                wanted: Vec::new(),
             },
         };
         let labels = label_partitions(&texts, &docs, 2, parts, &mut embed, &opts).unwrap();
@@ -1225,6 +1264,7 @@ mod tests {
             },
             centroids: centroids(3 - 2 * i),
             taken: Vec::new(),
+            wanted: Vec::new(),
         };
         let e = label_partitions(&texts, &docs, 2, odd, &mut fake_embed, &opts);
         assert!(matches!(
