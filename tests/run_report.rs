@@ -197,6 +197,44 @@ fn seed_report_is_complete_reproducible_and_renders() {
         "<td class=\"num\">{paragraphs}</td><td class=\"num\">{documents}</td>"
     )));
 
+    // Each theme's top words, as `themes` writes them to themes.json, on a line under its
+    // label in every report file.
+    let themes_json = tmp.path().join("themes.json");
+    let out = themescope(&tmp.path().join("hf-cache"))
+        .env("THEMESCOPE_MODELS", models_dir())
+        .args(["themes", "--quiet", "--out"])
+        .arg(&themes_json)
+        .arg(&seeds)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found = json(&themes_json);
+    let found = found["themes"].as_array().unwrap();
+    assert_eq!(found.len(), themes.len());
+    for (t, f) in themes.iter().zip(found) {
+        assert_eq!(t["label"], f["label"]);
+        assert_eq!(t["words"], f["words"], "theme {}", t["id"]);
+        let words: Vec<&str> = t["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        assert!(words.len() >= 5, "{words:?}");
+        let line = words.join(" · ");
+        let heading = format!("## Theme {}: {}", t["id"], t["label"].as_str().unwrap());
+        assert!(
+            md.contains(&format!("{heading}\n\n*Top words:* {line}\n")),
+            "no top words under {heading}"
+        );
+        assert!(md.contains(&format!("<br>*{line}* |")), "{line}");
+        assert!(
+            html.contains(&format!("<p class=\"words\">{line}</p>")),
+            "{line}"
+        );
+        assert!(html.contains(&format!("<br><small class=\"words\">{line}</small>")));
+    }
+
     let manifest = json(&dirs[0].join("run.json"));
     assert_eq!(
         manifest["model"]["id"],

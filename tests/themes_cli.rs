@@ -190,3 +190,135 @@ fn empty_and_misshapen_embeddings_are_refused() {
     let r = run_themes(tmp.path(), &["--embeddings", empty.to_str().unwrap()]);
     assert_one_line_error(&r, &["empty"]);
 }
+
+/// Lower case, one space between words, straight apostrophes and plain hyphens: how a phrase
+/// and a paragraph are compared.
+fn plain(text: &str) -> String {
+    let text = text
+        .to_lowercase()
+        .replace(['\u{2019}', '\u{2018}'], "'")
+        .replace(['\u{2013}', '\u{2014}', '\u{2010}'], "-");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every part of `label` (parts joined by " / ") occurs in one of the paragraphs of `themes`.
+fn label_is_a_phrase_of(label: &str, themes: &[u64], doc: &serde_json::Value, texts: &[String]) {
+    let theirs: Vec<String> = doc["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["duplicate"] == false)
+        .filter(|p| p["theme"].as_u64().is_some_and(|t| themes.contains(&t)))
+        .map(|p| plain(&texts[p["row"].as_u64().unwrap() as usize]))
+        .collect();
+    assert!(!label.is_empty() && !label.contains(" · "), "{label:?}");
+    for part in label.split(" / ") {
+        let part = plain(part);
+        assert!(
+            theirs.iter().any(|t| t.contains(&part)),
+            "{part:?} is in no paragraph of themes {themes:?}"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
+fn level_cuts_the_theme_tree_into_groups_named_from_their_own_paragraphs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let emb = seed_embeddings(tmp.path());
+    let out = tmp.path().join("level.json");
+    let r = run_themes(
+        tmp.path(),
+        &[
+            "--embeddings",
+            emb.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--level",
+            "3",
+        ],
+    );
+    assert!(r.status.success(), "{}", stderr(&r));
+    assert!(String::from_utf8_lossy(&r.stdout).contains("in 3 groups"));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let texts: Vec<String> = themescope::store::read(&emb)
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| r.text)
+        .collect();
+    let themes = doc["themes"].as_array().unwrap();
+    assert!(themes.len() > 3, "{} themes", themes.len());
+    assert_eq!(doc["params"]["level"], 3);
+
+    // Three groups whose themes partition the themes, their sizes adding up.
+    let groups = doc["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 3, "{groups:?}");
+    let ids = |v: &serde_json::Value| -> Vec<u64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_u64().unwrap())
+            .collect()
+    };
+    let mut members: Vec<u64> = groups.iter().flat_map(|g| ids(&g["themes"])).collect();
+    members.sort_unstable();
+    assert_eq!(members, (0..themes.len() as u64).collect::<Vec<_>>());
+    for g in groups {
+        let size: u64 = ids(&g["themes"])
+            .iter()
+            .map(|&t| themes[t as usize]["size"].as_u64().unwrap())
+            .sum();
+        assert_eq!(g["size"].as_u64().unwrap(), size);
+        // Named from its own paragraphs: a phrase they hold, not its themes' names joined.
+        label_is_a_phrase_of(
+            g["label"].as_str().unwrap(),
+            &ids(&g["themes"]),
+            &doc,
+            &texts,
+        );
+        assert!(g["words"].as_array().unwrap().len() >= 5, "{g}");
+    }
+    // A group of several themes is a node of the tree, named the same way.
+    let tree = doc["tree"].as_array().unwrap();
+    assert_eq!(tree.len(), themes.len() - 1);
+    for m in tree {
+        label_is_a_phrase_of(
+            m["label"].as_str().unwrap(),
+            &ids(&m["themes"]),
+            &doc,
+            &texts,
+        );
+    }
+    for g in groups
+        .iter()
+        .filter(|g| g["themes"].as_array().unwrap().len() > 1)
+    {
+        assert!(tree
+            .iter()
+            .any(|m| m["node"] == g["node"] && m["themes"] == g["themes"]));
+    }
+
+    // A level of at least the number of themes leaves each theme alone, with its own name.
+    let all = tmp.path().join("all.json");
+    let r = run_themes(
+        tmp.path(),
+        &[
+            "--quiet",
+            "--embeddings",
+            emb.to_str().unwrap(),
+            "--out",
+            all.to_str().unwrap(),
+            "--level",
+            "50",
+        ],
+    );
+    assert!(r.status.success(), "{}", stderr(&r));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&all).unwrap()).unwrap();
+    let groups = doc["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), doc["themes"].as_array().unwrap().len());
+    for g in groups {
+        let t = &doc["themes"][g["themes"][0].as_u64().unwrap() as usize];
+        assert_eq!(g["label"], t["label"]);
+    }
+}

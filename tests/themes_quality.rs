@@ -96,7 +96,7 @@ const ONE_OFF: [&str; 4] = [
 fn seeds_give_enough_themes_named_by_recurring_phrases_and_coined_terms() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("R");
-    let result = run(tmp.path(), &seeds(), &out, &[]);
+    let result = run(tmp.path(), &seeds(), &out, &["--level", "3"]);
     assert!(result.status.success(), "{}", stderr(&result));
     let r = report(&out);
     // Five articles on one subject share phrases, not paragraphs.
@@ -133,4 +133,19 @@ fn seeds_give_enough_themes_named_by_recurring_phrases_and_coined_terms() {
     assert_eq!(root["themes"].as_array().unwrap().len(), themes.len());
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("Label quality: NPMI") && md.contains("Theme tree"));
+    // The tree's groups are named from their own phrases, not their themes' labels joined.
+    for m in tree {
+        let label = m["label"].as_str().unwrap();
+        assert!(!label.is_empty() && !label.contains(" · "), "{label}");
+    }
+    // `--level 3`: the themes in three groups, in report.json and both reports.
+    let groups = r["theme_groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 3);
+    let line = format!("The {} themes in 3 groups", themes.len());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(md.contains(&line) && html.contains(&line));
+    for g in groups {
+        let label = g["label"].as_str().unwrap();
+        assert!(md.contains(&format!("| {label}<br>*")), "{label}");
+    }
 }

@@ -109,6 +109,11 @@ pub struct ThemeArgs {
     /// Count near-duplicate documents in theme sizes and shares as if they were distinct.
     #[arg(long, env = "THEMESCOPE_KEEP_DUPLICATES")]
     pub keep_duplicates: bool,
+
+    /// Also show the themes cut into N groups of the theme tree (the closest themes merged
+    /// first), each named from its own paragraphs [default: no cut].
+    #[arg(long, env = "THEMESCOPE_LEVEL", value_name = "N")]
+    pub level: Option<usize>,
 }
 
 /// How mentions are scored.

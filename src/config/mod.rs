@@ -191,6 +191,9 @@ pub struct ThemeSettings {
     pub stop_words: String,
     #[serde(with = "value::flag")]
     pub keep_duplicates: bool,
+    /// Groups of the theme tree to cut the themes into; `None`: no cut (0 in the file).
+    #[serde(with = "value::zero_is_none")]
+    pub level: Option<usize>,
 }
 
 impl Default for ThemeSettings {
@@ -208,6 +211,7 @@ impl Default for ThemeSettings {
             top_phrases: 10,
             stop_words: "english".into(),
             keep_duplicates: p.keep_duplicates,
+            level: p.level,
         }
     }
 }
@@ -223,6 +227,7 @@ impl ThemeSettings {
             outliers: self.outliers,
             k_max: self.k_max,
             keep_duplicates: self.keep_duplicates,
+            level: self.level,
         }
     }
 

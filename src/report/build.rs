@@ -72,6 +72,7 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
         themes: theme_entries(set, themes, mentions),
         label_quality: themes.label_quality.clone(),
         theme_tree: themes.tree.clone(),
+        theme_groups: themes.groups.clone(),
         outliers: themes.outliers.clone(),
         duplicates: themes.duplicates.clone(),
         actors: summaries.iter().map(actor_entry).collect(),
@@ -105,6 +106,7 @@ fn theme_entries(
             id: t.id,
             label: t.label.clone(),
             phrases: t.phrases.clone(),
+            words: t.words.clone(),
             size: t.size,
             share: t.share,
             representatives: t

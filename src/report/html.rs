@@ -19,7 +19,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 blockquote{margin:.6em 0;padding:.4em .8em;border-left:4px solid #ccc;background:#fafafa}
 mark{padding:0 .15em;border-radius:2px;border-bottom:2px solid}
 mark.negative{background:#f6d5d8;border-color:#b2182b}mark.positive{background:#d4e4f4;border-color:#2166ac}mark.neutral{background:#eee;border-color:#777}
-.phrases{color:#333}.skipped{color:#8a1c1c}td.few{color:#888}
+.phrases{color:#333}.words{color:#555;font-style:italic}.skipped{color:#8a1c1c}td.few{color:#888}
 @media print{body{max-width:none;padding:0}h2{break-after:avoid}.chart,blockquote,table{break-inside:avoid}}
 ";
 
@@ -105,15 +105,17 @@ fn overview(h: &mut String, r: &Report, labels: &[String]) {
             )
         }
     );
+    groups_table(h, r);
     h.push_str("<table>\n<tr><th>#</th><th>theme</th><th class=\"num\">paragraphs</th><th class=\"num\">share</th><th>key phrases</th></tr>\n");
     for t in &r.themes {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td><span class=\"swatch\" style=\"background:{}\"></span><a href=\"#theme-{}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{:.1}%</td><td class=\"phrases\">{}</td></tr>",
+            "<tr><td>{}</td><td><span class=\"swatch\" style=\"background:{}\"></span><a href=\"#theme-{}\">{}</a><br><small class=\"words\">{}</small></td><td class=\"num\">{}</td><td class=\"num\">{:.1}%</td><td class=\"phrases\">{}</td></tr>",
             t.id,
             theme_colour(t.id),
             t.id,
             esc(&t.label),
+            esc(&super::words_line(&t.words)),
             t.size,
             t.share * 100.0,
             esc(&phrase_list(&t.phrases, 6))
@@ -123,6 +125,28 @@ fn overview(h: &mut String, r: &Report, labels: &[String]) {
     h.push_str(&svg::theme_sizes(&r.themes));
     h.push_str("<h3>Map of paragraphs</h3>\n");
     h.push_str(&svg::paragraph_map(&r.map.points, labels, r.map.explained));
+}
+
+/// The themes cut into `--level` groups, when asked for.
+fn groups_table(h: &mut String, r: &Report) {
+    if r.theme_groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(h, "<p>{}</p>", esc(&super::groups_line(r)));
+    h.push_str("<table>\n<tr><th>group</th><th class=\"num\">paragraphs</th><th class=\"num\">share</th><th>themes</th><th>key phrases</th></tr>\n");
+    for g in &r.theme_groups {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}<br><small class=\"words\">{}</small></td><td class=\"num\">{}</td><td class=\"num\">{:.1}%</td><td>{}</td><td class=\"phrases\">{}</td></tr>",
+            esc(&g.label),
+            esc(&super::words_line(&g.words)),
+            g.size,
+            g.share * 100.0,
+            esc(&super::group_themes(r, g)),
+            esc(&phrase_list(&g.phrases, 6))
+        );
+    }
+    h.push_str("</table>\n");
 }
 
 /// The actor × theme heatmap and the actors table.
@@ -382,11 +406,12 @@ fn theme_sections(h: &mut String, r: &Report) {
     for t in &r.themes {
         let _ = writeln!(
             h,
-            "<h2 id=\"theme-{}\"><span class=\"swatch\" style=\"background:{}\"></span>Theme {}: {}</h2>\n<p>{} paragraphs ({:.1}%).</p>",
+            "<h2 id=\"theme-{}\"><span class=\"swatch\" style=\"background:{}\"></span>Theme {}: {}</h2>\n<p class=\"words\">{}</p>\n<p>{} paragraphs ({:.1}%).</p>",
             t.id,
             theme_colour(t.id),
             t.id,
             esc(&t.label),
+            esc(&super::words_line(&t.words)),
             t.size,
             t.share * 100.0
         );

@@ -74,18 +74,43 @@ fn themes_table(m: &mut String, r: &Report) {
         }
         m.push('\n');
     }
+    groups_table(m, r);
     m.push_str("| # | theme | paragraphs | share | key phrases |\n|---:|---|---:|---:|---|\n");
     for t in &r.themes {
+        // The top words on a line of their own under the label.
         let _ = writeln!(
             m,
-            "| {} | {} | {} | {:.1}% | {} |",
+            "| {} | {}<br>*{}* | {} | {:.1}% | {} |",
             t.id,
             cell(&t.label),
+            cell(&super::words_line(&t.words)),
             t.size,
             t.share * 100.0,
             cell(&phrase_list(&t.phrases, 6))
         );
     }
+}
+
+/// The themes cut into `--level` groups, when asked for.
+fn groups_table(m: &mut String, r: &Report) {
+    if r.theme_groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(m, "{}\n", super::groups_line(r));
+    m.push_str("| group | paragraphs | share | themes | key phrases |\n|---|---:|---:|---|---|\n");
+    for g in &r.theme_groups {
+        let _ = writeln!(
+            m,
+            "| {}<br>*{}* | {} | {:.1}% | {} | {} |",
+            cell(&g.label),
+            cell(&super::words_line(&g.words)),
+            g.size,
+            g.share * 100.0,
+            cell(&super::group_themes(r, g)),
+            cell(&phrase_list(&g.phrases, 6))
+        );
+    }
+    m.push('\n');
 }
 
 /// The actor × theme attitudes.
@@ -190,9 +215,10 @@ fn theme_sections(m: &mut String, r: &Report) {
     for t in &r.themes {
         let _ = writeln!(
             m,
-            "\n## Theme {}: {}\n\n{} paragraphs ({:.1}%).\n\n**Key phrases:** {}\n\n### Representative paragraphs\n",
+            "\n## Theme {}: {}\n\n*Top words:* {}\n\n{} paragraphs ({:.1}%).\n\n**Key phrases:** {}\n\n### Representative paragraphs\n",
             t.id,
             cell(&t.label),
+            cell(&super::words_line(&t.words)),
             t.size,
             t.share * 100.0,
             cell(&phrase_list(&t.phrases, usize::MAX))

@@ -29,7 +29,7 @@ pub use build::{build, ReportInputs};
 use crate::cache::LongRows;
 use crate::corpus::{RepeatedParagraph, SkippedInput};
 use crate::sentiment::Label;
-use crate::themes::tree::Merge;
+use crate::themes::tree::{Group, Merge};
 use crate::themes::{Duplicate, LabelQuality, OutlierSummary, ScoredPhrase};
 use crate::timeline::{ByGroup, OverTime};
 
@@ -126,6 +126,33 @@ fn label_quality_line(r: &Report) -> String {
     )
 }
 
+/// The sentence above the table of `--level` groups.
+fn groups_line(r: &Report) -> String {
+    format!(
+        "The {} themes in {} groups (the theme tree cut where {} groups are left; each group named from its own paragraphs):",
+        r.themes.len(),
+        r.theme_groups.len(),
+        r.theme_groups.len()
+    )
+}
+
+/// A group's themes as `#id label` items.
+fn group_themes(r: &Report, g: &Group) -> String {
+    g.themes
+        .iter()
+        .map(|&t| match r.themes.get(t) {
+            Some(theme) => format!("#{t} {}", theme.label),
+            None => format!("#{t}"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A theme's top words as the short line shown under its label.
+fn words_line(words: &[String]) -> String {
+    words.join(" · ")
+}
+
 /// Schema id of `report.json`.
 pub const SCHEMA: &str = "themescope.report/1";
 
@@ -145,6 +172,9 @@ pub struct Report {
     pub label_quality: LabelQuality,
     /// The themes merged pairwise into coarser groups, closest first.
     pub theme_tree: Vec<Merge>,
+    /// The themes cut into `--level` groups of the tree; absent without `--level`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub theme_groups: Vec<Group>,
     pub outliers: OutlierSummary,
     pub duplicates: Vec<Duplicate>,
     pub actors: Vec<ActorEntry>,
@@ -200,6 +230,8 @@ pub struct ThemeEntry {
     pub id: usize,
     pub label: String,
     pub phrases: Vec<ScoredPhrase>,
+    /// Its top single words, best first (`themes.json`'s `words`): what NPMI and diversity score.
+    pub words: Vec<String>,
     /// Paragraphs (near-duplicate documents not counted).
     pub size: usize,
     pub share: f32,

@@ -128,6 +128,8 @@ pub struct ThemeResult {
     /// assigns further paragraphs with.
     #[serde(skip)]
     pub centroids: Array2<f32>,
+    /// The themes cut into `--level` groups of the tree (empty without `--level`).
+    pub groups: Vec<tree::Group>,
 }
 
 /// Embeds phrases with the same encoder as the paragraphs (L2-normalised rows).
@@ -169,34 +171,94 @@ pub fn find_themes(
             doc_of_row[r] = d;
         }
     }
-    let labels = match rows.n_themes {
+    let sizes: Vec<usize> = (0..rows.n_themes)
+        .map(|t| counted.iter().filter(|c| **c == Some(t)).count())
+        .collect();
+    let mut tree = tree::merge_tree(rows.centroids.view(), &sizes);
+    // The themes, then each level of the tree (after merge i), named in one pass.
+    let levels: Vec<Vec<tree::Cut>> = (0..tree.len())
+        .map(|i| tree::cut(&tree, &sizes, tree.len() - i))
+        .collect();
+    let k = rows.n_themes;
+    // Partition 0: the themes; partition i + 1: the level after merge i. A merged group may not
+    // take the name of a theme or group inside it (named at an earlier level).
+    let partition = |i: usize, named: &[Vec<phrases::ThemeLabel>]| match i {
+        0 => phrases::Partition {
+            assignment: counted.clone(),
+            centroids: rows.centroids.clone(),
+            taken: Vec::new(),
+            wanted: Vec::new(),
+        },
+        _ => {
+            let cut = &levels[i - 1];
+            let group = tree::group_of_theme(cut, k);
+            let assignment: Vec<Option<usize>> =
+                counted.iter().map(|c| c.map(|t| group[t])).collect();
+            let name_of = |node: usize| match node.checked_sub(k) {
+                None => named[0][node].label.clone(),
+                Some(m) => levels[m]
+                    .iter()
+                    .position(|c| c.node == node)
+                    .map_or_else(String::new, |g| named[m + 1][g].label.clone()),
+            };
+            // Only the group formed here is named, unless this level is the `--level` cut; as
+            // among themes, it may not take the name of a larger group of the level either.
+            let new = k + i - 1;
+            let all = params.level == Some(cut.len());
+            let wanted: Vec<bool> = cut.iter().map(|c| all || c.node == new).collect();
+            let taken = cut
+                .iter()
+                .map(|c| {
+                    let mut not = tree::descendants(&tree, k, c.node);
+                    if c.node == new && !all {
+                        not.extend(cut.iter().map(|o| o.node).take_while(|&o| o != new));
+                    }
+                    not.into_iter().map(name_of).collect()
+                })
+                .collect();
+            phrases::Partition {
+                centroids: centroids(vectors.view(), &assignment, cut.len()),
+                assignment,
+                taken,
+                wanted,
+            }
+        }
+    };
+    let mut labels = match k {
         0 => Vec::new(),
-        _ => phrases::label_themes_by_document(
+        _ => phrases::label_partitions(
             &texts,
             &doc_of_row,
-            &counted,
-            rows.centroids.view(),
+            1 + levels.len(),
+            partition,
             embed,
             phrase_opts,
         )?,
     };
-    let mut themes: Vec<Theme> = labels
+    let level_labels = labels.split_off(labels.len().min(1));
+    let theme_labels = labels.pop().unwrap_or_default();
+    for (i, merge) in tree.iter_mut().enumerate() {
+        // Named at the level where it formed.
+        let g = levels[i].iter().position(|c| c.node == merge.node);
+        if let Some(named) = g.map(|g| level_labels[i][g].clone()) {
+            (merge.label, merge.phrases, merge.words) = (named.label, named.phrases, named.words);
+        }
+    }
+    let mut themes: Vec<Theme> = theme_labels
         .into_iter()
         .enumerate()
         .map(|(t, label)| theme(set, &docs, &rows.sims, &counted, &is_duplicate, t, label))
         .collect();
-    let reference: Vec<&str> = (0..n)
-        .filter(|&r| !is_duplicate[r])
-        .map(|r| texts[r])
-        .collect();
+    // The whole corpus is the reference, as in the bench's protocol.
     let word_lists: Vec<Vec<String>> = themes.iter().map(|t| t.words.clone()).collect();
-    let label_quality = quality::measure(&reference, &word_lists);
+    let label_quality = quality::measure(&texts, &word_lists, &phrase_opts.stop_words);
     for (t, score) in themes.iter_mut().zip(&label_quality.per_theme) {
         t.npmi = *score;
     }
-    let sizes: Vec<usize> = themes.iter().map(|t| t.size).collect();
-    let names: Vec<String> = themes.iter().map(|t| t.label.clone()).collect();
-    let tree = tree::merge_tree(rows.centroids.view(), &sizes, &names);
+    let groups = match params.level {
+        Some(n) => level_groups(&themes, &tree, &levels, &level_labels, n),
+        None => Vec::new(),
+    };
     Ok(ThemeResult {
         themes,
         assignments: assignments(set, &rows, &is_duplicate),
@@ -209,7 +271,52 @@ pub fn find_themes(
         label_quality,
         tree,
         centroids: rows.centroids,
+        groups,
     })
+}
+
+/// The themes cut into `n` groups of the tree (`--level`), each with the name its level gave
+/// it; each theme its own group when `n` is at least the number of themes.
+fn level_groups(
+    themes: &[Theme],
+    tree: &[tree::Merge],
+    levels: &[Vec<tree::Cut>],
+    level_labels: &[Vec<phrases::ThemeLabel>],
+    n: usize,
+) -> Vec<tree::Group> {
+    let sizes: Vec<usize> = themes.iter().map(|t| t.size).collect();
+    let counted_total: usize = themes.iter().map(|t| t.size).sum::<usize>().max(1);
+    let cut = tree::cut(tree, &sizes, n);
+    // Level i holds tree.len() - i groups.
+    let level = tree.len().checked_sub(cut.len());
+    cut.into_iter()
+        .enumerate()
+        .map(|(id, c)| {
+            let named = match level {
+                Some(i) if i < levels.len() => {
+                    let g = levels[i].iter().position(|l| l.node == c.node);
+                    g.map(|g| level_labels[i][g].clone())
+                }
+                _ => None,
+            };
+            let own = &themes[c.themes[0]];
+            let named = named.unwrap_or_else(|| phrases::ThemeLabel {
+                label: own.label.clone(),
+                phrases: own.phrases.clone(),
+                words: own.words.clone(),
+            });
+            tree::Group {
+                id,
+                node: c.node,
+                label: named.label,
+                phrases: named.phrases,
+                words: named.words,
+                themes: c.themes,
+                size: c.size,
+                share: round4(c.size as f32 / counted_total as f32),
+            }
+        })
+        .collect()
 }
 
 /// Rows of near-duplicate documents: left out of the fit and of the counts (unless kept).

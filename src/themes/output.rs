@@ -3,11 +3,14 @@
 //! `themes.json` holds: `schema`; `themescope_version`; `model` (id, revision, pooling,
 //! normalisation, max length, dim, unit of the vectors); `params` (every setting, the k and
 //! reduction actually used, the seed); `k_selection` (silhouette per k tried by `--k auto`);
-//! `themes` (id, label, phrases with scores, top words, size, share, representative paragraphs,
-//! documents with their share, NPMI of the top words); `outliers` (found, reassigned, count,
-//! share); `duplicates` (document, the document it repeats, paragraph match, similarity, text
-//! overlap); `paragraphs` (row, doc_id, para_index, theme or null, similarity to its nearest
-//! theme, reassigned, duplicate).
+//! `label_quality` (NPMI and diversity of the top words); `tree` (each merge of two nodes: its
+//! themes, size, the centroids' cosine, and its own label, phrases and top words); `groups`
+//! (with `--level N`: the themes cut into N groups of the tree, each with its node, label,
+//! phrases, top words, themes, size and share); `themes` (id, label, phrases with scores, top
+//! words, size, share, representative paragraphs, documents with their share, NPMI of the top
+//! words); `outliers` (found, reassigned, count, share); `duplicates` (document, the document
+//! it repeats, paragraph match, similarity, text overlap); `paragraphs` (row, doc_id,
+//! para_index, theme or null, similarity to its nearest theme, reassigned, duplicate).
 //! Numbers are rounded to 4 decimals, so the same inputs and seed give the same bytes.
 
 use std::fmt::Write as _;
@@ -32,6 +35,7 @@ struct ParamsRecord {
     outliers: Outliers,
     k_max: usize,
     keep_duplicates: bool,
+    level: Option<usize>,
     ngram_max: usize,
     top_phrases: usize,
     stop_words: String,
@@ -48,6 +52,8 @@ struct ThemesFile<'a> {
     label_quality: &'a super::LabelQuality,
     /// The themes merged pairwise into coarser groups (node ids: themes `0..k`, then merges).
     tree: &'a [super::tree::Merge],
+    /// The themes cut into `level` groups of the tree (empty without `--level`).
+    groups: &'a [super::tree::Group],
     themes: &'a [super::Theme],
     outliers: &'a super::OutlierSummary,
     duplicates: &'a [super::Duplicate],
@@ -83,6 +89,7 @@ pub fn to_json(
             outliers: params.outliers,
             k_max: params.k_max,
             keep_duplicates: params.keep_duplicates,
+            level: params.level,
             ngram_max: phrases.ngram_max,
             top_phrases: phrases.top_n,
             stop_words: phrases.stop_words.clone(),
@@ -90,6 +97,7 @@ pub fn to_json(
         k_selection: &result.k_scores,
         label_quality: &result.label_quality,
         tree: &result.tree,
+        groups: &result.groups,
         themes: &result.themes,
         outliers: &result.outliers,
         duplicates: &result.duplicates,
@@ -142,6 +150,20 @@ pub fn summary(result: &ThemeResult, rows: &[RowMeta]) -> String {
                 ""
             };
             let _ = writeln!(out, "   e.g. [{}#{}] {short}{more}", r.doc_id, r.para_index);
+        }
+    }
+    if !result.groups.is_empty() {
+        let _ = writeln!(out, "\nin {} groups:", result.groups.len());
+        for g in &result.groups {
+            let themes: Vec<String> = g.themes.iter().map(|t| format!("#{t}")).collect();
+            let _ = writeln!(
+                out,
+                "   {}  ({} paragraphs, {:.1}%; themes {})",
+                g.label,
+                g.size,
+                g.share * 100.0,
+                themes.join(", ")
+            );
         }
     }
     for d in &result.duplicates {

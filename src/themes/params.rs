@@ -170,6 +170,8 @@ pub struct ThemeParams {
     pub k_max: usize,
     /// Keep near-duplicate documents in theme sizes and shares.
     pub keep_duplicates: bool,
+    /// Also cut the themes into this many groups of the theme tree (`--level`).
+    pub level: Option<usize>,
 }
 
 impl Default for ThemeParams {
@@ -183,6 +185,7 @@ impl Default for ThemeParams {
             outliers: Outliers::Reassign(DEFAULT_REASSIGN_THRESHOLD),
             k_max: 12,
             keep_duplicates: false,
+            level: None,
         }
     }
 }
@@ -239,6 +242,12 @@ impl ThemeParams {
             return Err(ThemeError::Param {
                 option: "option `k_max`",
                 reason: "must be at least 2".into(),
+            });
+        }
+        if let Some(0) = self.level {
+            return Err(ThemeError::Param {
+                option: "option `level`",
+                reason: "must be at least 1 (the number of groups)".into(),
             });
         }
         if let Some(0) = self.min_size {

@@ -26,6 +26,8 @@ pub enum PhraseError {
         theme: usize,
         themes: usize,
     },
+    #[error("partition {partition} groups paragraph {row} and the first does not, or the reverse: every partition must group the same paragraphs")]
+    PartitionRows { partition: usize, row: usize },
     #[error("embedding the candidate phrases failed: {0}")]
     Embed(String),
     #[error("the phrase embedder returned {rows}×{dim} for {phrases} phrases, but the theme centroids have dimension {expected}: embed phrases with the encoder that embedded the paragraphs")]

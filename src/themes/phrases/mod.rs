@@ -281,13 +281,129 @@ pub fn explain_themes_by_document(
     opts: &PhraseOptions,
 ) -> Result<Vec<ThemeExplanation>, PhraseError> {
     validate(opts)?;
-    if texts.len() != assignment.len() || docs.len() != texts.len() {
+    check_assignment(texts.len(), docs, assignment, centroids.nrows())?;
+    let extracted = extract_all(texts, assignment, opts);
+    let grouping = Grouping {
+        assignment,
+        centroids: centroids.view(),
+        taken: &[],
+        wanted: &[],
+    };
+    explain_extracted(&extracted, docs, grouping, embed, opts)
+}
+
+/// One grouping of the paragraphs: each paragraph's group (`None`: left out), the groups'
+/// centroids, one row per group (L2-normalised means of their paragraphs' vectors), for each
+/// group the names it may not take (its parts' labels: a group named as one of its parts tells
+/// the reader nothing about the rest of it), and which groups to name (the others are scored
+/// against but get an empty label). `taken` and `wanted` may be empty: nothing taken, all named.
+#[derive(Debug, Clone)]
+pub struct Partition {
+    pub assignment: Vec<Option<usize>>,
+    pub centroids: Array2<f32>,
+    pub taken: Vec<Vec<String>>,
+    pub wanted: Vec<bool>,
+}
+
+/// Labels `count` groupings of the same paragraphs (the levels of the theme tree), each as
+/// [`label_themes_by_document`] labels themes: a group is named by the phrases of its own
+/// paragraphs, scored against the other groups of its partition, with the same naming rules,
+/// and not by a name its partition marks as taken. `partition(i, labels)` gives partition `i`
+/// knowing the labels of the partitions before it. Every partition groups the paragraphs the
+/// first one groups. Partitions are made one at a time, paragraphs are read into phrases once,
+/// and a phrase is embedded once however many partitions rank it.
+pub fn label_partitions(
+    texts: &[&str],
+    docs: &[usize],
+    count: usize,
+    mut partition: impl FnMut(usize, &[Vec<ThemeLabel>]) -> Partition,
+    embed: &mut crate::themes::PhraseEmbedder<'_>,
+    opts: &PhraseOptions,
+) -> Result<Vec<Vec<ThemeLabel>>, PhraseError> {
+    validate(opts)?;
+    let mut memo = EmbedMemo {
+        embed,
+        rows: HashMap::new(),
+    };
+    let mut embed_once = |phrases: &[&str]| memo.embed(phrases);
+    let mut extracted: Option<(Vec<bool>, Extracted)> = None;
+    let mut out: Vec<Vec<ThemeLabel>> = Vec::new();
+    for index in 0..count {
+        let p = partition(index, &out);
+        check_assignment(texts.len(), docs, &p.assignment, p.centroids.nrows())?;
+        let (named, read) = extracted.get_or_insert_with(|| {
+            let named = p.assignment.iter().map(Option::is_some).collect();
+            (named, extract_all(texts, &p.assignment, opts))
+        });
+        if let Some(row) = (0..texts.len()).find(|&r| named[r] != p.assignment[r].is_some()) {
+            return Err(PhraseError::PartitionRows {
+                partition: index,
+                row,
+            });
+        }
+        let grouping = Grouping {
+            assignment: &p.assignment,
+            centroids: p.centroids.view(),
+            taken: &p.taken,
+            wanted: &p.wanted,
+        };
+        let explained = explain_extracted(read, docs, grouping, &mut embed_once, opts)?;
+        out.push(explained.into_iter().map(|t| t.label).collect());
+    }
+    Ok(out)
+}
+
+/// A phrase embedder that embeds each phrase once and answers again from memory.
+struct EmbedMemo<'e, 'a> {
+    embed: &'e mut crate::themes::PhraseEmbedder<'a>,
+    rows: HashMap<String, Vec<f32>>,
+}
+
+impl EmbedMemo<'_, '_> {
+    fn embed(&mut self, phrases: &[&str]) -> Result<Array2<f32>, String> {
+        // In the order asked, each once.
+        let mut seen: HashSet<&str> = HashSet::new();
+        let missing: Vec<&str> = phrases
+            .iter()
+            .copied()
+            .filter(|p| !self.rows.contains_key(*p) && seen.insert(p))
+            .collect();
+        if !missing.is_empty() {
+            let vectors = (self.embed)(&missing)?;
+            if vectors.nrows() != missing.len() {
+                return Err(format!(
+                    "the encoder gave {} vectors for {} phrases",
+                    vectors.nrows(),
+                    missing.len()
+                ));
+            }
+            for (p, row) in missing.iter().zip(vectors.rows()) {
+                self.rows.insert(p.to_string(), row.to_vec());
+            }
+        }
+        let dim = phrases.first().map_or(0, |p| self.rows[*p].len());
+        let flat: Vec<f32> = phrases
+            .iter()
+            .flat_map(|p| self.rows[*p].iter().copied())
+            .collect();
+        Array2::from_shape_vec((phrases.len(), dim), flat)
+            .map_err(|_| "the encoder gave vectors of different lengths".to_string())
+    }
+}
+
+/// The paragraphs, their documents and their themes line up, and every theme has a centroid.
+fn check_assignment(
+    texts: usize,
+    docs: &[usize],
+    assignment: &[Option<usize>],
+    n_themes: usize,
+) -> Result<(), PhraseError> {
+    if texts != assignment.len() || docs.len() != texts {
         return Err(PhraseError::LengthMismatch {
-            texts: texts.len(),
+            texts,
             assignment: assignment.len().min(docs.len()),
         });
     }
-    let n_themes = centroids.nrows();
     for (index, a) in assignment.iter().enumerate() {
         if let Some(theme) = *a {
             if theme >= n_themes {
@@ -299,14 +415,47 @@ pub fn explain_themes_by_document(
             }
         }
     }
+    Ok(())
+}
 
-    let counted = count(texts, docs, assignment, n_themes, opts);
+/// A [`Partition`] borrowed: what [`explain_extracted`] names.
+struct Grouping<'a> {
+    assignment: &'a [Option<usize>],
+    centroids: ArrayView2<'a, f32>,
+    taken: &'a [Vec<String>],
+    wanted: &'a [bool],
+}
+
+/// [`explain_themes_by_document`] on paragraphs already read into candidates (checked).
+fn explain_extracted(
+    extracted: &Extracted,
+    docs: &[usize],
+    grouping: Grouping<'_>,
+    embed: &mut crate::themes::PhraseEmbedder<'_>,
+    opts: &PhraseOptions,
+) -> Result<Vec<ThemeExplanation>, PhraseError> {
+    let Grouping {
+        assignment,
+        centroids,
+        taken,
+        wanted,
+    } = grouping;
+    let named = |c: usize| wanted.get(c).copied().unwrap_or(true);
+    let n_themes = centroids.nrows();
+    let counted = count(extracted, docs, assignment, n_themes);
     let scores = ctfidf::ctfidf(&counted.counts, &counted.theme_tokens);
+    // Groups not to be named need no candidates.
     let pools: Vec<Vec<u32>> = (0..n_themes)
-        .map(|c| pool(&counted, &scores[c], c, opts))
+        .map(|c| match named(c) {
+            true => pool(&counted, &scores[c], c, opts),
+            false => Vec::new(),
+        })
         .collect();
     let word_pools: Vec<Vec<u32>> = (0..n_themes)
-        .map(|c| word_pool(&counted, &scores[c], c, opts))
+        .map(|c| match named(c) {
+            true => word_pool(&counted, &scores[c], c, opts),
+            false => Vec::new(),
+        })
         .collect();
 
     // One embedding call for the union of all pools, in key order.
@@ -374,6 +523,17 @@ pub fn explain_themes_by_document(
     let mut out = Vec::with_capacity(n_themes);
     let mut used_in_labels: HashSet<String> = HashSet::new();
     for c in 0..n_themes {
+        if !named(c) {
+            out.push(ThemeExplanation {
+                label: ThemeLabel {
+                    label: String::new(),
+                    phrases: Vec::new(),
+                    words: Vec::new(),
+                },
+                candidates: Vec::new(),
+            });
+            continue;
+        }
         let ids = &pools[c];
         let counts = &counted.counts[c];
         // Best c-TF-IDF per phrase length in the pool.
@@ -473,7 +633,17 @@ pub fn explain_themes_by_document(
         // Labels are unique: a phrase that already names a larger theme is passed over (it
         // stays in this theme's phrase list).
         let scored: Vec<&CandidateScore> = cands.iter().map(|(_, s)| s).collect();
-        let (free, words) = label_choices(&scored, &picked, &used_in_labels);
+        let mut used = used_in_labels.clone();
+        // A taken label is taken part by part.
+        for part in taken
+            .get(c)
+            .into_iter()
+            .flatten()
+            .flat_map(|l| l.split(" / "))
+        {
+            used.insert(part.to_lowercase());
+        }
+        let (free, words) = label_choices(&scored, &picked, &used);
         let label = if free.is_empty() && !phrases.is_empty() {
             // Nothing left that is not taken: the best phrase, numbered by theme.
             format!("{} (#{c})", phrases[0].phrase)
@@ -624,27 +794,40 @@ struct Counted {
     spread: DocSpread,
 }
 
+/// Each paragraph's candidates and token count ([`ngrams::extract`]); empty for paragraphs
+/// outside every theme.
+type Extracted = Vec<(Vec<ngrams::Candidate>, usize)>;
+
+fn extract_all(texts: &[&str], assignment: &[Option<usize>], opts: &PhraseOptions) -> Extracted {
+    texts
+        .iter()
+        .zip(assignment)
+        .map(|(text, a)| match a {
+            Some(_) => ngrams::extract(text, opts.ngram_max, &opts.stop_words),
+            None => (Vec::new(), 0),
+        })
+        .collect()
+}
+
 fn count(
-    texts: &[&str],
+    extracted: &Extracted,
     docs: &[usize],
     assignment: &[Option<usize>],
     n_themes: usize,
-    opts: &PhraseOptions,
 ) -> Counted {
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut keys: Vec<String> = Vec::new();
     let mut len = Vec::new();
     // Pass 1: the phrases of every paragraph, to find copied paragraphs.
-    let mut sets: Vec<Vec<u32>> = vec![Vec::new(); texts.len()];
-    for (i, (text, a)) in texts.iter().zip(assignment).enumerate() {
+    let mut sets: Vec<Vec<u32>> = vec![Vec::new(); extracted.len()];
+    for (i, ((cands, _), a)) in extracted.iter().zip(assignment).enumerate() {
         if a.is_none() {
             continue;
         }
-        let (cands, _) = ngrams::extract(text, opts.ngram_max, &opts.stop_words);
         let mut set: Vec<u32> = cands
-            .into_iter()
+            .iter()
             .map(|cand| {
-                *ids.entry(cand.key).or_insert_with_key(|key| {
+                *ids.entry(cand.key.clone()).or_insert_with_key(|key| {
                     keys.push(key.clone());
                     len.push(cand.len);
                     (keys.len() - 1) as u32
@@ -665,10 +848,9 @@ fn count(
     let mut theme_tokens = vec![0usize; n_themes];
     let mut quoted = vec![BTreeSet::<u32>::new(); n_themes];
     let mut spread = DocSpread::new(keys.len(), n_themes);
-    for (i, (text, a)) in texts.iter().zip(assignment).enumerate() {
+    for (i, ((cands, tokens), a)) in extracted.iter().zip(assignment).enumerate() {
         let Some(c) = *a else { continue };
         spread.see_paragraph(c, docs[i]);
-        let (cands, tokens) = ngrams::extract(text, opts.ngram_max, &opts.stop_words);
         theme_tokens[c] += tokens;
         let original: &[u32] = copy_of[i].map_or(&[], |q| &sets[q]);
         let mut seen: BTreeSet<u32> = BTreeSet::new();
@@ -676,10 +858,12 @@ fn count(
             let id = ids[&cand.key];
             *counts[c].entry(id).or_default() += 1;
             spread.see(id, c, docs[i]);
-            *spellings[id as usize].entry(cand.surface).or_default() += 1;
+            *spellings[id as usize]
+                .entry(cand.surface.clone())
+                .or_default() += 1;
             let [l, r] = &mut sides[id as usize];
-            l.see(cand.left);
-            r.see(cand.right);
+            l.see(cand.left.as_deref());
+            r.see(cand.right.as_deref());
             if cand.quoted {
                 quoted[c].insert(id);
             }
@@ -807,9 +991,9 @@ enum Side {
 }
 
 impl Side {
-    fn see(&mut self, neighbour: Option<String>) {
+    fn see(&mut self, neighbour: Option<&str>) {
         *self = match (std::mem::replace(self, Side::Open), neighbour) {
-            (Side::Unseen, Some(w)) => Side::Same(w),
+            (Side::Unseen, Some(w)) => Side::Same(w.to_string()),
             (Side::Same(a), Some(b)) if a == b => Side::Same(a),
             _ => Side::Open,
         };
@@ -1012,6 +1196,84 @@ mod tests {
         // Only one candidate (the copies count once): the second theme's label is numbered.
         assert_eq!(t[0].label.label, "gas pipeline deal");
         assert_eq!(t[1].label.label, "gas pipeline deal (#1)");
+    }
+
+    #[test]
+    fn partitions_are_labelled_as_themes_are_with_each_phrase_embedded_once() {
+        let texts = [
+            "The gas pipeline to Europe was shut. Gas prices rose across Europe.",
+            "Gas pipeline repairs stalled; Europe burned coal. The gas pipeline stayed closed.",
+            "Oil exports through the pipeline fell; oil exports to Europe stopped.",
+            "Oil exports and oil prices: tankers waited while oil exports fell.",
+            "Tariffs on steel rose again. The trade war hit steel makers.",
+            "A trade war over steel tariffs worried markets; steel tariffs doubled.",
+            "An outlier about football.",
+        ];
+        let docs: Vec<usize> = (0..texts.len()).collect();
+        let fine = vec![Some(0), Some(0), Some(1), Some(1), Some(2), Some(2), None];
+        let coarse = vec![Some(0), Some(0), Some(0), Some(0), Some(1), Some(1), None];
+        let centroids = |k: usize| {
+            Array2::<f32>::from_shape_fn((k, 32), |(c, j)| ((c * 7 + j) % 5) as f32 + 1.0)
+        };
+        let opts = PhraseOptions::default();
+        let mut asked: Vec<String> = Vec::new();
+        let mut embed = |p: &[&str]| {
+            asked.extend(p.iter().map(|p| p.to_string()));
+            fake_embed(p)
+        };
+        let parts = |i: usize, before: &[Vec<ThemeLabel>]| match i {
+            0 => Partition {
+                assignment: fine.clone(),
+                centroids: centroids(3),
+                taken: Vec::new(),
+                wanted: Vec::new(),
+            },
+            _ => Partition {
+                assignment: coarse.clone(),
+                centroids: centroids(2),
+                // The group of gas and oil may not take its parts' names.
+                taken: vec![before[0][..2].iter().map(|l| l.label.clone()).collect()],
+                wanted: Vec::new(),
+            },
+        };
+        let labels = label_partitions(&texts, &docs, 2, parts, &mut embed, &opts).unwrap();
+        let alone = label_themes(&texts, &fine, centroids(3).view(), &mut fake_embed, &opts);
+        assert_eq!(labels[0], alone.unwrap());
+        // The coarse group of gas and oil is named from its own paragraphs, not as a part.
+        assert_eq!(labels[1].len(), 2);
+        let group = &labels[1][0].label;
+        assert!(!group.is_empty());
+        for part in group.split(" / ") {
+            assert!(
+                labels[0][..2]
+                    .iter()
+                    .all(|l| !l.label.split(" / ").any(|p| p == part)),
+                "{group} repeats a part's name: {:?}",
+                labels[0]
+            );
+        }
+        let mut once = asked.clone();
+        once.sort();
+        once.dedup();
+        assert_eq!(once.len(), asked.len(), "a phrase embedded twice");
+        // Every partition groups the same paragraphs.
+        let odd = |i: usize, _: &[Vec<ThemeLabel>]| Partition {
+            assignment: match i {
+                0 => fine.clone(),
+                _ => vec![Some(0); texts.len()],
+            },
+            centroids: centroids(3 - 2 * i),
+            taken: Vec::new(),
+            wanted: Vec::new(),
+        };
+        let e = label_partitions(&texts, &docs, 2, odd, &mut fake_embed, &opts);
+        assert!(matches!(
+            e,
+            Err(PhraseError::PartitionRows {
+                partition: 1,
+                row: 6
+            })
+        ));
     }
 
     fn pool_of(t: &ThemeExplanation) -> Vec<String> {
