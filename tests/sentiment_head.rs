@@ -500,14 +500,14 @@ fn bad_td_heads_and_empty_data_are_one_line_errors() {
 }
 
 /// The committed default head, the target-dependent model, on both NewsMTSC dev sets: above
-/// the logistic head's 0.749 / 0.711 (measured 0.790 / 0.730; the aim, 0.80 / 0.77, is
-/// not reached yet).
+/// the logistic head's 0.749 / 0.711, and dev-rw at the 0.80 (measured 0.813 / 0.730;
+/// dev-mt's aim, 0.77, is not reached yet).
 #[test]
 #[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn default_td_head_beats_the_logistic_head_on_newsmtsc_dev() {
     let cache = tempfile::tempdir().unwrap();
     for (file, floor) in [
-        ("newsmtsc/dev-rw.jsonl", 0.78),
+        ("newsmtsc/dev-rw.jsonl", 0.80),
         ("newsmtsc/dev-mt.jsonl", 0.72),
     ] {
         let dev = data(file);

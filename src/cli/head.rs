@@ -154,16 +154,18 @@ pub struct TrainArgs {
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub epochs: u32,
 
-    /// td: how many of the encoder's top layers get adapters (0: a head on frozen states).
-    #[arg(long, env = "THEMESCOPE_HEAD_TOP_LAYERS", default_value_t = 2)]
+    /// td: how many of the encoder's top layers get adapters (0: a head on frozen states). The
+    /// default head has them on all six of all-MiniLM-L6-v2's layers; 2 trains in about a third
+    /// of the time and scored 0.790 on NewsMTSC dev-rw against 0.813.
+    #[arg(long, env = "THEMESCOPE_HEAD_TOP_LAYERS", default_value_t = 6)]
     pub top_layers: usize,
 
     /// td: the adapters' rank (0: the top layers stay frozen).
-    #[arg(long, env = "THEMESCOPE_HEAD_RANK", default_value_t = 16)]
+    #[arg(long, env = "THEMESCOPE_HEAD_RANK", default_value_t = 8)]
     pub rank: usize,
 
     /// td: the adapters' scale numerator (their output is scaled by alpha / rank).
-    #[arg(long, env = "THEMESCOPE_HEAD_ALPHA", default_value_t = 32.0)]
+    #[arg(long, env = "THEMESCOPE_HEAD_ALPHA", default_value_t = 16.0)]
     pub alpha: f64,
 
     /// td: AdamW's peak learning rate.

@@ -48,9 +48,9 @@ impl Default for TdTrainOptions {
             seed: 42,
             epochs: 3,
             shape: Shape {
-                top_layers: 2,
-                rank: 16,
-                alpha: 32.0,
+                top_layers: 6,
+                rank: 8,
+                alpha: 16.0,
             },
             lr: 5e-4,
             weight_decay: 0.01,
