@@ -284,37 +284,44 @@ fn level_groups(
     level_labels: &[Vec<phrases::ThemeLabel>],
     n: usize,
 ) -> Vec<tree::Group> {
-    let sizes: Vec<usize> = themes.iter().map(|t| t.size).collect();
     let counted_total: usize = themes.iter().map(|t| t.size).sum::<usize>().max(1);
-    let cut = tree::cut(tree, &sizes, n);
-    // Level i holds tree.len() - i groups.
-    let level = tree.len().checked_sub(cut.len());
+    // Level i is the cut into k - 1 - i groups, already named; past the themes' count there is
+    // no level, and each theme keeps its own name.
+    let level = themes
+        .len()
+        .checked_sub(1 + n.max(1))
+        .filter(|&i| i < levels.len());
+    let (cut, names): (Vec<tree::Cut>, Vec<phrases::ThemeLabel>) = match level {
+        Some(i) => (levels[i].clone(), level_labels[i].clone()),
+        None => {
+            let sizes: Vec<usize> = themes.iter().map(|t| t.size).collect();
+            let cut = tree::cut(tree, &sizes, n);
+            let names = cut
+                .iter()
+                .map(|c| {
+                    let own = &themes[c.themes[0]];
+                    phrases::ThemeLabel {
+                        label: own.label.clone(),
+                        phrases: own.phrases.clone(),
+                        words: own.words.clone(),
+                    }
+                })
+                .collect();
+            (cut, names)
+        }
+    };
     cut.into_iter()
+        .zip(names)
         .enumerate()
-        .map(|(id, c)| {
-            let named = match level {
-                Some(i) if i < levels.len() => {
-                    let g = levels[i].iter().position(|l| l.node == c.node);
-                    g.map(|g| level_labels[i][g].clone())
-                }
-                _ => None,
-            };
-            let own = &themes[c.themes[0]];
-            let named = named.unwrap_or_else(|| phrases::ThemeLabel {
-                label: own.label.clone(),
-                phrases: own.phrases.clone(),
-                words: own.words.clone(),
-            });
-            tree::Group {
-                id,
-                node: c.node,
-                label: named.label,
-                phrases: named.phrases,
-                words: named.words,
-                themes: c.themes,
-                size: c.size,
-                share: round4(c.size as f32 / counted_total as f32),
-            }
+        .map(|(id, (c, named))| tree::Group {
+            id,
+            node: c.node,
+            label: named.label,
+            phrases: named.phrases,
+            words: named.words,
+            themes: c.themes,
+            size: c.size,
+            share: round4(c.size as f32 / counted_total as f32),
         })
         .collect()
 }
