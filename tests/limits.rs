@@ -386,3 +386,49 @@ fn a_parquet_footer_with_an_absurd_length_is_an_error_not_a_panic() {
     assert_one_line_error(&out, &["found.parquet"]);
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
+
+/// A file that is one 25 MB line: every stage reads its first 256 KiB, and stderr says how much
+/// was left. Before, `run` scored hundreds of thousands of mentions in it and passed 2.7 GB.
+#[test]
+fn a_25_mb_paragraph_is_read_to_a_bounded_length_and_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let line = long_line(25_000_000);
+    let (corpus, model) = setup(tmp.path(), &[("one.txt", &line)]);
+    let out_dir = tmp.path().join("out");
+    let out = themescope(&tmp.path().join("hf"))
+        .args(["run", "--method", "vader", "--model"])
+        .arg(&model)
+        .arg(&corpus)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let kept = themescope::corpus::MAX_PARAGRAPH_BYTES;
+    let warning = format!("1 paragraph(s) longer than {} KiB: the ", kept / 1024);
+    let left: usize = err
+        .split(&warning)
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no clipping warning: {err}"));
+    assert!(
+        left > line.len() - kept && left < line.len() - kept / 2,
+        "{err}"
+    );
+    // Mentions are counted over the kept text only: "Moscow" and "Beijing" are 2 of 9 words.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).unwrap()).unwrap();
+    let mentions: u64 = report["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["mentions"].as_u64())
+        .sum();
+    let words_kept = kept / 7;
+    assert!(
+        mentions > 0 && mentions < words_kept as u64,
+        "{mentions} mentions"
+    );
+}

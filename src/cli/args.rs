@@ -50,6 +50,9 @@ impl CorpusArgs {
             units.len(),
             self.unit.as_str()
         ));
+        if let Some(line) = corpus.clipped_notice() {
+            global.warn(line);
+        }
         Ok(units)
     }
 }

@@ -111,4 +111,9 @@ impl GlobalArgs {
             eprintln!("{}", line.as_ref());
         }
     }
+
+    /// A warning on stderr, even with --quiet (it says that something was left out).
+    pub fn warn(&self, line: impl AsRef<str>) {
+        eprintln!("warning: {}", line.as_ref());
+    }
 }

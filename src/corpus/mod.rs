@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 pub use error::CorpusError;
-pub use parse::parse_text;
+pub use parse::{parse_text, MAX_PARAGRAPH_BYTES};
 pub use repeated::RepeatedParagraph;
 pub(crate) use split::sentence_spans;
 
@@ -122,6 +122,13 @@ pub struct Paragraph {
     pub span: Range<usize>,
     /// Byte spans of its sentences in [`Document::text`].
     pub sentences: Vec<Range<usize>>,
+    /// Bytes at its end left out, past [`MAX_PARAGRAPH_BYTES`] (0 for nearly every paragraph).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub clipped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A file, or one record of a `.jsonl`/`.csv` file.
@@ -332,6 +339,28 @@ impl Corpus {
     }
 
     /// Number of paragraphs over all documents.
+    /// How many paragraphs were longer than [`MAX_PARAGRAPH_BYTES`], and how many bytes at
+    /// their ends were left out; `None` when none were.
+    pub fn clipped(&self) -> Option<(usize, usize)> {
+        let clipped = self
+            .documents
+            .iter()
+            .flat_map(|d| &d.paragraphs)
+            .filter(|p| p.clipped > 0);
+        let (count, bytes) = clipped.fold((0, 0), |(n, b), p| (n + 1, b + p.clipped));
+        (count > 0).then_some((count, bytes))
+    }
+
+    /// The line that says what [`Corpus::clipped`] left out, if anything was.
+    pub fn clipped_notice(&self) -> Option<String> {
+        let (count, bytes) = self.clipped()?;
+        Some(format!(
+            "{count} paragraph(s) longer than {} KiB: the {bytes} bytes past that were not read \
+             (separate paragraphs with blank lines or line breaks to have them all read)",
+            MAX_PARAGRAPH_BYTES / 1024
+        ))
+    }
+
     pub fn paragraph_count(&self) -> usize {
         self.documents.iter().map(|d| d.paragraphs.len()).sum()
     }

@@ -9,28 +9,58 @@ use serde_json::Map;
 use super::{boilerplate, html, markdown, records, split};
 use super::{CorpusError, Document, Format, Paragraph, ReadOptions};
 
-/// Paragraph spans of `text`, boilerplate left out when asked.
-pub(crate) fn kept_spans(text: &str, opts: &ReadOptions) -> Vec<Range<usize>> {
-    let spans = split::paragraph_spans(text);
-    if !opts.strip_boilerplate {
-        return spans;
+/// The longest paragraph read, in bytes; the rest of a longer one is left out (and counted in
+/// [`Paragraph::clipped`]). About 45,000 words of English: more than the encoder's windows read
+/// (256 windows of 256 word pieces), so nothing an embedding sees is cut, while every later
+/// stage (sentences, mentions, phrases) stays bounded on a file that is one huge line.
+pub const MAX_PARAGRAPH_BYTES: usize = 256 * 1024;
+
+/// A paragraph's span, and how many bytes at its end were left out.
+pub(crate) type KeptSpan = (Range<usize>, usize);
+
+/// Paragraph spans of `text`, boilerplate left out when asked, each at most
+/// [`MAX_PARAGRAPH_BYTES`] long.
+pub(crate) fn kept_spans(text: &str, opts: &ReadOptions) -> Vec<KeptSpan> {
+    let mut spans = split::paragraph_spans(text);
+    if opts.strip_boilerplate {
+        let keep = boilerplate::keep_mask(text, &spans);
+        let mut keep = keep.into_iter();
+        spans.retain(|_| keep.next().unwrap_or(true));
     }
-    let keep = boilerplate::keep_mask(text, &spans);
     spans
         .into_iter()
-        .zip(keep)
-        .filter_map(|(span, keep)| keep.then_some(span))
+        .map(|span| clip(text, span, MAX_PARAGRAPH_BYTES))
         .collect()
 }
 
-pub(crate) fn paragraphs_at(text: &str, spans: Vec<Range<usize>>) -> Vec<Paragraph> {
+/// `span` cut to at most `max` bytes, at the last whitespace before the limit (or a character
+/// boundary, for text without spaces), trimmed; with the number of bytes left out.
+fn clip(text: &str, span: Range<usize>, max: usize) -> KeptSpan {
+    if span.len() <= max {
+        return (span, 0);
+    }
+    let mut end = span.start + max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[span.start..end];
+    // A space in the last quarter is a word boundary worth cutting at; further back is not.
+    if let Some(space) = head.rfind(char::is_whitespace).filter(|&i| i > max * 3 / 4) {
+        end = span.start + space;
+    }
+    end = span.start + text[span.start..end].trim_end().len();
+    (span.start..end, span.end - end)
+}
+
+pub(crate) fn paragraphs_at(text: &str, spans: Vec<KeptSpan>) -> Vec<Paragraph> {
     spans
         .into_iter()
         .enumerate()
-        .map(|(index, span)| Paragraph {
+        .map(|(index, (span, clipped))| Paragraph {
             index,
             sentences: split::sentence_spans(text, span.clone()),
             span,
+            clipped,
         })
         .collect()
 }
@@ -59,13 +89,13 @@ fn file_document(origin: &Origin<'_>, read: Read, opts: &ReadOptions) -> Option<
     };
     let mut text = String::with_capacity(raw.len());
     let mut spans = Vec::new();
-    for span in kept_spans(raw, opts) {
+    for (span, clipped) in kept_spans(raw, opts) {
         if !text.is_empty() {
             text.push_str(separator);
         }
         let start = text.len();
         text.push_str(&raw[span]);
-        spans.push(start..text.len());
+        spans.push((start..text.len(), clipped));
     }
     if text.is_empty() {
         tracing::warn!(source = origin.source, "skipping a document without text");
@@ -256,6 +286,42 @@ mod tests {
         assert_eq!(docs[0].id, "feed:2");
         assert_eq!(docs[0].title.as_deref(), Some("T"));
         assert_eq!(docs[0].paragraphs[0].sentences.len(), 2);
+    }
+    #[test]
+    fn a_paragraph_past_the_limit_is_cut_at_a_space_and_counted() {
+        let long = "word ".repeat(MAX_PARAGRAPH_BYTES / 5 + 1000);
+        let text = format!("Short one.\n\n{long}\n\nLast one.");
+        let docs = parse_text("a.txt", &text, Format::Text, &opts()).unwrap();
+        let doc = &docs[0];
+        let kept = doc.paragraph_text(&doc.paragraphs[1]);
+        assert!(kept.len() <= MAX_PARAGRAPH_BYTES && kept.ends_with("word"));
+        assert_eq!(
+            kept.len() + doc.paragraphs[1].clipped,
+            long.trim_end().len()
+        );
+        assert_eq!(paragraph_texts(doc)[2], "Last one.");
+        assert_eq!(
+            (doc.paragraphs[0].clipped, doc.paragraphs[2].clipped),
+            (0, 0)
+        );
+        let clipped = doc.paragraphs[1].clipped;
+        let corpus = Corpus::from_documents(docs);
+        assert_eq!(corpus.clipped(), Some((1, clipped)));
+        assert!(corpus
+            .clipped_notice()
+            .unwrap()
+            .starts_with("1 paragraph(s) longer than 256 KiB"));
+    }
+    #[test]
+    fn text_without_spaces_is_cut_on_a_character_boundary() {
+        let long = "日本".repeat(MAX_PARAGRAPH_BYTES / 3);
+        let jsonl = format!("{{\"text\":\"{long}\"}}\n");
+        let docs = parse_text("r.jsonl", &jsonl, Format::Jsonl, &opts()).unwrap();
+        let p = &docs[0].paragraphs[0];
+        let kept = docs[0].paragraph_text(p);
+        assert!(kept.len() <= MAX_PARAGRAPH_BYTES && kept.chars().all(|c| c == '日' || c == '本'));
+        assert_eq!(kept.len() + p.clipped, long.len());
+        assert_eq!(docs[0].text, long, "a record's text stays verbatim");
     }
     #[test]
     fn odd_inputs_never_panic() {

@@ -140,6 +140,7 @@ fn keep_paragraphs(doc: &mut Document, keep: &[bool]) {
             index: paragraphs.len(),
             span: start..text.len(),
             sentences: p.sentences.iter().map(shift).collect(),
+            clipped: p.clipped,
         });
     }
     doc.text = text;

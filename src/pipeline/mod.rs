@@ -443,6 +443,9 @@ fn read(
         corpus.documents.len(),
         corpus.paragraph_count(),
     ));
+    if let Some(line) = corpus.clipped_notice() {
+        events.warning(&line);
+    }
     if let Some(first) = corpus.boilerplate.first() {
         let dropped: usize = corpus.boilerplate.iter().map(|b| b.documents).sum();
         events.info(&format!(
