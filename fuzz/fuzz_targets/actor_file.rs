@@ -1,5 +1,3 @@
 #![no_main]
 //! The actors file (TOML) parser on any text.
-libfuzzer_sys::fuzz_target!(|text: &str| {
-    let _ = themescope::actors::parse_actor_file(std::path::Path::new("actors.toml"), text);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| themescope_fuzz::actor_file(data));

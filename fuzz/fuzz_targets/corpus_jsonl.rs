@@ -1,3 +1,3 @@
 #![no_main]
 //! The `.jsonl` reader on any bytes.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| themescope_fuzz::read_corpus("jsonl", data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| themescope_fuzz::corpus_jsonl(data));

@@ -1,3 +1,3 @@
 #![no_main]
 //! The `.md` reader on any bytes.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| themescope_fuzz::read_corpus("md", data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| themescope_fuzz::corpus_md(data));
