@@ -244,6 +244,7 @@ pub(crate) fn read(html: &str) -> super::parse::Read {
         text: w.out,
         title,
         metadata,
+        dropped: Vec::new(),
     }
 }
 

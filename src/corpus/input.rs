@@ -1,8 +1,8 @@
 //! Finding input files and reading them as UTF-8 text.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::lines::{self, CappedText};
 use super::{CorpusError, Format};
 
 /// How many leading bytes are searched for a NUL byte to tell binary files from text.
@@ -16,7 +16,7 @@ pub(crate) struct InputFile {
     pub format: Format,
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> CorpusError {
+pub(crate) fn io_error(path: &Path, source: std::io::Error) -> CorpusError {
     if source.kind() == std::io::ErrorKind::NotFound {
         CorpusError::NotFound {
             path: path.to_path_buf(),
@@ -157,17 +157,22 @@ pub(crate) fn read_file(path: &Path) -> Result<String, CorpusError> {
     decode(path, bytes)
 }
 
+/// Lines longer than this lose their ends as they are read: a little past the longest
+/// paragraph kept, so that the paragraph is still cut at a space (`parse::clip`).
+const LINE_CAP: usize = super::MAX_PARAGRAPH_BYTES + 4096;
+
+/// A plain-text file, streamed: each line kept to [`LINE_CAP`] bytes.
+pub(crate) fn read_text(path: &Path) -> Result<CappedText, CorpusError> {
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    lines::read_capped(path, file, LINE_CAP)
+}
+
 /// The name standard input goes by in messages.
 pub(crate) const STDIN_NAME: &str = "<stdin>";
 
-pub(crate) fn read_stdin() -> Result<String, CorpusError> {
-    let path = Path::new(STDIN_NAME);
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(path, e))?;
-    decode(path, bytes)
+/// Standard input, as plain text: streamed as [`read_text`] does.
+pub(crate) fn read_stdin() -> Result<CappedText, CorpusError> {
+    lines::read_capped(Path::new(STDIN_NAME), std::io::stdin().lock(), LINE_CAP)
 }
 
 #[cfg(test)]

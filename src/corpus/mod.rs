@@ -9,6 +9,7 @@ mod error;
 mod html;
 mod html_depth;
 mod input;
+mod lines;
 mod markdown;
 mod parse;
 mod records;
@@ -157,7 +158,7 @@ impl Document {
         opts: &ReadOptions,
     ) -> Document {
         let text = text.into();
-        let paragraphs = parse::paragraphs_at(&text, parse::kept_spans(&text, opts));
+        let paragraphs = parse::paragraphs_at(&text, parse::kept_spans(&text, &[], opts));
         Document {
             id: id.into(),
             source: String::new(),
@@ -228,7 +229,7 @@ impl Corpus {
                     source: "-",
                     path: Path::new(input::STDIN_NAME),
                 };
-                documents.extend(parse::parse(&origin, &text, Format::Text, opts)?);
+                documents.extend(parse::parse_plain(&origin, text, opts));
                 continue;
             }
             let mut passed_over = Vec::new();
@@ -246,8 +247,13 @@ impl Corpus {
                     source: &source,
                     path: &file.path,
                 };
-                let parsed = input::read_file(&file.path)
-                    .and_then(|text| parse::parse(&origin, &text, file.format, opts));
+                let parsed = match file.format {
+                    // Streamed, so that one huge line costs no more than what is kept of it.
+                    Format::Text => input::read_text(&file.path)
+                        .map(|text| parse::parse_plain(&origin, text, opts)),
+                    format => input::read_file(&file.path)
+                        .and_then(|text| parse::parse(&origin, &text, format, opts)),
+                };
                 match (parsed, skipped.as_deref_mut()) {
                     (Ok(docs), Some(list)) if docs.is_empty() => list.push(SkippedInput {
                         path: source.into_owned(),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Map;
 
-use super::{boilerplate, html, markdown, records, split};
+use super::{boilerplate, html, lines, markdown, records, split};
 use super::{CorpusError, Document, Format, Paragraph, ReadOptions};
 
 /// The longest paragraph read, in bytes; the rest of a longer one is left out (and counted in
@@ -19,17 +19,36 @@ pub const MAX_PARAGRAPH_BYTES: usize = 256 * 1024;
 pub(crate) type KeptSpan = (Range<usize>, usize);
 
 /// Paragraph spans of `text`, boilerplate left out when asked, each at most
-/// [`MAX_PARAGRAPH_BYTES`] long.
-pub(crate) fn kept_spans(text: &str, opts: &ReadOptions) -> Vec<KeptSpan> {
-    let mut spans = split::paragraph_spans(text);
-    if opts.strip_boilerplate {
-        let keep = boilerplate::keep_mask(text, &spans);
-        let mut keep = keep.into_iter();
-        spans.retain(|_| keep.next().unwrap_or(true));
-    }
+/// [`MAX_PARAGRAPH_BYTES`] long. `dropped` says where the reader already left out the ends of
+/// over-long lines (offset, bytes; see `lines.rs`): they count as clipped from the paragraph
+/// they were cut from.
+pub(crate) fn kept_spans(
+    text: &str,
+    dropped: &[(usize, usize)],
+    opts: &ReadOptions,
+) -> Vec<KeptSpan> {
+    let spans = split::paragraph_spans(text);
+    // A line's end left out belongs to the last paragraph that starts before it.
+    let reach: Vec<usize> = spans
+        .iter()
+        .skip(1)
+        .map(|s| s.start)
+        .chain([usize::MAX])
+        .collect();
+    let keep = match opts.strip_boilerplate {
+        true => boilerplate::keep_mask(text, &spans),
+        false => vec![true; spans.len()],
+    };
     spans
         .into_iter()
-        .map(|span| clip(text, span, MAX_PARAGRAPH_BYTES))
+        .zip(reach)
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|((span, reach), _)| {
+            let (kept, clipped) = clip(text, span, MAX_PARAGRAPH_BYTES);
+            let read_away = lines::dropped_within(dropped, kept.end..reach);
+            (kept, clipped + read_away)
+        })
         .collect()
 }
 
@@ -80,6 +99,7 @@ fn file_document(origin: &Origin<'_>, read: Read, opts: &ReadOptions) -> Option<
         text: raw,
         title,
         metadata,
+        dropped,
     } = read;
     let raw = raw.as_str();
     let separator = if split::has_blank_separator(raw) {
@@ -89,7 +109,7 @@ fn file_document(origin: &Origin<'_>, read: Read, opts: &ReadOptions) -> Option<
     };
     let mut text = String::with_capacity(raw.len());
     let mut spans = Vec::new();
-    for (span, clipped) in kept_spans(raw, opts) {
+    for (span, clipped) in kept_spans(raw, &dropped, opts) {
         if !text.is_empty() {
             text.push_str(separator);
         }
@@ -116,6 +136,8 @@ pub(crate) struct Read {
     pub text: String,
     pub title: Option<String>,
     pub metadata: Map<String, serde_json::Value>,
+    /// Ends of over-long lines the reader left out (plain text only; see `lines.rs`).
+    pub dropped: Vec<(usize, usize)>,
 }
 
 fn record_document(
@@ -154,6 +176,7 @@ pub(crate) fn parse(
                         metadata: markdown::front_matter(text),
                         text: clean,
                         title,
+                        dropped: Vec::new(),
                     }
                 }
                 Format::Html => html::read(text),
@@ -161,6 +184,7 @@ pub(crate) fn parse(
                     text: text.to_string(),
                     title: None,
                     metadata: Map::new(),
+                    dropped: Vec::new(),
                 },
             };
             return Ok(file_document(origin, read, opts).into_iter().collect());
@@ -172,6 +196,30 @@ pub(crate) fn parse(
         .into_iter()
         .filter_map(|r| record_document(origin, r, opts))
         .collect())
+}
+
+/// A plain-text file's document, from text read line by line (`lines.rs`).
+pub(crate) fn parse_plain(
+    origin: &Origin<'_>,
+    read: lines::CappedText,
+    opts: &ReadOptions,
+) -> Vec<Document> {
+    let lines::CappedText {
+        mut text,
+        mut dropped,
+    } = read;
+    if text.starts_with('\u{feff}') {
+        // The byte order mark (3 bytes) goes, and every offset after it moves back.
+        text.drain(..3);
+        dropped.iter_mut().for_each(|d| d.0 = d.0.saturating_sub(3));
+    }
+    let read = Read {
+        text,
+        title: None,
+        metadata: Map::new(),
+        dropped,
+    };
+    file_document(origin, read, opts).into_iter().collect()
 }
 
 /// Parses `text` as `format` without touching the file system. `name` is the document id of a

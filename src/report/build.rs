@@ -68,6 +68,9 @@ pub fn build(inputs: &ReportInputs<'_>) -> Report {
             skipped: inputs.skipped.to_vec(),
             boilerplate: corpus.boilerplate.clone(),
             long_paragraphs: inputs.long_rows.clone(),
+            clipped: corpus
+                .clipped()
+                .map(|(paragraphs, bytes)| super::ClippedText { paragraphs, bytes }),
         },
         themes: theme_entries(set, themes, mentions),
         label_quality: themes.label_quality.clone(),

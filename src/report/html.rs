@@ -453,6 +453,9 @@ fn left_out(h: &mut String, r: &Report) {
             long.split, long.windows
         );
     }
+    if let Some(clipped) = &r.corpus.clipped {
+        let _ = writeln!(h, "<p>{}</p>", esc(&clipped.sentence()));
+    }
     if r.corpus.boilerplate.is_empty() {
         return;
     }

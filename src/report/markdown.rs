@@ -275,6 +275,9 @@ fn duplicates_and_skipped(m: &mut String, r: &Report) {
             long.split, long.windows
         );
     }
+    if let Some(clipped) = &r.corpus.clipped {
+        let _ = writeln!(m, "\n{}", clipped.sentence());
+    }
     if !r.corpus.skipped.is_empty() {
         m.push_str("\n## Skipped files\n\n| file | reason |\n|---|---|\n");
         for s in &r.corpus.skipped {

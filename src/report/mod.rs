@@ -223,6 +223,29 @@ pub struct CorpusSummary {
     pub boilerplate: Vec<RepeatedParagraph>,
     /// Paragraphs too long for the encoder, read as windows.
     pub long_paragraphs: LongRows,
+    /// Paragraphs past the longest read (`corpus::MAX_PARAGRAPH_BYTES`), and the bytes left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clipped: Option<ClippedText>,
+}
+
+/// What the reader left out of over-long paragraphs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClippedText {
+    pub paragraphs: usize,
+    pub bytes: usize,
+}
+
+impl ClippedText {
+    /// The report's sentence about it.
+    pub(crate) fn sentence(&self) -> String {
+        format!(
+            "{} paragraph(s) longer than {} KiB were read to that length: {} bytes past it were \
+             not read.",
+            self.paragraphs,
+            crate::corpus::MAX_PARAGRAPH_BYTES / 1024,
+            self.bytes
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
