@@ -1,6 +1,7 @@
 //! Themes and attitudes over time and by group: documents placed on a time axis and a group
 //! axis from their metadata, each theme's share per time bin and group with its phrases per bin,
-//! and each ranked actor's mean attitude per bin and group with a bootstrap interval.
+//! and each ranked actor's mean attitude per bin, per group, and (the top ones) per group and bin,
+//! with a bootstrap interval over paragraphs.
 //!
 //! | file | job |
 //! |---|---|
@@ -8,7 +9,7 @@
 //! | `bins.rs` | years, quarters, months; `auto` |
 //! | `axes.rs` | each document's date, bin and group from its metadata; bad dates counted and listed |
 //! | `shares.rs` | theme counts and shares per bin or group; phrases per bin (c-TF-IDF, smoothed) |
-//! | `attitude.rs` | attitude cells per bin or group, and where an actor's attitude turned |
+//! | `attitude.rs` | attitude cells over any key (bin, group, group and bin), and where an actor's attitude turned |
 //!
 //! The library never prints: what a reader should know (no dates, bad dates) comes back as
 //! [`Note`]s for the caller to show.
