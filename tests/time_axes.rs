@@ -233,6 +233,18 @@ fn a_new_theme_and_a_turned_attitude_are_found_in_the_right_year() {
     ] {
         assert!(page.contains(&format!("id=\"{id}\"")), "no {id}");
     }
+    // Renwick's years with one or two mentions in an outlet are drawn as "too few", not as a
+    // number; an outlet that never mentions an actor says so.
+    let cross_chart = page
+        .split("<svg")
+        .find(|c| c.contains("id=\"chart-attitude-groups-time\""))
+        .unwrap();
+    assert!(
+        cross_chart.contains("class=\"pt few\"")
+            && cross_chart.contains("Talia Renwick in Harbor Ledger, 2019: too few mentions")
+            && cross_chart.contains("no mentions"),
+        "{cross_chart}"
+    );
     if let Some(browser) = chromium() {
         let dom = rendered_dom(&browser, &html);
         // A marker per theme and year with paragraphs; Renwick's six years; a cell per group

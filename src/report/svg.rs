@@ -720,6 +720,15 @@ fn attitude_panel(
         ox + pad_l - 4.0,
         oy + pad_t + inner_h,
     );
+    if cells.iter().all(|c| c.mentions == 0) {
+        // An empty frame would read as a flat line: say that there is nothing.
+        let _ = write!(
+            svg,
+            "<text x=\"{:.0}\" y=\"{:.0}\" class=\"axis\" text-anchor=\"middle\">no mentions</text>",
+            ox + pad_l + inner_w / 2.0,
+            y(0.5)
+        );
+    }
     for (i, c) in cells.iter().enumerate() {
         let tip = tip(i, c);
         match (c.mean, c.too_few) {
@@ -800,7 +809,7 @@ pub const CROSS_CHART_GROUPS: usize = 5;
 /// too few mentions get a hollow grey mark and no number.
 pub fn attitude_groups_over_time(g: &ByGroup, t: &GroupsOverTime) -> String {
     let actors = &t.actors[..t.actors.len().min(CROSS_CHART_ACTORS)];
-    let columns = g.groups.len().min(CROSS_CHART_GROUPS).max(1);
+    let columns = g.groups.len().clamp(1, CROSS_CHART_GROUPS);
     let (pw, ph, head) = (230.0f32, 140.0f32, 22.0f32);
     let band = head + ph;
     let mut svg = open(

@@ -1,11 +1,10 @@
 //! Each actor's mean attitude per key (a time bin, a group, or a group and bin), with a seeded
-//! bootstrap interval that resamples the paragraphs holding its mentions there, not the mentions:
-//! mentions in one paragraph share their context and their scores move together, so resampling
-//! them one by one would give intervals narrower than the data support. Cells with fewer mentions
-//! than the minimum carry their counts only.
+//! bootstrap interval that resamples the paragraphs holding its mentions there, not the mentions
+//! ([`bootstrap`]). Cells with fewer mentions than the minimum carry their counts only.
 
 use std::collections::HashMap;
 
+use crate::sentiment::bootstrap;
 use crate::sentiment::rng::SplitMix64;
 use crate::sentiment::score::ScoredMention;
 
@@ -20,68 +19,27 @@ pub struct CellOptions {
 }
 
 /// A mention's score and the paragraph (its row in the corpus) it sits in.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Scored {
-    pub score: f64,
-    pub paragraph: usize,
-}
-
-/// Per paragraph: the sum of its mentions' scores and their number, in paragraph order.
-fn clusters(scores: &[Scored]) -> Vec<(f64, usize)> {
-    let mut sorted: Vec<Scored> = scores.to_vec();
-    sorted.sort_by_key(|s| s.paragraph);
-    let mut out: Vec<(usize, f64, usize)> = Vec::new();
-    for s in sorted {
-        match out.last_mut() {
-            Some((p, sum, n)) if *p == s.paragraph => {
-                *sum += s.score;
-                *n += 1;
-            }
-            _ => out.push((s.paragraph, s.score, 1)),
-        }
-    }
-    out.into_iter().map(|(_, sum, n)| (sum, n)).collect()
-}
-
-/// The 95% interval of the mention mean over `b` resamples of whole paragraphs (each resample
-/// draws as many paragraphs as there are, with replacement, and pools their mentions).
-fn cluster_interval(clusters: &[(f64, usize)], b: usize, rng: &mut SplitMix64) -> [f32; 2] {
-    let k = clusters.len();
-    let mut means: Vec<f64> = (0..b)
-        .map(|_| {
-            let (mut sum, mut n) = (0.0, 0usize);
-            for _ in 0..k {
-                let (s, c) = clusters[rng.below(k)];
-                sum += s;
-                n += c;
-            }
-            sum / n as f64
-        })
-        .collect();
-    means.sort_by(f64::total_cmp);
-    let at = |q: f64| means[((q * (b - 1) as f64).round() as usize).min(b - 1)];
-    [round4(at(0.025)), round4(at(0.975))]
-}
+pub type Scored = (f64, usize);
 
 /// One cell from its mentions; the interval needs mentions in at least two paragraphs.
 pub fn cell(scores: &[Scored], opts: &CellOptions, rng: &mut SplitMix64) -> AttitudeCell {
     let n = scores.len();
-    let clusters = clusters(scores);
+    let sums = bootstrap::paragraph_sums(scores);
     if n < opts.min_mentions.max(1) {
         return AttitudeCell {
             mentions: n,
-            paragraphs: clusters.len(),
+            paragraphs: sums.len(),
             too_few: true,
             mean: None,
             ci95: None,
         };
     }
-    let mean = scores.iter().map(|s| s.score).sum::<f64>() / n as f64;
-    let ci95 = (opts.bootstrap > 0 && clusters.len() > 1)
-        .then(|| cluster_interval(&clusters, opts.bootstrap, rng));
+    let mean = scores.iter().map(|s| s.0).sum::<f64>() / n as f64;
+    let ci95 =
+        bootstrap::interval(&sums, opts.bootstrap, rng).map(|[lo, hi]| [round4(lo), round4(hi)]);
     AttitudeCell {
         mentions: n,
-        paragraphs: clusters.len(),
+        paragraphs: sums.len(),
         too_few: false,
         mean: Some(round4(mean)),
         ci95,
@@ -110,10 +68,7 @@ pub fn cells(
             continue;
         };
         if let Some(k) = key_of(m).filter(|&k| k < keys) {
-            scores[a][k].push(Scored {
-                score: f64::from(m.prediction.score),
-                paragraph: m.mention.row,
-            });
+            scores[a][k].push((f64::from(m.prediction.score), m.mention.row));
         }
     }
     let mut rng = SplitMix64::new(seed);
@@ -153,16 +108,9 @@ pub fn turn(cells: &[AttitudeCell]) -> Option<usize> {
 mod tests {
     use super::*;
 
-    /// Mentions, one paragraph per mention unless `paragraphs` says otherwise.
-    fn scored(scores: &[f64], paragraphs: &[usize]) -> Vec<Scored> {
-        scores
-            .iter()
-            .enumerate()
-            .map(|(i, &score)| Scored {
-                score,
-                paragraph: paragraphs.get(i).copied().unwrap_or(i),
-            })
-            .collect()
+    /// Mentions, each in its own paragraph.
+    fn scored(scores: &[f64]) -> Vec<Scored> {
+        scores.iter().copied().zip(0..).collect()
     }
 
     fn opts(min_mentions: usize) -> CellOptions {
@@ -175,10 +123,10 @@ mod tests {
     #[test]
     fn too_few_mentions_give_no_number() {
         let mut rng = SplitMix64::new(1);
-        let c = cell(&scored(&[0.9, 0.8], &[]), &opts(3), &mut rng);
+        let c = cell(&scored(&[0.9, 0.8]), &opts(3), &mut rng);
         assert!(c.too_few && c.mean.is_none() && c.ci95.is_none());
         assert_eq!((c.mentions, c.paragraphs), (2, 2));
-        let c = cell(&scored(&[0.9, 0.8, 0.7, 0.6], &[]), &opts(3), &mut rng);
+        let c = cell(&scored(&[0.9, 0.8, 0.7, 0.6]), &opts(3), &mut rng);
         assert_eq!(c.mean, Some(0.75));
         let [lo, hi] = c.ci95.unwrap();
         assert!(
@@ -188,38 +136,12 @@ mod tests {
     }
 
     #[test]
-    fn the_bootstrap_resamples_paragraphs_not_mentions() {
-        // Six mentions in two paragraphs: one paragraph of praise, one of blame.
-        let scores = [0.8, 0.9, 0.7, -0.6, -0.8, -0.7];
-        let two = scored(&scores, &[4, 4, 4, 9, 9, 9]);
-        let six = scored(&scores, &[]);
+    fn a_cell_counts_paragraphs_and_needs_two_for_an_interval() {
         let mut rng = SplitMix64::new(7);
-        let clustered = cell(&two, &opts(3), &mut rng);
-        let independent = cell(&six, &opts(3), &mut rng);
-        assert_eq!(clustered.mean, independent.mean);
-        assert_eq!((clustered.mentions, clustered.paragraphs), (6, 2));
-        let width = |c: &AttitudeCell| c.ci95.map(|[lo, hi]| hi - lo).unwrap();
-        // Two paragraphs: a resample is all praise, all blame or both, so the interval spans
-        // nearly the two paragraphs' means; six independent mentions would give a narrower one.
-        let [lo, hi] = clustered.ci95.unwrap();
-        assert!(lo <= -0.69 && hi >= 0.79, "{lo} {hi}");
-        assert!(width(&clustered) > width(&independent) * 1.3);
-        // All mentions in one paragraph: no interval at all.
-        let one = cell(&scored(&scores, &[3; 6]), &opts(3), &mut rng);
-        assert!(one.mean.is_some() && one.ci95.is_none(), "{one:?}");
-    }
-
-    #[test]
-    fn the_same_seed_gives_the_same_intervals() {
-        let s = scored(
-            &[0.1, 0.5, -0.2, 0.9, 0.3, -0.4, 0.6],
-            &[0, 0, 1, 2, 2, 3, 4],
-        );
-        let a = cell(&s, &opts(3), &mut SplitMix64::new(11));
-        let b = cell(&s, &opts(3), &mut SplitMix64::new(11));
-        let c = cell(&s, &opts(3), &mut SplitMix64::new(12));
-        assert_eq!(a, b);
-        assert_ne!(a.ci95, c.ci95);
+        let one_paragraph: Vec<Scored> = [0.8, 0.9, 0.7].iter().map(|&s| (s, 5)).collect();
+        let c = cell(&one_paragraph, &opts(3), &mut rng);
+        assert_eq!((c.mentions, c.paragraphs, c.mean), (3, 1, Some(0.8)));
+        assert!(!c.too_few && c.ci95.is_none(), "{c:?}");
     }
 
     #[test]
