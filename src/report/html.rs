@@ -377,7 +377,7 @@ fn by_group(h: &mut String, r: &Report) {
 fn groups_over_time(h: &mut String, g: &ByGroup, t: &GroupsOverTime, min_mentions: usize) {
     let _ = writeln!(
         h,
-        "<h3 id=\"attitude-groups-time\">Attitude per {} over time</h3>\n<p>For the top actors, the mean attitude of each {}'s mentions per {} (−1 negative, +1 positive) with its 95% bootstrap interval, which resamples paragraphs rather than mentions; below {} mentions a {} shows as a hollow grey circle, not a number. “Turned”: the first {} whose interval lies on the other side of zero from an earlier one's, within the {}.</p>",
+        "<h3 id=\"attitude-groups-time\">Attitude per {} over time</h3>\n<p>For the top actors, the mean attitude of each {}'s mentions per {} (−1 negative, +1 positive) with its 95% bootstrap interval, which resamples paragraphs rather than mentions; below {} mentions a {} shows as a small grey cross on the zero line, not as a number. “Turned”: the first {} whose interval lies on the other side of zero from an earlier one's, within the {}.</p>",
         esc(&g.field),
         esc(&g.field),
         esc(&t.bin),

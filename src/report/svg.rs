@@ -678,8 +678,8 @@ struct Panel {
 }
 
 /// One attitude panel: a frame from −1 to +1 with a dashed zero line, the mean per bin (dot,
-/// coloured by sign) with its 95% interval (line); bins with too few mentions get a hollow grey
-/// mark on the zero line and no number; `tip(i, cell)` is each mark's tooltip.
+/// coloured by sign) with its 95% interval (line); bins with too few mentions get a grey cross
+/// on the zero line and no number; `tip(i, cell)` is each mark's tooltip.
 fn attitude_panel(
     svg: &mut String,
     at: &Panel,
@@ -749,11 +749,13 @@ fn attitude_panel(
                 );
             }
             _ if c.mentions > 0 => {
+                // A grey cross on the zero line: not a circle, so it never reads as a mean.
+                let (cx, cy) = (x(i), y(0.0));
                 let _ = write!(
                     svg,
-                    "<circle class=\"pt few\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"none\" stroke=\"#aaa\"><title>{}</title></circle>",
-                    x(i),
-                    y(0.0),
+                    "<path class=\"pt few\" d=\"M{:.1} {:.1}l6 6m0 -6l-6 6\" stroke=\"#888\" stroke-width=\"1.3\"><title>{}</title></path>",
+                    cx - 3.0,
+                    cy - 3.0,
                     esc(&tip)
                 );
             }
@@ -765,7 +767,7 @@ fn attitude_panel(
 }
 
 /// One small panel per actor (the most mentioned): the mean attitude per time bin with its
-/// 95% interval; bins with too few mentions get a hollow grey mark and no number.
+/// 95% interval; bins with too few mentions get a grey cross and no number.
 pub fn attitude_over_time(t: &OverTime) -> String {
     let shown = &t.actors[..t.actors.len().min(TIME_ACTORS)];
     let (columns, pw, ph) = grid(shown.len());
@@ -776,7 +778,7 @@ pub fn attitude_over_time(t: &OverTime) -> String {
         ph * rows as f32 + 10.0,
         "Attitude toward the main actors over time",
         &format!(
-            "For each of the most mentioned actors, the mean attitude of its mentions in each {} (dot, coloured by sign) with its 95% bootstrap interval (line), from −1 to +1; a hollow grey circle marks a {} with too few mentions to show.",
+            "For each of the most mentioned actors, the mean attitude of its mentions in each {} (dot, coloured by sign) with its 95% bootstrap interval (line), from −1 to +1; a small grey cross on the zero line marks a {} with too few mentions to show.",
             t.bin, t.bin
         ),
     );
@@ -806,7 +808,7 @@ pub const CROSS_CHART_GROUPS: usize = 5;
 
 /// Small multiples, one row per actor (the most mentioned) and one panel per group (the
 /// largest): the actor's mean attitude in that group per time bin, with its interval; bins with
-/// too few mentions get a hollow grey mark and no number.
+/// too few mentions get a grey cross and no number.
 pub fn attitude_groups_over_time(g: &ByGroup, t: &GroupsOverTime) -> String {
     let actors = &t.actors[..t.actors.len().min(CROSS_CHART_ACTORS)];
     let columns = g.groups.len().clamp(1, CROSS_CHART_GROUPS);
@@ -818,7 +820,7 @@ pub fn attitude_groups_over_time(g: &ByGroup, t: &GroupsOverTime) -> String {
         band * actors.len() as f32 + 10.0,
         &format!("Attitude toward the main actors over time, per {}", g.field),
         &format!(
-            "One row per actor (the {} most mentioned) and one panel per {} (the {} with most paragraphs): the mean attitude of the {}'s mentions of the actor in each {} (dot, coloured by sign) with its 95% bootstrap interval over paragraphs (line), from −1 to +1; a hollow grey circle marks a {} with too few mentions to show, an empty panel none at all.",
+            "One row per actor (the {} most mentioned) and one panel per {} (the {} with most paragraphs): the mean attitude of the {}'s mentions of the actor in each {} (dot, coloured by sign) with its 95% bootstrap interval over paragraphs (line), from −1 to +1; a small grey cross on the zero line marks a {} with too few mentions to show, an empty panel none at all.",
             actors.len(),
             g.field,
             columns,
