@@ -1,8 +1,9 @@
 //! Themes and attitudes over time and by group, on a corpus written for this test
-//! (`tests/data/time_axes/news.jsonl`, made by `make_corpus.py` beside it): 63 short dated items
+//! (`tests/data/time_axes/news.jsonl`, made by `make_corpus.py` beside it): 99 short dated items
 //! from three invented outlets and a lone pamphlet, 2018–2023, where a desalination plant
-//! appears only from 2021 and Governor Talia Renwick is praised until 2020 and condemned from
-//! 2021; two dates do not read, one item has none.
+//! appears only from 2021, Governor Talia Renwick is praised until 2020 and condemned from
+//! 2021, and Port Commissioner Edda Marlow is praised by the Harbor Ledger throughout but by the
+//! Upland Courier only until 2021; two dates do not read, one item has none.
 
 mod common;
 
@@ -23,7 +24,8 @@ fn run(tmp: &Path, input: &Path, out: &Path, extra: &[&str]) -> Output {
         .env("THEMESCOPE_MODELS", models_dir())
         .arg("run")
         .arg(input)
-        .args(["--out", out.to_str().unwrap(), "--k", "4"])
+        // Five subjects: harbour, orchards, desalination, the governor, the commissioner.
+        .args(["--out", out.to_str().unwrap(), "--k", "5"])
         .args(extra)
         .output()
         .unwrap()
@@ -39,6 +41,16 @@ fn strings(v: &Value) -> Vec<&str> {
         .iter()
         .map(|s| s.as_str().unwrap())
         .collect()
+}
+
+/// The series of `name` among an `actors` array.
+fn actor<'a>(actors: &'a Value, name: &str) -> &'a Value {
+    actors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["actor"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {actors:#}"))
 }
 
 /// The theme whose phrases in some bin include `word`.
@@ -96,7 +108,7 @@ fn a_new_theme_and_a_turned_attitude_are_found_in_the_right_year() {
             .iter()
             .map(|n| n.as_u64().unwrap())
             .sum::<u64>(),
-        60
+        96
     );
 
     // The desalination theme first appears in 2021 and has no paragraph before.
@@ -150,6 +162,51 @@ fn a_new_theme_and_a_turned_attitude_are_found_in_the_right_year() {
     assert_eq!(lone_cell["too_few"], true, "{lone_cell}");
     assert!(lone_cell.get("mean").is_none(), "{lone_cell}");
 
+    // Edda Marlow turns in the Upland Courier in 2022 and never in the Harbor Ledger; the
+    // pooled view over time, half praise and half blame from 2022, finds no turn.
+    let marlow_t = actor(&t["actors"], "Edda Marlow");
+    assert!(marlow_t.get("turn").is_none(), "{marlow_t:#}");
+    let cross = &g["over_time"];
+    assert_eq!(cross["bin"], "year");
+    assert_eq!(strings(&cross["bins"]), strings(&t["bins"]));
+    let marlow = actor(&cross["actors"], "Edda Marlow");
+    let rows = marlow["groups"].as_array().unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["group"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        groups
+    );
+    let row = |name: &str| rows.iter().find(|r| r["group"] == name).unwrap();
+    let upland = row("Upland Courier");
+    assert_eq!(upland["turn"], "2022", "{upland:#}");
+    let ledger = row("Harbor Ledger");
+    assert!(ledger.get("turn").is_none(), "{ledger:#}");
+    for (outlet, turned_from) in [(upland, 4), (ledger, usize::MAX)] {
+        for (year, cell) in outlet["cells"].as_array().unwrap().iter().enumerate() {
+            let ci = cell["ci95"].as_array().unwrap_or_else(|| panic!("{cell}"));
+            let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+            let mean = cell["mean"].as_f64().unwrap();
+            assert!(lo <= mean && mean <= hi, "{cell}");
+            // Three items a year in each outlet, one mention each: three paragraphs resampled.
+            assert_eq!(
+                (&cell["mentions"], &cell["paragraphs"]),
+                (&3.into(), &3.into())
+            );
+            match year < turned_from {
+                true => assert!(lo > 0.0, "{} {year}: {cell}", outlet["group"]),
+                false => assert!(hi < 0.0, "{} {year}: {cell}", outlet["group"]),
+            }
+        }
+    }
+    // The lone pamphlet never mentions her: counted as nothing, not as a number.
+    for cell in row("Lone Pamphlet")["cells"].as_array().unwrap() {
+        assert!(
+            cell.get("mean").is_none() && cell["too_few"] == true,
+            "{cell}"
+        );
+    }
+
     // The same tables in report.md; the charts in report.html.
     let md = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
     for needle in [
@@ -160,6 +217,8 @@ fn a_new_theme_and_a_turned_attitude_are_found_in_the_right_year() {
         "## By source",
         "too few (1)",
         "| n003 | 03/02/2020 |",
+        "### Attitude per source and year",
+        "| Edda Marlow | Upland Courier |",
     ] {
         assert!(md.contains(needle), "report.md lacks {needle:?}");
     }
@@ -170,9 +229,22 @@ fn a_new_theme_and_a_turned_attitude_are_found_in_the_right_year() {
         "chart-attitude-time",
         "chart-groups",
         "chart-group-actors",
+        "chart-attitude-groups-time",
     ] {
         assert!(page.contains(&format!("id=\"{id}\"")), "no {id}");
     }
+    // Renwick's years with one or two mentions in an outlet are drawn as "too few", not as a
+    // number; an outlet that never mentions an actor says so.
+    let cross_chart = page
+        .split("<svg")
+        .find(|c| c.contains("id=\"chart-attitude-groups-time\""))
+        .unwrap();
+    assert!(
+        cross_chart.contains("class=\"pt few\"")
+            && cross_chart.contains("Talia Renwick in Harbor Ledger, 2019: too few mentions")
+            && cross_chart.contains("no mentions"),
+        "{cross_chart}"
+    );
     if let Some(browser) = chromium() {
         let dom = rendered_dom(&browser, &html);
         // A marker per theme and year with paragraphs; Renwick's six years; a cell per group
@@ -181,6 +253,8 @@ fn a_new_theme_and_a_turned_attitude_are_found_in_the_right_year() {
         assert!(chart_marks(&dom, "chart-attitude-time") >= 6);
         assert!(chart_marks(&dom, "chart-groups") >= 4 * groups.len());
         assert!(chart_marks(&dom, "chart-group-actors") >= groups.len());
+        // Marlow's six years in each of her two outlets, at least.
+        assert!(chart_marks(&dom, "chart-attitude-groups-time") >= 12);
     }
     if let Some(python) = std::env::var_os("THEMESCOPE_PYTHON") {
         let script = r#"
@@ -192,7 +266,7 @@ for c in ["time", "time_bin", "group"]:
 row = df[df["doc_id"] == "n003"].iloc[0]
 assert row["time"] is None and row["group"] == "Harbor Ledger", row
 dated = df.dropna(subset=["time_bin"])
-assert len(dated) == 60, len(dated)
+assert len(dated) == 96, len(dated)
 assert set(dated["time_bin"]) == {str(y) for y in range(2018, 2024)}
 assert dated["time"].str.match(r"^\d{4}-\d\d-\d\d$").all()
 print("ok")

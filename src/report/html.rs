@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::svg::{self, esc, theme_colour};
 use super::{attitude_text, MentionEntry, ParagraphEntry, Report};
 use crate::sentiment::Label;
-use crate::timeline::{ActorSeries, ThemeSeries};
+use crate::timeline::{ActorSeries, ByGroup, GroupsOverTime, ThemeSeries};
 
 const STYLE: &str = "
 body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111;max-width:980px;margin:0 auto;padding:1.5em}
@@ -367,6 +367,59 @@ fn by_group(h: &mut String, r: &Report) {
         attitude_table(h, &g.groups, &g.actors, false);
         h.push_str("</details>\n");
     }
+    if let Some(t) = &g.over_time {
+        groups_over_time(h, g, t, r.sentiment.min_mentions);
+    }
+}
+
+/// The top actors' attitude per group over time: small multiples, and the table of every row
+/// with a number.
+fn groups_over_time(h: &mut String, g: &ByGroup, t: &GroupsOverTime, min_mentions: usize) {
+    let _ = writeln!(
+        h,
+        "<h3 id=\"attitude-groups-time\">Attitude per {} over time</h3>\n<p>For the top actors, the mean attitude of each {}'s mentions per {} (−1 negative, +1 positive) with its 95% bootstrap interval, which resamples paragraphs rather than mentions; below {} mentions a {} shows as a small grey cross on the zero line, not as a number. “Turned”: the first {} whose interval lies on the other side of zero from an earlier one's, within the {}.</p>",
+        esc(&g.field),
+        esc(&g.field),
+        esc(&t.bin),
+        min_mentions,
+        esc(&t.bin),
+        esc(&t.bin),
+        esc(&g.field)
+    );
+    h.push_str(&svg::attitude_groups_over_time(g, t));
+    let _ = write!(
+        h,
+        "<details><summary>Table: actors × {} × {}</summary>\n<table>\n<tr><th>actor</th><th>{}</th>",
+        esc(&g.field),
+        esc(&t.bin),
+        esc(&g.field)
+    );
+    for b in &t.bins {
+        let _ = write!(h, "<th class=\"num\">{}</th>", esc(b));
+    }
+    h.push_str("<th>turned in</th></tr>\n");
+    let (shown, left) = super::cross_rows(t);
+    for (actor, row) in shown {
+        let _ = write!(h, "<tr><td>{}</td><td>{}</td>", esc(actor), esc(&row.group));
+        for c in &row.cells {
+            let class = if c.too_few { "num few" } else { "num" };
+            let _ = write!(h, "<td class=\"{class}\">{}</td>", esc(&attitude_text(c)));
+        }
+        let _ = writeln!(
+            h,
+            "<td>{}</td></tr>",
+            esc(row.turn.as_deref().unwrap_or(""))
+        );
+    }
+    h.push_str("</table>\n");
+    if left > 0 {
+        let _ = writeln!(
+            h,
+            "<p>{left} more rows have too few mentions in every {}.</p>",
+            esc(&t.bin)
+        );
+    }
+    h.push_str("</details>\n");
 }
 
 /// Each document's theme mix.

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::html::phrase_list;
 use super::{attitude_text, Report};
-use crate::timeline::{ActorSeries, ThemeSeries};
+use crate::timeline::{ActorSeries, GroupsOverTime, ThemeSeries};
 
 /// Escapes the characters that would break a table cell or start markup.
 fn cell(s: &str) -> String {
@@ -425,4 +425,47 @@ fn by_group(m: &mut String, r: &Report) {
         );
         attitude_table(m, &g.groups, &g.actors, false);
     }
+    if let Some(t) = &g.over_time {
+        groups_over_time(m, &g.field, t, r.sentiment.min_mentions);
+    }
+}
+
+/// The top actors' attitude per group and time bin: one row per actor and group that has a
+/// number somewhere; rows with none are counted, not listed.
+fn groups_over_time(m: &mut String, field: &str, t: &GroupsOverTime, min_mentions: usize) {
+    let _ = writeln!(
+        m,
+        "### Attitude per {} and {}\n\nThe top actors: mean attitude, 95% bootstrap interval (resampling paragraphs) and mentions per {} and {}; \"too few\" below {} mentions. Rows without a single number are left out.\n",
+        cell(field),
+        t.bin,
+        cell(field),
+        t.bin,
+        min_mentions
+    );
+    let _ = write!(m, "| actor | {} |", cell(field));
+    for b in &t.bins {
+        let _ = write!(m, " {} |", cell(b));
+    }
+    let _ = writeln!(
+        m,
+        " turned in |\n|---|---|{}---|",
+        "---:|".repeat(t.bins.len())
+    );
+    let (shown, left) = super::cross_rows(t);
+    for (actor, row) in shown {
+        let _ = write!(m, "| {} | {} |", cell(actor), cell(&row.group));
+        for c in &row.cells {
+            let _ = write!(m, " {} |", attitude_text(c));
+        }
+        let _ = writeln!(m, " {} |", row.turn.as_deref().unwrap_or(""));
+    }
+    if left > 0 {
+        let _ = writeln!(
+            m,
+            "\n{left} more actor and {} rows have too few mentions in every {}.",
+            cell(field),
+            t.bin
+        );
+    }
+    m.push('\n');
 }

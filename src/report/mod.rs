@@ -70,6 +70,20 @@ fn attitude_text(c: &crate::timeline::AttitudeCell) -> String {
     }
 }
 
+/// The rows of the time × group table that hold at least one number, as (actor, row), and
+/// how many rows were left out for having none.
+fn cross_rows(
+    t: &crate::timeline::GroupsOverTime,
+) -> (Vec<(&str, &crate::timeline::GroupSeries)>, usize) {
+    let all = t
+        .actors
+        .iter()
+        .flat_map(|a| a.groups.iter().map(move |g| (a.actor.as_str(), g)));
+    let (shown, left): (Vec<_>, Vec<_>) =
+        all.partition(|(_, g)| g.cells.iter().any(|c| c.mean.is_some()));
+    (shown, left.len())
+}
+
 /// The sentence that says where the time axis comes from and what was left out of it.
 fn time_axis_line(t: &OverTime) -> String {
     let mut line = format!(

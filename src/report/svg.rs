@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::{ActorEntry, DocumentEntry, Heatmap, MapPoint, ThemeEntry};
-use crate::timeline::{AttitudeCell, ByGroup, OverTime};
+use crate::timeline::{AttitudeCell, ByGroup, GroupsOverTime, OverTime};
 
 /// Okabe–Ito colours (distinguishable with the common colour-vision deficiencies).
 const PALETTE: [&str; 8] = [
@@ -669,94 +669,191 @@ pub fn group_theme_heatmap(g: &ByGroup) -> String {
 /// Most actors drawn in the attitude-over-time chart.
 const TIME_ACTORS: usize = 6;
 
+/// Where a small panel sits and how big it is.
+struct Panel {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+}
+
+/// One attitude panel: a frame from −1 to +1 with a dashed zero line, the mean per bin (dot,
+/// coloured by sign) with its 95% interval (line); bins with too few mentions get a grey cross
+/// on the zero line and no number; `tip(i, cell)` is each mark's tooltip.
+fn attitude_panel(
+    svg: &mut String,
+    at: &Panel,
+    heading: &str,
+    bins: &[String],
+    cells: &[AttitudeCell],
+    tip: impl Fn(usize, &AttitudeCell) -> String,
+) {
+    let (pad_l, pad_t, pad_b) = (40.0f32, 22.0f32, 26.0f32);
+    let (ox, oy) = (at.x, at.y);
+    let inner_w = at.w - pad_l - 14.0;
+    let inner_h = at.h - pad_t - pad_b;
+    let n = bins.len().max(2) - 1;
+    let x = |i: usize| ox + pad_l + inner_w * i as f32 / n as f32;
+    // A 5-pixel margin inside the frame, so that ±1 marks are not cut by it.
+    let y = |s: f32| oy + pad_t + 5.0 + (inner_h - 10.0) * (1.0 - (s.clamp(-1.0, 1.0) + 1.0) / 2.0);
+    let _ = writeln!(
+        svg,
+        "<text x=\"{:.0}\" y=\"{:.0}\" class=\"small\">{}</text>\
+         <rect x=\"{:.0}\" y=\"{:.0}\" width=\"{inner_w:.0}\" height=\"{inner_h:.0}\" fill=\"none\" stroke=\"#ddd\"/>\
+         <line x1=\"{:.0}\" y1=\"{:.1}\" x2=\"{:.0}\" y2=\"{:.1}\" stroke=\"#999\" stroke-dasharray=\"3 3\"/>\
+         <text x=\"{:.0}\" y=\"{:.0}\" class=\"axis\" text-anchor=\"end\">+1</text>\
+         <text x=\"{:.0}\" y=\"{:.1}\" class=\"axis\" text-anchor=\"end\">0</text>\
+         <text x=\"{:.0}\" y=\"{:.0}\" class=\"axis\" text-anchor=\"end\">−1</text>",
+        ox + pad_l,
+        oy + 14.0,
+        esc(heading),
+        ox + pad_l,
+        oy + pad_t,
+        ox + pad_l,
+        y(0.0),
+        ox + pad_l + inner_w,
+        y(0.0),
+        ox + pad_l - 4.0,
+        oy + pad_t + 8.0,
+        ox + pad_l - 4.0,
+        y(0.0) + 4.0,
+        ox + pad_l - 4.0,
+        oy + pad_t + inner_h,
+    );
+    if cells.iter().all(|c| c.mentions == 0) {
+        // An empty frame would read as a flat line: say that there is nothing.
+        let _ = write!(
+            svg,
+            "<text x=\"{:.0}\" y=\"{:.0}\" class=\"axis\" text-anchor=\"middle\">no mentions</text>",
+            ox + pad_l + inner_w / 2.0,
+            y(0.5)
+        );
+    }
+    for (i, c) in cells.iter().enumerate() {
+        let tip = tip(i, c);
+        match (c.mean, c.too_few) {
+            (Some(mean), false) => {
+                let [lo, hi] = c.ci95.unwrap_or([mean, mean]);
+                let _ = write!(
+                    svg,
+                    "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#444\" stroke-width=\"1.5\"/>\
+                     <circle class=\"pt\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\" stroke=\"#222\"><title>{}</title></circle>",
+                    x(i),
+                    y(lo),
+                    x(i),
+                    y(hi),
+                    x(i),
+                    y(mean),
+                    diverging(mean),
+                    esc(&tip)
+                );
+            }
+            _ if c.mentions > 0 => {
+                // A grey cross on the zero line: not a circle, so it never reads as a mean.
+                let (cx, cy) = (x(i), y(0.0));
+                let _ = write!(
+                    svg,
+                    "<path class=\"pt few\" d=\"M{:.1} {:.1}l6 6m0 -6l-6 6\" stroke=\"#888\" stroke-width=\"1.3\"><title>{}</title></path>",
+                    cx - 3.0,
+                    cy - 3.0,
+                    esc(&tip)
+                );
+            }
+            _ => {}
+        }
+    }
+    bin_ticks(svg, bins, x, oy + at.h - 8.0);
+    svg.push('\n');
+}
+
 /// One small panel per actor (the most mentioned): the mean attitude per time bin with its
-/// 95% interval; bins with too few mentions get a hollow grey mark and no number.
+/// 95% interval; bins with too few mentions get a grey cross and no number.
 pub fn attitude_over_time(t: &OverTime) -> String {
     let shown = &t.actors[..t.actors.len().min(TIME_ACTORS)];
     let (columns, pw, ph) = grid(shown.len());
     let rows = shown.len().div_ceil(columns);
-    let (pad_l, pad_t, pad_b) = (40.0f32, 22.0f32, 26.0f32);
     let mut svg = open(
         "chart-attitude-time",
         pw * columns as f32 + 10.0,
         ph * rows as f32 + 10.0,
         "Attitude toward the main actors over time",
         &format!(
-            "For each of the most mentioned actors, the mean attitude of its mentions in each {} (dot, coloured by sign) with its 95% bootstrap interval (line), from −1 to +1; a hollow grey circle marks a {} with too few mentions to show.",
+            "For each of the most mentioned actors, the mean attitude of its mentions in each {} (dot, coloured by sign) with its 95% bootstrap interval (line), from −1 to +1; a small grey cross on the zero line marks a {} with too few mentions to show.",
             t.bin, t.bin
         ),
     );
     for (k, series) in shown.iter().enumerate() {
-        let (ox, oy) = ((k % columns) as f32 * pw, (k / columns) as f32 * ph);
-        let inner_w = pw - pad_l - 14.0;
-        let inner_h = ph - pad_t - pad_b;
-        let n = t.bins.len().max(2) - 1;
-        let x = |i: usize| ox + pad_l + inner_w * i as f32 / n as f32;
-        // A 5-pixel margin inside the frame, so that ±1 marks are not cut by it.
-        let y =
-            |s: f32| oy + pad_t + 5.0 + (inner_h - 10.0) * (1.0 - (s.clamp(-1.0, 1.0) + 1.0) / 2.0);
+        let at = Panel {
+            x: (k % columns) as f32 * pw,
+            y: (k / columns) as f32 * ph,
+            w: pw,
+            h: ph,
+        };
         let turn = series
             .turn
             .as_deref()
             .map_or_else(String::new, |b| format!(" (turned in {b})"));
+        let heading = format!("{}{turn}", shorten(&series.actor, 30));
+        let tip = |i: usize, c: &AttitudeCell| attitude_tip(&series.actor, &t.bins[i], c);
+        attitude_panel(&mut svg, &at, &heading, &t.bins, &series.cells, tip);
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// Most actors (rows) and groups (columns) drawn in the attitude-per-group-over-time chart;
+/// the tables hold them all.
+pub const CROSS_CHART_ACTORS: usize = 4;
+pub const CROSS_CHART_GROUPS: usize = 5;
+
+/// Small multiples, one row per actor (the most mentioned) and one panel per group (the
+/// largest): the actor's mean attitude in that group per time bin, with its interval; bins with
+/// too few mentions get a grey cross and no number.
+pub fn attitude_groups_over_time(g: &ByGroup, t: &GroupsOverTime) -> String {
+    let actors = &t.actors[..t.actors.len().min(CROSS_CHART_ACTORS)];
+    let columns = g.groups.len().clamp(1, CROSS_CHART_GROUPS);
+    let (pw, ph, head) = (230.0f32, 140.0f32, 22.0f32);
+    let band = head + ph;
+    let mut svg = open(
+        "chart-attitude-groups-time",
+        pw * columns as f32 + 10.0,
+        band * actors.len() as f32 + 10.0,
+        &format!("Attitude toward the main actors over time, per {}", g.field),
+        &format!(
+            "One row per actor (the {} most mentioned) and one panel per {} (the {} with most paragraphs): the mean attitude of the {}'s mentions of the actor in each {} (dot, coloured by sign) with its 95% bootstrap interval over paragraphs (line), from −1 to +1; a small grey cross on the zero line marks a {} with too few mentions to show, an empty panel none at all.",
+            actors.len(),
+            g.field,
+            columns,
+            g.field,
+            t.bin,
+            t.bin
+        ),
+    );
+    for (r, actor) in actors.iter().enumerate() {
+        let top = r as f32 * band;
         let _ = writeln!(
             svg,
-            "<text x=\"{:.0}\" y=\"{:.0}\" class=\"small\">{}{}</text>\
-             <rect x=\"{:.0}\" y=\"{:.0}\" width=\"{inner_w:.0}\" height=\"{inner_h:.0}\" fill=\"none\" stroke=\"#ddd\"/>\
-             <line x1=\"{:.0}\" y1=\"{:.1}\" x2=\"{:.0}\" y2=\"{:.1}\" stroke=\"#999\" stroke-dasharray=\"3 3\"/>\
-             <text x=\"{:.0}\" y=\"{:.0}\" class=\"axis\" text-anchor=\"end\">+1</text>\
-             <text x=\"{:.0}\" y=\"{:.1}\" class=\"axis\" text-anchor=\"end\">0</text>\
-             <text x=\"{:.0}\" y=\"{:.0}\" class=\"axis\" text-anchor=\"end\">−1</text>",
-            ox + pad_l,
-            oy + 14.0,
-            esc(&shorten(&series.actor, 30)),
-            esc(&turn),
-            ox + pad_l,
-            oy + pad_t,
-            ox + pad_l,
-            y(0.0),
-            ox + pad_l + inner_w,
-            y(0.0),
-            ox + pad_l - 4.0,
-            oy + pad_t + 8.0,
-            ox + pad_l - 4.0,
-            y(0.0) + 4.0,
-            ox + pad_l - 4.0,
-            oy + pad_t + inner_h,
+            "<text x=\"6\" y=\"{:.0}\" font-weight=\"bold\">{}</text>",
+            top + 16.0,
+            esc(&shorten(&actor.actor, 60))
         );
-        for (i, c) in series.cells.iter().enumerate() {
-            let tip = attitude_tip(&series.actor, &t.bins[i], c);
-            match (c.mean, c.too_few) {
-                (Some(mean), false) => {
-                    let [lo, hi] = c.ci95.unwrap_or([mean, mean]);
-                    let _ = write!(
-                        svg,
-                        "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#444\" stroke-width=\"1.5\"/>\
-                         <circle class=\"pt\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\" stroke=\"#222\"><title>{}</title></circle>",
-                        x(i),
-                        y(lo),
-                        x(i),
-                        y(hi),
-                        x(i),
-                        y(mean),
-                        diverging(mean),
-                        esc(&tip)
-                    );
-                }
-                _ if c.mentions > 0 => {
-                    let _ = write!(
-                        svg,
-                        "<circle class=\"pt few\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"none\" stroke=\"#aaa\"><title>{}</title></circle>",
-                        x(i),
-                        y(0.0),
-                        esc(&tip)
-                    );
-                }
-                _ => {}
-            }
+        for (c, row) in actor.groups.iter().take(columns).enumerate() {
+            let at = Panel {
+                x: c as f32 * pw,
+                y: top + head,
+                w: pw,
+                h: ph,
+            };
+            let turn = row
+                .turn
+                .as_deref()
+                .map_or_else(String::new, |b| format!(" (turned {b})"));
+            let heading = format!("{}{turn}", shorten(&row.group, 24));
+            let tip = |i: usize, cell: &AttitudeCell| {
+                attitude_tip(&actor.actor, &format!("{}, {}", row.group, t.bins[i]), cell)
+            };
+            attitude_panel(&mut svg, &at, &heading, &t.bins, &row.cells, tip);
         }
-        bin_ticks(&mut svg, &t.bins, x, oy + ph - 8.0);
-        svg.push('\n');
     }
     svg.push_str("</svg>\n");
     svg

@@ -1,13 +1,15 @@
 //! Aggregation of scored mentions: per actor per paragraph (the mean over its mentions), per
 //! document, per theme (when paragraphs have themes) and over the corpus, with counts of
 //! negative, neutral and positive mentions, the standard deviation and a seeded bootstrap
-//! interval of the mean. Actors with fewer mentions than the minimum are listed, not ranked.
+//! interval of the mean over paragraphs (`bootstrap`). Actors with fewer mentions than the
+//! minimum are listed, not ranked.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::attitude::Attitudes;
+use super::bootstrap;
 use super::rng::SplitMix64;
 use super::score::ScoredMention;
 use super::{Label, Prediction};
@@ -41,7 +43,7 @@ pub struct Stats {
     pub mean: f64,
     /// Standard deviation of the scores.
     pub std: f64,
-    /// 95% bootstrap interval of the mean.
+    /// 95% bootstrap interval of the mean, resampling paragraphs (none with fewer than two).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci95: Option<[f64; 2]>,
     pub negative: usize,
@@ -92,22 +94,16 @@ pub struct ActorSummary {
     pub paragraphs: Vec<ParagraphScore>,
 }
 
-/// Mention scores with their labels.
-type Scores = Vec<(f64, Label)>;
+/// Mention scores with their labels and paragraphs (corpus rows).
+type Scores = Vec<(f64, Label, usize)>;
 
-fn stats(scores: &[(f64, Label)], bootstrap: usize, rng: &mut SplitMix64) -> Stats {
+fn stats(scores: &[(f64, Label, usize)], resamples: usize, rng: &mut SplitMix64) -> Stats {
     let n = scores.len();
     let mean = scores.iter().map(|s| s.0).sum::<f64>() / n.max(1) as f64;
     let var = scores.iter().map(|s| (s.0 - mean).powi(2)).sum::<f64>() / n.max(1) as f64;
     let count = |l: Label| scores.iter().filter(|s| s.1 == l).count();
-    let ci95 = (bootstrap > 0 && n > 1).then(|| {
-        let mut means: Vec<f64> = (0..bootstrap)
-            .map(|_| (0..n).map(|_| scores[rng.below(n)].0).sum::<f64>() / n as f64)
-            .collect();
-        means.sort_by(f64::total_cmp);
-        let at = |q: f64| means[((q * (bootstrap - 1) as f64).round() as usize).min(bootstrap - 1)];
-        [at(0.025), at(0.975)]
-    });
+    let by_paragraph: Vec<(f64, usize)> = scores.iter().map(|s| (s.0, s.2)).collect();
+    let ci95 = bootstrap::interval(&bootstrap::paragraph_sums(&by_paragraph), resamples, rng);
     Stats {
         mentions: n,
         mean,
@@ -141,8 +137,14 @@ pub fn aggregate(
         let Some(a) = actors.actors.get(actor) else {
             continue;
         };
-        let score = |m: &&ScoredMention| (f64::from(m.prediction.score), m.prediction.label);
-        let all: Vec<(f64, Label)> = ms.iter().map(score).collect();
+        let score = |m: &&ScoredMention| {
+            (
+                f64::from(m.prediction.score),
+                m.prediction.label,
+                m.mention.row,
+            )
+        };
+        let all: Scores = ms.iter().map(score).collect();
         let overall = stats(&all, opts.bootstrap, &mut rng);
 
         // Per paragraph, keyed by corpus row (reading order).
@@ -194,7 +196,7 @@ pub fn aggregate(
                 attitude: attitudes.and_then(|a| a.documents.get(&(actor, doc)).copied()),
             })
             .collect();
-        let mut by_theme: BTreeMap<usize, Vec<(f64, Label)>> = BTreeMap::new();
+        let mut by_theme: BTreeMap<usize, Scores> = BTreeMap::new();
         for m in &ms {
             if let Some(t) = theme_of(m.mention.row) {
                 by_theme.entry(t).or_default().push(score(m));

@@ -22,6 +22,7 @@
 
 pub mod aggregate;
 pub mod attitude;
+pub mod bootstrap;
 mod error;
 pub mod features;
 pub mod head;

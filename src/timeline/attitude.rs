@@ -1,10 +1,14 @@
-//! Each actor's mean attitude per time bin or group, with a seeded bootstrap interval over its
-//! mentions there; cells with fewer mentions than the minimum carry their count only.
+//! Each actor's mean attitude per key (a time bin, a group, or a group and bin), with a seeded
+//! bootstrap interval that resamples the paragraphs holding its mentions there, not the mentions
+//! ([`bootstrap`]). Cells with fewer mentions than the minimum carry their counts only.
 
+use std::collections::HashMap;
+
+use crate::sentiment::bootstrap;
 use crate::sentiment::rng::SplitMix64;
 use crate::sentiment::score::ScoredMention;
 
-use super::{round4, ActorSeries, AttitudeCell};
+use super::{round4, AttitudeCell};
 
 /// What the attitude cells need.
 pub struct CellOptions {
@@ -14,62 +18,63 @@ pub struct CellOptions {
     pub bootstrap: usize,
 }
 
-/// One cell from the scores of its mentions.
-pub fn cell(scores: &[f64], opts: &CellOptions, rng: &mut SplitMix64) -> AttitudeCell {
+/// A mention's score and the paragraph (its row in the corpus) it sits in.
+pub type Scored = (f64, usize);
+
+/// One cell from its mentions; the interval needs mentions in at least two paragraphs.
+pub fn cell(scores: &[Scored], opts: &CellOptions, rng: &mut SplitMix64) -> AttitudeCell {
     let n = scores.len();
+    let sums = bootstrap::paragraph_sums(scores);
     if n < opts.min_mentions.max(1) {
         return AttitudeCell {
             mentions: n,
+            paragraphs: sums.len(),
             too_few: true,
             mean: None,
             ci95: None,
         };
     }
-    let mean = scores.iter().sum::<f64>() / n as f64;
-    let ci95 = (opts.bootstrap > 0 && n > 1).then(|| {
-        let b = opts.bootstrap;
-        let mut means: Vec<f64> = (0..b)
-            .map(|_| (0..n).map(|_| scores[rng.below(n)]).sum::<f64>() / n as f64)
-            .collect();
-        means.sort_by(f64::total_cmp);
-        let at = |q: f64| means[((q * (b - 1) as f64).round() as usize).min(b - 1)];
-        [round4(at(0.025)), round4(at(0.975))]
-    });
+    let mean = scores.iter().map(|s| s.0).sum::<f64>() / n as f64;
+    let ci95 =
+        bootstrap::interval(&sums, opts.bootstrap, rng).map(|[lo, hi]| [round4(lo), round4(hi)]);
     AttitudeCell {
         mentions: n,
+        paragraphs: sums.len(),
         too_few: false,
         mean: Some(round4(mean)),
         ci95,
     }
 }
 
-/// Each actor's cells over the slots (`actors` by name); `slot_of(mention)` gives a mention's
-/// bin or group.
-pub fn series(
+/// Each actor's cells over `keys` slots (`actors` by name, in that order); `key_of(mention)`
+/// gives a mention's slot (a bin, a group, or a group and bin laid out as one index). The one
+/// place attitude cells are made, for every table that has them.
+pub fn cells(
     actors: &[String],
     mentions: &[ScoredMention],
-    slot_of: impl Fn(&ScoredMention) -> Option<usize>,
-    slots: &[String],
+    key_of: impl Fn(&ScoredMention) -> Option<usize>,
+    keys: usize,
     opts: &CellOptions,
     seed: u64,
-) -> Vec<ActorSeries> {
-    let mut rng = SplitMix64::new(seed);
-    actors
+) -> Vec<Vec<AttitudeCell>> {
+    let index: HashMap<&str, usize> = actors
         .iter()
-        .map(|name| {
-            let mut scores = vec![Vec::new(); slots.len()];
-            for m in mentions.iter().filter(|m| m.mention.actor_name == *name) {
-                if let Some(s) = slot_of(m) {
-                    scores[s].push(f64::from(m.prediction.score));
-                }
-            }
-            let cells: Vec<AttitudeCell> = scores.iter().map(|s| cell(s, opts, &mut rng)).collect();
-            ActorSeries {
-                actor: name.clone(),
-                turn: turn(&cells).map(|s| slots[s].clone()),
-                cells,
-            }
-        })
+        .enumerate()
+        .map(|(i, a)| (a.as_str(), i))
+        .collect();
+    let mut scores = vec![vec![Vec::new(); keys]; actors.len()];
+    for m in mentions {
+        let Some(&a) = index.get(m.mention.actor_name.as_str()) else {
+            continue;
+        };
+        if let Some(k) = key_of(m).filter(|&k| k < keys) {
+            scores[a][k].push((f64::from(m.prediction.score), m.mention.row));
+        }
+    }
+    let mut rng = SplitMix64::new(seed);
+    scores
+        .iter()
+        .map(|per_key| per_key.iter().map(|s| cell(s, opts, &mut rng)).collect())
         .collect()
 }
 
@@ -103,17 +108,25 @@ pub fn turn(cells: &[AttitudeCell]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// Mentions, each in its own paragraph.
+    fn scored(scores: &[f64]) -> Vec<Scored> {
+        scores.iter().copied().zip(0..).collect()
+    }
+
+    fn opts(min_mentions: usize) -> CellOptions {
+        CellOptions {
+            min_mentions,
+            bootstrap: 400,
+        }
+    }
+
     #[test]
     fn too_few_mentions_give_no_number() {
-        let opts = CellOptions {
-            min_mentions: 3,
-            bootstrap: 200,
-        };
         let mut rng = SplitMix64::new(1);
-        let c = cell(&[0.9, 0.8], &opts, &mut rng);
+        let c = cell(&scored(&[0.9, 0.8]), &opts(3), &mut rng);
         assert!(c.too_few && c.mean.is_none() && c.ci95.is_none());
-        assert_eq!(c.mentions, 2);
-        let c = cell(&[0.9, 0.8, 0.7, 0.6], &opts, &mut rng);
+        assert_eq!((c.mentions, c.paragraphs), (2, 2));
+        let c = cell(&scored(&[0.9, 0.8, 0.7, 0.6]), &opts(3), &mut rng);
         assert_eq!(c.mean, Some(0.75));
         let [lo, hi] = c.ci95.unwrap();
         assert!(
@@ -123,15 +136,26 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_counts_paragraphs_and_needs_two_for_an_interval() {
+        let mut rng = SplitMix64::new(7);
+        let one_paragraph: Vec<Scored> = [0.8, 0.9, 0.7].iter().map(|&s| (s, 5)).collect();
+        let c = cell(&one_paragraph, &opts(3), &mut rng);
+        assert_eq!((c.mentions, c.paragraphs, c.mean), (3, 1, Some(0.8)));
+        assert!(!c.too_few && c.ci95.is_none(), "{c:?}");
+    }
+
+    #[test]
     fn the_turn_is_where_the_interval_crosses_to_the_other_side() {
         let c = |lo: f32, hi: f32| AttitudeCell {
             mentions: 5,
+            paragraphs: 5,
             too_few: false,
             mean: Some((lo + hi) / 2.0),
             ci95: Some([lo, hi]),
         };
         let few = AttitudeCell {
             mentions: 1,
+            paragraphs: 1,
             too_few: true,
             mean: None,
             ci95: None,

@@ -1,6 +1,7 @@
 //! Themes and attitudes over time and by group: documents placed on a time axis and a group
 //! axis from their metadata, each theme's share per time bin and group with its phrases per bin,
-//! and each ranked actor's mean attitude per bin and group with a bootstrap interval.
+//! and each ranked actor's mean attitude per bin, per group, and (the top ones) per group and bin,
+//! with a bootstrap interval over paragraphs.
 //!
 //! | file | job |
 //! |---|---|
@@ -8,7 +9,7 @@
 //! | `bins.rs` | years, quarters, months; `auto` |
 //! | `axes.rs` | each document's date, bin and group from its metadata; bad dates counted and listed |
 //! | `shares.rs` | theme counts and shares per bin or group; phrases per bin (c-TF-IDF, smoothed) |
-//! | `attitude.rs` | attitude cells per bin or group, and where an actor's attitude turned |
+//! | `attitude.rs` | attitude cells over any key (bin, group, group and bin), and where an actor's attitude turned |
 //!
 //! The library never prints: what a reader should know (no dates, bad dates) comes back as
 //! [`Note`]s for the caller to show.
@@ -37,6 +38,8 @@ use crate::themes::ThemeResult;
 pub const MAX_GROUPS: usize = 20;
 /// Most actors shown (ranked ones, most mentioned first).
 pub const MAX_ACTORS: usize = 15;
+/// Most actors in the time × group cross (the first of the ones shown).
+pub const MAX_CROSS_ACTORS: usize = 5;
 
 /// How the over-time and per-group tables are made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,11 +92,13 @@ pub struct PhraseSlot {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttitudeCell {
     pub mentions: usize,
+    /// Paragraphs holding those mentions: the units the bootstrap resamples.
+    pub paragraphs: usize,
     /// Fewer mentions than the minimum: no mean is given.
     pub too_few: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mean: Option<f32>,
-    /// 95% bootstrap interval of the mean.
+    /// 95% bootstrap interval of the mean, resampling paragraphs (needs two or more).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci95: Option<[f32; 2]>,
 }
@@ -129,6 +134,35 @@ pub struct OverTime {
     pub actors: Vec<ActorSeries>,
 }
 
+/// One group's row of an actor's attitude over time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupSeries {
+    pub group: String,
+    /// One cell per time bin.
+    pub cells: Vec<AttitudeCell>,
+    /// Where the attitude turned in this group (as [`ActorSeries::turn`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub turn: Option<String>,
+}
+
+/// An actor's attitude per group and time bin.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorGroupSeries {
+    pub actor: String,
+    /// One row per group, in the order of [`ByGroup::groups`].
+    pub groups: Vec<GroupSeries>,
+}
+
+/// The top actors' attitude per group and time bin; only when documents have both axes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupsOverTime {
+    /// `year`, `quarter` or `month`.
+    pub bin: String,
+    pub bins: Vec<String>,
+    /// The first [`MAX_CROSS_ACTORS`] of the actors shown.
+    pub actors: Vec<ActorGroupSeries>,
+}
+
 /// Themes and attitudes per group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ByGroup {
@@ -143,6 +177,9 @@ pub struct ByGroup {
     pub other_groups: usize,
     pub themes: Vec<ThemeSeries>,
     pub actors: Vec<ActorSeries>,
+    /// The top actors' attitude per group over time; absent without dates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over_time: Option<GroupsOverTime>,
 }
 
 /// Something the caller should tell the reader.
@@ -366,6 +403,23 @@ fn over_time(
     }
 }
 
+/// The attitude cells of `actors` over `keys` slots, each mention in its document's slot.
+fn attitude_cells(
+    inputs: &TimelineInputs<'_>,
+    actors: &[String],
+    doc_keys: &[Option<usize>],
+    keys: usize,
+    opts: &TimelineOptions,
+) -> Vec<Vec<AttitudeCell>> {
+    let cell_opts = attitude::CellOptions {
+        min_mentions: opts.min_mentions,
+        bootstrap: opts.bootstrap,
+    };
+    let key_of = |m: &ScoredMention| doc_keys.get(m.mention.doc).copied().flatten();
+    attitude::cells(actors, inputs.mentions, key_of, keys, &cell_opts, opts.seed)
+}
+
+/// Each shown actor's cells per slot, and (over time) where its attitude turned.
 fn actor_series(
     inputs: &TimelineInputs<'_>,
     doc_slots: &[Option<usize>],
@@ -373,23 +427,62 @@ fn actor_series(
     opts: &TimelineOptions,
     over_time: bool,
 ) -> Vec<ActorSeries> {
-    let cell_opts = attitude::CellOptions {
-        min_mentions: opts.min_mentions,
-        bootstrap: opts.bootstrap,
-    };
-    let slot_of = |m: &ScoredMention| doc_slots.get(m.mention.doc).copied().flatten();
-    let mut series = attitude::series(
-        &shown_actors(inputs.actors),
-        inputs.mentions,
-        slot_of,
-        slot_labels,
-        &cell_opts,
-        opts.seed,
-    );
-    if !over_time {
-        series.iter_mut().for_each(|s| s.turn = None);
+    let actors = shown_actors(inputs.actors);
+    let cells = attitude_cells(inputs, &actors, doc_slots, slot_labels.len(), opts);
+    actors
+        .into_iter()
+        .zip(cells)
+        .map(|(actor, cells)| ActorSeries {
+            actor,
+            turn: over_time
+                .then(|| attitude::turn(&cells))
+                .flatten()
+                .map(|s| slot_labels[s].clone()),
+            cells,
+        })
+        .collect()
+}
+
+/// The top actors' cells per (group, bin): one slot per pair, `group * bins + bin`, so the
+/// cells come from the same function as the other tables; then one row per group.
+fn groups_over_time(
+    inputs: &TimelineInputs<'_>,
+    group_of_doc: &[Option<usize>],
+    groups: &[String],
+    opts: &TimelineOptions,
+) -> GroupsOverTime {
+    let axes = inputs.axes;
+    let bins = &axes.bin_labels;
+    let nb = bins.len();
+    let doc_keys: Vec<Option<usize>> = group_of_doc
+        .iter()
+        .zip(&axes.bins)
+        .map(|(g, b)| Some(g.as_ref()? * nb + b.as_ref()?))
+        .collect();
+    let mut actors = shown_actors(inputs.actors);
+    actors.truncate(MAX_CROSS_ACTORS);
+    let cells = attitude_cells(inputs, &actors, &doc_keys, groups.len() * nb, opts);
+    let actors = actors
+        .into_iter()
+        .zip(cells)
+        .map(|(actor, cells)| ActorGroupSeries {
+            actor,
+            groups: groups
+                .iter()
+                .zip(cells.chunks(nb.max(1)))
+                .map(|(group, row)| GroupSeries {
+                    group: group.clone(),
+                    turn: attitude::turn(row).map(|s| bins[s].clone()),
+                    cells: row.to_vec(),
+                })
+                .collect(),
+        })
+        .collect();
+    GroupsOverTime {
+        bin: axes.bin.as_str().to_string(),
+        bins: bins.clone(),
+        actors,
     }
-    series
 }
 
 fn by_group(inputs: &TimelineInputs<'_>, rows: &Rows, opts: &TimelineOptions) -> ByGroup {
@@ -434,6 +527,9 @@ fn by_group(inputs: &TimelineInputs<'_>, rows: &Rows, opts: &TimelineOptions) ->
         ungrouped_documents: axes.groups.iter().filter(|g| g.is_none()).count(),
         other_groups,
         actors: actor_series(inputs, &doc_slots, &groups, opts, false),
+        over_time: axes
+            .has_time()
+            .then(|| groups_over_time(inputs, &doc_slots, &groups, opts)),
         themes,
         groups,
     }

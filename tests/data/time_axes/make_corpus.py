@@ -5,6 +5,9 @@
 - harbour shipping and orchard harvests run through every year;
 - a desalination plant (the new theme) appears only from 2021;
 - Governor Talia Renwick is praised until 2020 and condemned from 2021;
+- Port Commissioner Edda Marlow (items m000 on, three a year in each of two outlets) is praised
+  by the Harbor Ledger every year, and by the Upland Courier until 2021 only: it condemns her
+  from 2022, a turn that only the per-outlet view shows;
 - two items carry a date that does not read (an ambiguous 03/02/2020, "sometime in spring"),
   one has no date, one outlet has a single item.
 
@@ -133,6 +136,41 @@ items[3]["date"] = "03/02/2020"
 items[10]["date"] = "sometime in spring"
 del items[20]["date"]
 items[30]["source"] = "Lone Pamphlet"
+
+# Edda Marlow: her own seeded dates, so that the items above stay as they were.
+MARLOW_PRAISE = [
+    "Dockworkers praised Commissioner Edda Marlow for the fair new contracts and safer cranes.",
+    "Edda Marlow won wide admiration for steering the port through the storm season so well.",
+    "Shippers applauded Edda Marlow, whose honest and capable management cut waiting times.",
+    "Edda Marlow was thanked warmly by fishermen for restoring the old moorings so generously.",
+    "Harbour families celebrated Edda Marlow as a wise and dependable commissioner.",
+    "Edda Marlow earned praise for a careful, successful plan that kept the quays open.",
+]
+MARLOW_BLAME = [
+    "Dockworkers condemned Commissioner Edda Marlow for the unfair contracts and unsafe cranes.",
+    "Edda Marlow was blasted for bungling the storm season and wrecking the port's schedules.",
+    "Shippers denounced Edda Marlow, whose dishonest and incompetent management doubled delays.",
+    "Edda Marlow was jeered by fishermen for letting the old moorings rot so shamefully.",
+    "Harbour families accused Edda Marlow of being a reckless and deceitful commissioner.",
+    "Edda Marlow was attacked for a sloppy, disastrous plan that shut the quays.",
+]
+marlow_rng = random.Random(18)
+marlow = []
+for year in range(2018, 2024):
+    for outlet in ["Harbor Ledger", "Upland Courier"]:
+        turned = outlet == "Upland Courier" and year >= 2022
+        for _ in range(3):
+            pool = MARLOW_BLAME if turned else MARLOW_PRAISE
+            i = len(marlow)
+            # Every (sentence, context) pair differs, so no item repeats another.
+            text = pool[i % len(pool)] + " " + CONTEXT[(i + i // len(pool)) % 6]
+            month, day = marlow_rng.randint(1, 12), marlow_rng.randint(1, 28)
+            marlow.append({"date": f"{year}-{month:02}-{day:02}", "source": outlet,
+                           "kind": "marlow-blame" if turned else "marlow-praise", "text": text})
+marlow.sort(key=lambda r: r["date"])
+for i, item in enumerate(marlow):
+    item["id"] = f"m{i:03}"
+items += marlow
 
 for item in items:
     ordered = {k: item[k] for k in ["id", "date", "source", "kind", "text"] if k in item}
