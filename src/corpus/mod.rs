@@ -5,6 +5,7 @@
 //! [`Document`]: its cleaned text, split into [`Paragraph`]s with sentence spans.
 
 mod boilerplate;
+mod entities;
 mod error;
 mod html;
 mod html_depth;
@@ -133,7 +134,8 @@ pub struct Document {
     pub source: String,
     /// The record's `title`, a markdown file's first heading or an HTML `<title>`.
     pub title: Option<String>,
-    /// Cleaned text: markup removed (and boilerplate, for files); a record's text verbatim.
+    /// Cleaned text: markup removed (and boilerplate, for files); a record's text verbatim but
+    /// for HTML character references (`&quot;`, ` #39;`: `entities.rs`), which are decoded.
     pub text: String,
     /// A record's other fields, a markdown file's front matter (`key: value` lines), an HTML
     /// page's dates and site name (`<meta>`, `<time datetime>`; see `html.rs`).

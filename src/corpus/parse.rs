@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Map;
 
-use super::{boilerplate, html, markdown, records, split};
+use super::{boilerplate, entities, html, markdown, records, split};
 use super::{CorpusError, Document, Format, Paragraph, ReadOptions};
 
 /// Paragraph spans of `text`, boilerplate left out when asked.
@@ -101,9 +101,10 @@ fn record_document(
         );
         return None;
     }
-    let mut doc = Document::from_text(record.id, record.text, opts);
+    let text = entities::decode(&record.text).into_owned();
+    let mut doc = Document::from_text(record.id, text, opts);
     doc.source = origin.source.to_string();
-    doc.title = record.title;
+    doc.title = record.title.map(|t| entities::decode(&t).into_owned());
     doc.metadata = record.metadata;
     Some(doc)
 }
@@ -128,7 +129,7 @@ pub(crate) fn parse(
                 }
                 Format::Html => html::read(text),
                 _ => Read {
-                    text: text.to_string(),
+                    text: entities::decode(text).into_owned(),
                     title: None,
                     metadata: Map::new(),
                 },
@@ -248,6 +249,22 @@ mod tests {
             corpus.units(Unit::Document)[0].text,
             " Body.\n\n© 2024 Acme "
         );
+    }
+    #[test]
+    fn character_references_in_records_and_text_are_read_as_characters() {
+        // AG News as distributed: ampersands lost, a space in their place.
+        let jsonl = r#"{"id":"a","title":"Bush #39;s plan","text":"Officials  quot;welcome quot; Bush #39;s plan.\n\nIt costs  #36;10 million &amp; more."}"#;
+        let docs = parse_text("ag.jsonl", jsonl, Format::Jsonl, &opts()).unwrap();
+        assert_eq!(docs[0].title.as_deref(), Some("Bush's plan"));
+        assert_eq!(
+            paragraph_texts(&docs[0]),
+            [
+                "Officials \"welcome\" Bush's plan.",
+                "It costs $10 million & more."
+            ]
+        );
+        let txt = parse_text("a.txt", "He said &quot;no&quot;.", Format::Text, &opts()).unwrap();
+        assert_eq!(txt[0].text, "He said \"no\".");
     }
     #[test]
     fn csv_records_become_documents() {

@@ -27,6 +27,7 @@
 //! phrase's normalised text.
 
 pub mod ctfidf;
+mod dateline;
 mod error;
 pub mod mmr;
 pub mod naming;
@@ -644,6 +645,28 @@ fn explain_extracted(
             used.insert(part.to_lowercase());
         }
         let (free, words) = label_choices(&scored, &picked, &used);
+        // Why a label won (`RUST_LOG=themescope::themes=debug`).
+        tracing::debug!(
+            group = c,
+            best = ?scored
+                .iter()
+                .take(12)
+                .map(|s| format!(
+                    "{} {:.3} (i{:.2} s{:.2} p{:.2} n{} d{}){}{}{}",
+                    s.phrase,
+                    s.relevance,
+                    s.informativeness,
+                    s.semantic,
+                    s.phraseness,
+                    s.count,
+                    s.documents,
+                    if s.can_name { "" } else { " !name" },
+                    if s.is_name { " [name]" } else { "" },
+                    if used.contains(&s.phrase.to_lowercase()) { " [taken]" } else { "" },
+                ))
+                .collect::<Vec<_>>(),
+            "label candidates"
+        );
         let label = if free.is_empty() && !phrases.is_empty() {
             // Nothing left that is not taken: the best phrase, numbered by theme.
             format!("{} (#{c})", phrases[0].phrase)
@@ -685,17 +708,10 @@ fn label_choices(
     used: &HashSet<String>,
 ) -> (Vec<ScoredPhrase>, Vec<usize>) {
     let free = |i: &usize| !used.contains(&cands[*i].phrase.to_lowercase());
-    let mut order: Vec<usize> = picked
-        .iter()
-        .copied()
-        .filter(|&i| cands[i].can_name)
-        .filter(free)
-        .collect();
+    let may = |i: &usize| cands[*i].can_name && free(i);
+    let mut order: Vec<usize> = picked.iter().copied().filter(may).collect();
     if order.is_empty() {
-        order = (0..cands.len())
-            .filter(|&i| cands[i].can_name)
-            .filter(free)
-            .collect();
+        order = (0..cands.len()).filter(may).collect();
     }
     if order.is_empty() {
         order = picked.iter().copied().filter(free).collect();
@@ -704,11 +720,19 @@ fn label_choices(
         .iter()
         .map(|&i| cands[i].relevance)
         .fold(0f32, f32::max);
-    let phrase_does = order
-        .iter()
-        .any(|&i| !cands[i].is_name && cands[i].relevance >= naming::NAME_YIELD * best);
-    if phrase_does {
-        order.retain(|&i| !cands[i].is_name);
+    let phrase_does =
+        |i: &usize| !cands[*i].is_name && cands[*i].relevance >= naming::NAME_YIELD * best;
+    if order.iter().any(|&i| cands[i].is_name) {
+        // A name yields to a phrase that does nearly as well, among all candidates: the
+        // phrases MMR kept beside a name are often taken already (a group of the tree may not
+        // take its themes' names), which left the group named by a person.
+        let others: Vec<usize> = (0..cands.len())
+            .filter(|i| !order.contains(i) && may(i) && phrase_does(i))
+            .collect();
+        if order.iter().any(phrase_does) || !others.is_empty() {
+            order.retain(|&i| !cands[i].is_name);
+            order.extend(others);
+        }
     }
     order
         .into_iter()
@@ -1415,6 +1439,46 @@ mod tests {
             make_label(&[p("trade war", 0.8), p("steel tariffs", 0.5)], &[2, 2]),
             "trade war"
         );
+    }
+
+    #[test]
+    fn a_name_yields_to_a_phrase_beyond_those_mmr_kept() {
+        let cand = |phrase: &str, relevance, can_name, is_name| CandidateScore {
+            phrase: phrase.into(),
+            words: 2,
+            count: 2,
+            paragraphs: 2,
+            quoted: false,
+            ctfidf: 0.0,
+            informativeness: 0.0,
+            cosine: 0.0,
+            semantic: 0.0,
+            phraseness: 0.0,
+            relevance,
+            documents: 2,
+            can_name,
+            is_name,
+        };
+        // A tree group: the phrases beside the name are its themes' labels (taken).
+        let cands = [
+            cand("foreign policy", 0.63, true, false),
+            cand("Xi Jinping", 0.61, true, true),
+            cand("China question", 0.59, true, false),
+            cand("border conflicts", 0.55, false, false),
+            cand("war in Ukraine", 0.46, true, false),
+            cand("Donald Trump", 0.45, true, true),
+        ];
+        let refs: Vec<&CandidateScore> = cands.iter().collect();
+        let taken: HashSet<String> = ["foreign policy", "china question"]
+            .map(String::from)
+            .into();
+        let picked = [0, 1, 2, 3];
+        let (free, _) = label_choices(&refs, &picked, &taken);
+        let names: Vec<&str> = free.iter().map(|p| p.phrase.as_str()).collect();
+        assert_eq!(names, ["war in Ukraine"]);
+        // Nothing that is not a name does nearly as well: the name stays.
+        let (free, _) = label_choices(&refs[..4], &picked, &taken);
+        assert_eq!(free[0].phrase, "Xi Jinping");
     }
 
     #[test]
