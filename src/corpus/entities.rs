@@ -6,6 +6,9 @@
 //! the character the author wrote, not a word "quot" or a number 39 cut off from its "s".
 //! HTML and Markdown inputs are decoded by their own parsers.
 //!
+//! An escaped tag (`&lt;p&gt;`, `&lt;FONT face="verdana,MS Sans Serif"&gt;`) is markup that was
+//! escaped once too often; it is dropped, as the HTML reader drops tags.
+//!
 //! Only references that cannot be ordinary words are read: a known name or a number, ended by
 //! `;`. The ampersand-less form is read only after whitespace (which stands for the lost `&`
 //! and goes with it), and only for the names that the loss is seen with and for numbers.
@@ -69,9 +72,20 @@ pub fn decode(text: &str) -> Cow<'_, str> {
         match found {
             Some((start, end, c)) if start >= copied => {
                 out.push_str(&text[copied..start]);
-                out.push(c);
-                copied = end;
-                i = end;
+                // An escaped tag is markup: dropped, a space left where words would meet.
+                match (c == '<').then(|| escaped_tag_end(text, end)).flatten() {
+                    Some(tag_end) => {
+                        if !out.is_empty() && !out.ends_with(char::is_whitespace) {
+                            out.push(' ');
+                        }
+                        copied = tag_end;
+                    }
+                    None => {
+                        out.push(c);
+                        copied = end;
+                    }
+                }
+                i = copied;
             }
             _ => i += 1,
         }
@@ -81,6 +95,28 @@ pub fn decode(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[copied..]);
     Cow::Owned(out)
+}
+
+/// Longest escaped tag dropped, in bytes (a `<font>` with its attributes).
+const TAG_BYTES: usize = 400;
+
+/// Where an escaped HTML tag (`&lt;p&gt;`, `&lt;/A&gt;`, `&lt;FONT face="..."&gt;`) ends, when
+/// one starts at `from`, just after its `&lt;`: a tag name, then a space, `/` or the escaped
+/// `>` within [`TAG_BYTES`]. A ticker symbol (`&lt;LMT.N&gt;`) is no tag and stays.
+fn escaped_tag_end(text: &str, from: usize) -> Option<usize> {
+    let rest = &text[from..];
+    let name = rest.strip_prefix('/').unwrap_or(rest);
+    let name_len = name.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let after_name = &name[name_len..];
+    if !after_name.starts_with(|c: char| c.is_whitespace() || c == '/' || c == '&') {
+        return None;
+    }
+    let scope = &rest[..rest.len().min(TAG_BYTES)];
+    let close = scope.find("&gt;")?;
+    (!scope[..close].contains("&lt;")).then_some(from + close + "&gt;".len())
 }
 
 /// The character of the reference at the start of `rest` (after its `&`, if it had one) and
@@ -133,6 +169,28 @@ mod tests {
         assert_eq!(
             decode("caf&eacute; &unknown; &#0; &#;"),
             "caf&eacute; &unknown; &#0; &#;"
+        );
+    }
+
+    #[test]
+    fn escaped_tags_are_markup_and_go() {
+        // As AG News has them.
+        assert_eq!(
+            decode("Profit Jumps. &lt;p&gt;\\&lt;/p&gt;&lt;p&gt; NEW YORK (Reuters) - Staples Inc. &lt;A HREF=\"http://x.com/q?s=SPLS.O\"&gt;SPLS.O&lt;/A&gt;, the top"),
+            "Profit Jumps. \\  NEW YORK (Reuters) - Staples Inc. SPLS.O , the top"
+        );
+        assert_eq!(
+            decode("&lt;FONT face=\"verdana,MS Sans Serif,arial\" size=\"-2\"&gt;&lt;B&gt;-The Post&lt;/B&gt;&lt;/FONT&gt;"),
+            "-The Post "
+        );
+        // Ticker symbols and comparisons are no tags.
+        assert_eq!(
+            decode("Dell Inc. &lt;DELL.O&gt; rose"),
+            "Dell Inc. <DELL.O> rose"
+        );
+        assert_eq!(
+            decode("if a &lt; b &amp;&amp; c &gt; d"),
+            "if a < b && c > d"
         );
     }
 

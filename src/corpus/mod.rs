@@ -39,15 +39,21 @@ pub enum Unit {
     Document,
     /// One row per sentence.
     Sentence,
+    /// One row per paragraph, but a paragraph longer than the encoder's maximum length one row
+    /// per window of whole sentences that fits (the rows of one paragraph share its index).
+    /// The corpus gives paragraphs; the embedding step cuts them (`cache::embed_units`).
+    Window,
 }
 
 impl Unit {
-    /// The unit's name, as in embedding files (`"paragraph"`, `"document"`, `"sentence"`).
+    /// The unit's name, as in embedding files (`"paragraph"`, `"document"`, `"sentence"`,
+    /// `"window"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::Paragraph => "paragraph",
             Unit::Document => "document",
             Unit::Sentence => "sentence",
+            Unit::Window => "window",
         }
     }
 }
@@ -322,7 +328,8 @@ impl Corpus {
             };
             match unit {
                 Unit::Document => units.push(make(0, &(0..doc.text.len()))),
-                Unit::Paragraph => {
+                // Windows are cut from paragraphs where the encoder is known.
+                Unit::Paragraph | Unit::Window => {
                     units.extend(doc.paragraphs.iter().map(|p| make(p.index, &p.span)))
                 }
                 Unit::Sentence => {
