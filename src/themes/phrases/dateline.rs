@@ -4,8 +4,8 @@
 //! business category), so its words are no phrase candidates: otherwise they name themes.
 //!
 //! A dateline starts a sentence and ends in a dash followed by a space. Before the dash: one to
-//! four capitalised words, optionally `, ` and one to three more (the country), optionally a
-//! parenthesised source. Without a source, the words must be all capitals or a single word
+//! four capitalised words or numbers (not only numbers), optionally `, ` and one to three more
+//! (the country, the year), optionally a parenthesised source. Without a source, the words must be all capitals or a single word
 //! ("AP", "Reuters"), so that a sentence opening with a name and a dash stays text.
 
 use super::ngrams::Token;
@@ -22,7 +22,8 @@ const SOURCE_BYTES: usize = 40;
 /// How many segments from `k` on make a dateline (0 when none starts at segment `k`).
 pub(super) fn length(text: &str, raw: &[RawSegment<'_>], k: usize) -> usize {
     let (tokens, start, end) = &raw[k];
-    if !starts_sentence(&text[..*start]) || !capitalised(tokens, PLACE_WORDS) {
+    let named = tokens.iter().any(|t| !t.number);
+    if !starts_sentence(&text[..*start]) || !capitalised(tokens, PLACE_WORDS) || !named {
         return 0;
     }
     let shouted = tokens.iter().all(|t| t.surface == t.surface.to_uppercase());
@@ -69,14 +70,16 @@ fn starts_sentence(before: &str) -> bool {
     before.is_empty() || before.ends_with(['.', '!', '?'])
 }
 
-/// One to `max` tokens, each starting with a capital letter.
+/// One to `max` tokens, each a number or a word starting with a capital letter ("SEPTEMBER
+/// 13", "2004").
 fn capitalised(tokens: &[Token<'_>], max: usize) -> bool {
     (1..=max).contains(&tokens.len())
         && tokens.iter().all(|t| {
-            t.surface
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphabetic() && c.is_uppercase())
+            t.number
+                || t.surface
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() && c.is_uppercase())
         })
 }
 
@@ -115,6 +118,13 @@ mod tests {
             [vec!["Talks", "fail"], vec!["The", "talks"]]
         );
         assert_eq!(
+            words("Symantec launches service. SEPTEMBER 13, 2004 (IDG NEWS SERVICE) - Symantec is"),
+            [
+                vec!["Symantec", "launches", "service"],
+                vec!["Symantec", "is"]
+            ]
+        );
+        assert_eq!(
             words("San Francisco (AFP) — Apple said"),
             [vec!["Apple", "said"]]
         );
@@ -129,6 +139,7 @@ mod tests {
             "NATO-led forces",
             "IMPORTANT NEWS today",
             "He went to LONDON (England) - twice",
+            "It rose. 2004 (a leap year) - the best",
         ] {
             let all: Vec<&str> = text
                 .split(|c: char| !c.is_alphanumeric() && c != '-')
