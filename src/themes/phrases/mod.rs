@@ -700,8 +700,9 @@ fn explain_extracted(
 
 /// The phrases the label is made from, best first, with their lengths: those MMR picked that
 /// may name the theme (else any candidate that may), not already a label, and no bare name
-/// when a phrase that is not one scores at least [`naming::NAME_YIELD`] of the best. With none
-/// that may name the theme, the picked phrases.
+/// when a phrase that is not one scores at least [`naming::NAME_YIELD`] of the best (such a
+/// phrase is looked for among all candidates, after those MMR picked). With none that may name
+/// the theme, the picked phrases.
 fn label_choices(
     cands: &[&CandidateScore],
     picked: &[usize],
