@@ -114,7 +114,11 @@ fn escaped_tag_end(text: &str, from: usize) -> Option<usize> {
     if !after_name.starts_with(|c: char| c.is_whitespace() || c == '/' || c == '&') {
         return None;
     }
-    let scope = &rest[..rest.len().min(TAG_BYTES)];
+    let mut cut = rest.len().min(TAG_BYTES);
+    while !rest.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let scope = &rest[..cut];
     let close = scope.find("&gt;")?;
     (!scope[..close].contains("&lt;")).then_some(from + close + "&gt;".len())
 }
@@ -192,6 +196,9 @@ mod tests {
             decode("if a &lt; b &amp;&amp; c &gt; d"),
             "if a < b && c > d"
         );
+        // No closing `&gt;` near: no tag, whatever the characters where the search stops.
+        let long = format!("&lt;p x{}", "é".repeat(300));
+        assert_eq!(decode(&long), format!("<p x{}", "é".repeat(300)));
     }
 
     #[test]
