@@ -83,6 +83,41 @@ fn the_byline_every_example_repeats_is_left_out_and_listed() {
     );
 }
 
+/// Each part of the label of every group of the tree and of the `--level` cut.
+fn group_labels(report: &serde_json::Value) -> Vec<String> {
+    let tree = report["theme_tree"].as_array().unwrap();
+    tree.iter()
+        .chain(report["theme_groups"].as_array().unwrap())
+        .flat_map(|g| g["label"].as_str().unwrap().split(" / "))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn actor_names(report: &serde_json::Value) -> Vec<String> {
+    let actors = report["actors"].as_array().unwrap();
+    actors
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_lowercase())
+        .collect()
+}
+
+#[test]
+fn no_group_of_the_examples_is_named_by_an_actor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("R");
+    let result = run(tmp.path(), &example_corpus(), &out, &["--level", "3"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let r = report(&out);
+    let actors = actor_names(&r);
+    assert!(actors.contains(&"united states".to_string()), "{actors:?}");
+    // Before: the group of the theme on Europe's war worries was "United States".
+    let labels = group_labels(&r);
+    assert!(labels.len() >= 3, "{labels:?}");
+    for label in labels {
+        assert!(!actors.contains(&label), "the group `{label}` is an actor");
+    }
+}
+
 /// One-off quotes and titles in the seed articles: quoted once, their words never again.
 const ONE_OFF: [&str; 4] = [
     "weal and woe",
@@ -122,12 +157,7 @@ fn seeds_give_enough_themes_named_by_recurring_phrases_and_coined_terms() {
     }
     // No theme, group of the tree or group of the level is named by an actor's bare name
     // (before: the level's largest group was "Xi Jinping", the root "Donald Trump").
-    let actors: Vec<String> = r["actors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["name"].as_str().unwrap().to_lowercase())
-        .collect();
+    let actors = actor_names(&r);
     let groups = r["theme_tree"]
         .as_array()
         .unwrap()
