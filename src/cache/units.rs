@@ -42,6 +42,8 @@ pub fn embed_units(
     long_text: LongText,
     progress: &mut dyn FnMut(usize),
 ) -> Result<EmbeddedUnits, CachedEmbedError> {
+    // Progress is told in the rows asked for (paragraphs, for `Unit::Window`).
+    let asked = units.len();
     let plans = {
         let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
         embedder.plan_windows(&texts)?
@@ -58,7 +60,7 @@ pub fn embed_units(
     };
     let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
     let (pieces, owner) = window_texts(&texts, &plans);
-    let mut rows_progress = RowsProgress::new(texts.len(), pieces.len(), progress);
+    let mut rows_progress = RowsProgress::new(asked, pieces.len(), progress);
     let (window_vectors, used) =
         embed_through_cache(embedder, cache, &pieces, &mut |n| rows_progress.add(n))?;
     let vectors = combine(

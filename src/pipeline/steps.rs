@@ -114,7 +114,10 @@ pub fn embed(
         let texts = used.hits + used.embedded;
         let what = match texts == total {
             true => format!("{}s", unit.as_str()),
-            false => format!("texts ({total} {}s, long ones as windows)", unit.as_str()),
+            false => format!(
+                "texts ({}, long ones as windows)",
+                counted_rows(total, unit)
+            ),
         };
         events.info(&format!(
             "cache: {} of {texts} {what} found, {} embedded ({})",
