@@ -153,3 +153,97 @@ fn the_cli_says_how_many_paragraphs_were_read_as_windows() {
     assert!(truncated.status.success(), "{err}");
     assert!(err.contains("1 paragraph truncated at 256 tokens"), "{err}");
 }
+
+#[test]
+fn with_unit_window_each_window_of_a_long_paragraph_is_a_row() {
+    let embedder = load();
+    let text = speech(TRADE, 2_000);
+    let plan = embedder.plan_windows(&[&text]).unwrap().remove(0);
+    let windows: Vec<&str> = plan.windows.iter().map(|w| &text[w.span.clone()]).collect();
+    assert!(windows.len() >= 8, "{} windows", windows.len());
+    let mut short = unit("A short paragraph.");
+    short.index = 1;
+    let units = vec![unit(&text), short];
+    let set = embed_units(
+        &embedder,
+        None,
+        units,
+        Unit::Window,
+        LongText::Windows,
+        &mut |_| {},
+    )
+    .unwrap()
+    .set;
+    assert_eq!(set.info.unit, "window");
+    assert_eq!(set.rows.len(), windows.len() + 1);
+    // Each window a row: its text, its paragraph's index, the vector it has alone.
+    let alone = embedder.embed(&windows, &mut |_| {}).unwrap();
+    for (i, window) in windows.iter().enumerate() {
+        assert_eq!(set.rows[i].text, *window);
+        assert_eq!(
+            (set.rows[i].doc_id.as_str(), set.rows[i].para_index),
+            ("speech", 0)
+        );
+        let diff = set
+            .vectors
+            .row(i)
+            .iter()
+            .zip(alone.row(i))
+            .map(|(a, b)| (a - b).abs())
+            .fold(0f32, f32::max);
+        assert!(diff < 1e-5, "window {i}: largest difference {diff}");
+    }
+    let last = set.rows.last().unwrap();
+    assert_eq!(
+        (last.text.as_str(), last.para_index),
+        ("A short paragraph.", 1)
+    );
+    // The paragraph unit's vector is these rows' token-weighted mean.
+    let rows: Vec<_> = set.vectors.rows().into_iter().take(windows.len()).collect();
+    let tokens: Vec<usize> = plan.windows.iter().map(|w| w.tokens).collect();
+    let mean = weighted_mean(&rows, &tokens, true);
+    let paragraph = embed_rows(&embedder, &[&text], LongText::Windows);
+    let diff = paragraph
+        .row(0)
+        .iter()
+        .zip(&mean)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
+    assert!(diff < 1e-5, "largest difference {diff}");
+}
+
+#[test]
+fn the_cli_writes_a_row_per_window_with_unit_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("speech.txt");
+    let text = format!("{}\n\nA short closing line.\n", speech(CLIMATE, 1_200));
+    std::fs::write(&input, text).unwrap();
+    let out = themescope(tmp.path())
+        .env("THEMESCOPE_MODELS", models_dir())
+        .args(["embed", "--unit", "window", "--out"])
+        .arg(tmp.path().join("W.npy"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("read 1 documents, 2 paragraphs"), "{err}");
+    let said = "1 paragraph longer than the encoder's 256 tokens read whole as ";
+    let windows: usize = err
+        .split(said)
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(windows >= 4 && err.contains("windows, each a row"), "{err}");
+    let rows = std::fs::read_to_string(tmp.path().join("W.jsonl")).unwrap();
+    let rows: Vec<serde_json::Value> = rows
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), windows + 1);
+    assert!(rows[..windows].iter().all(|r| r["para_index"] == 0));
+    assert_eq!(rows[windows]["text"], "A short closing line.");
+    let meta = std::fs::read_to_string(tmp.path().join("W.meta.json")).unwrap();
+    assert!(meta.contains("\"window\""), "{meta}");
+}

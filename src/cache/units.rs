@@ -1,6 +1,7 @@
 //! Rows of a corpus → an [`EmbeddingSet`]: embedded through the cache and packed with their
 //! provenance and the encoder's details. A row longer than the encoder's maximum length is read
-//! as windows ([`crate::embed::windows`]); its vector is the token-weighted mean of theirs.
+//! as windows ([`crate::embed::windows`]); its vector is the token-weighted mean of theirs, or,
+//! with [`Unit::Window`], each window is a row of its own.
 
 use ndarray::{Array2, ArrayView1};
 
@@ -41,16 +42,25 @@ pub fn embed_units(
     long_text: LongText,
     progress: &mut dyn FnMut(usize),
 ) -> Result<EmbeddedUnits, CachedEmbedError> {
-    let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
-    let plans = embedder.plan_windows(&texts)?;
-    let long = long_rows(&plans, long_text);
-    let plans = match long_text {
-        LongText::Windows => plans,
-        // Each text whole: the encoder reads its first tokens.
-        LongText::Truncate => plans.into_iter().map(|_| WindowPlan::unsplit()).collect(),
+    // Progress is told in the rows asked for (paragraphs, for `Unit::Window`).
+    let asked = units.len();
+    let plans = {
+        let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+        embedder.plan_windows(&texts)?
     };
+    let long = long_rows(&plans, long_text);
+    let (units, plans) = match long_text {
+        LongText::Windows if unit == Unit::Window => window_rows(units, plans),
+        LongText::Windows => (units, plans),
+        // Each text whole: the encoder reads its first tokens.
+        LongText::Truncate => {
+            let whole = plans.into_iter().map(|_| WindowPlan::unsplit()).collect();
+            (units, whole)
+        }
+    };
+    let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
     let (pieces, owner) = window_texts(&texts, &plans);
-    let mut rows_progress = RowsProgress::new(texts.len(), pieces.len(), progress);
+    let mut rows_progress = RowsProgress::new(asked, pieces.len(), progress);
     let (window_vectors, used) =
         embed_through_cache(embedder, cache, &pieces, &mut |n| rows_progress.add(n))?;
     let vectors = combine(
@@ -87,6 +97,28 @@ pub fn embed_units(
         cache: used,
         long,
     })
+}
+
+/// `--unit window`: each window of a long row a row of its own (its span within the row's
+/// document, the row's index), read whole; the other rows as they are.
+fn window_rows(units: Vec<TextUnit>, plans: Vec<WindowPlan>) -> (Vec<TextUnit>, Vec<WindowPlan>) {
+    let mut rows = Vec::with_capacity(units.len());
+    for (u, plan) in units.into_iter().zip(&plans) {
+        if !plan.is_split() {
+            rows.push(u);
+            continue;
+        }
+        for w in &plan.windows {
+            rows.push(TextUnit {
+                doc_id: u.doc_id.clone(),
+                index: u.index,
+                span: u.span.start + w.span.start..u.span.start + w.span.end,
+                text: u.text[w.span.clone()].to_string(),
+            });
+        }
+    }
+    let plans = rows.iter().map(|_| WindowPlan::unsplit()).collect();
+    (rows, plans)
 }
 
 /// The texts to embed: a row that fits is itself (so its cache entry is the one it always had),

@@ -26,7 +26,9 @@ pub struct InputArgs {
 /// How inputs are cut into rows.
 #[derive(Debug, Clone, Args)]
 pub struct CorpusArgs {
-    /// What one row is: a paragraph, a whole document (a file or a jsonl/csv record), or a sentence.
+    /// What one row is: a paragraph, a whole document (a file or a jsonl/csv record), a
+    /// sentence, or a window (a paragraph, or each window of sentences of one longer than the
+    /// encoder reads, instead of their mean).
     #[arg(long, env = "THEMESCOPE_UNIT", value_enum, default_value_t = Unit::Paragraph)]
     pub unit: Unit,
 
@@ -44,11 +46,16 @@ impl CorpusArgs {
     ) -> anyhow::Result<Vec<TextUnit>> {
         let corpus = Corpus::read(inputs, &input.read_options())?;
         let units = corpus.units(self.unit);
+        // Windows are cut from the paragraphs when they are embedded.
+        let what = match self.unit {
+            Unit::Window => Unit::Paragraph,
+            unit => unit,
+        };
         global.info(format!(
             "read {} documents, {} {}s",
             corpus.documents.len(),
             units.len(),
-            self.unit.as_str()
+            what.as_str()
         ));
         if let Some(line) = corpus.clipped_notice() {
             global.warn(line);

@@ -116,7 +116,7 @@ macro_rules! choices {
 }
 
 choices! {
-    Unit => [Unit::Paragraph, Unit::Document, Unit::Sentence],
+    Unit => [Unit::Paragraph, Unit::Document, Unit::Sentence, Unit::Window],
     Algo => [Algo::Kmeans, Algo::Hdbscan, Algo::Gmm],
     Method => [Method::Head, Method::Vader],
     DeviceChoice => [DeviceChoice::Auto, DeviceChoice::Cpu, DeviceChoice::Cuda, DeviceChoice::Metal],

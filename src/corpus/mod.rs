@@ -5,6 +5,7 @@
 //! [`Document`]: its cleaned text, split into [`Paragraph`]s with sentence spans.
 
 mod boilerplate;
+mod entities;
 mod error;
 mod html;
 mod html_depth;
@@ -39,15 +40,21 @@ pub enum Unit {
     Document,
     /// One row per sentence.
     Sentence,
+    /// One row per paragraph, but a paragraph longer than the encoder's maximum length one row
+    /// per window of whole sentences that fits (the rows of one paragraph share its index).
+    /// The corpus gives paragraphs; the embedding step cuts them (`cache::embed_units`).
+    Window,
 }
 
 impl Unit {
-    /// The unit's name, as in embedding files (`"paragraph"`, `"document"`, `"sentence"`).
+    /// The unit's name, as in embedding files (`"paragraph"`, `"document"`, `"sentence"`,
+    /// `"window"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::Paragraph => "paragraph",
             Unit::Document => "document",
             Unit::Sentence => "sentence",
+            Unit::Window => "window",
         }
     }
 }
@@ -141,7 +148,8 @@ pub struct Document {
     pub source: String,
     /// The record's `title`, a markdown file's first heading or an HTML `<title>`.
     pub title: Option<String>,
-    /// Cleaned text: markup removed (and boilerplate, for files); a record's text verbatim.
+    /// Cleaned text: markup removed (and boilerplate, for files); a record's text verbatim but
+    /// for HTML character references (`&quot;`, ` #39;`: `entities.rs`), which are decoded.
     pub text: String,
     /// A record's other fields, a markdown file's front matter (`key: value` lines), an HTML
     /// page's dates and site name (`<meta>`, `<time datetime>`; see `html.rs`).
@@ -333,7 +341,8 @@ impl Corpus {
             };
             match unit {
                 Unit::Document => units.push(make(0, &(0..doc.text.len()))),
-                Unit::Paragraph => {
+                // Windows are cut from paragraphs where the encoder is known.
+                Unit::Paragraph | Unit::Window => {
                     units.extend(doc.paragraphs.iter().map(|p| make(p.index, &p.span)))
                 }
                 Unit::Sentence => {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Map;
 
-use super::{boilerplate, html, lines, markdown, records, split};
+use super::{boilerplate, entities, html, lines, markdown, records, split};
 use super::{CorpusError, Document, Format, Paragraph, ReadOptions};
 
 /// The longest paragraph read, in bytes; the rest of a longer one is left out (and counted in
@@ -153,9 +153,10 @@ fn record_document(
         );
         return None;
     }
-    let mut doc = Document::from_text(record.id, record.text, opts);
+    let text = entities::decode(&record.text).into_owned();
+    let mut doc = Document::from_text(record.id, text, opts);
     doc.source = origin.source.to_string();
-    doc.title = record.title;
+    doc.title = record.title.map(|t| entities::decode(&t).into_owned());
     doc.metadata = record.metadata;
     Some(doc)
 }
@@ -181,7 +182,7 @@ pub(crate) fn parse(
                 }
                 Format::Html => html::read(text),
                 _ => Read {
-                    text: text.to_string(),
+                    text: entities::decode(text).into_owned(),
                     title: None,
                     metadata: Map::new(),
                     dropped: Vec::new(),
@@ -214,12 +215,27 @@ pub(crate) fn parse_plain(
         dropped.iter_mut().for_each(|d| d.0 = d.0.saturating_sub(3));
     }
     let read = Read {
-        text,
+        text: decode_between(&text, &mut dropped),
         title: None,
         metadata: Map::new(),
         dropped,
     };
     file_document(origin, read, opts).into_iter().collect()
+}
+
+/// `text` with its character references decoded (`entities`), the offsets in `dropped` moved
+/// to match. They sit at line ends, and no reference spans a line, so decoding piece by piece
+/// between them reads the same as decoding the whole.
+fn decode_between(text: &str, dropped: &mut [(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for drop in dropped.iter_mut() {
+        out.push_str(&entities::decode(&text[from..drop.0]));
+        from = drop.0;
+        drop.0 = out.len();
+    }
+    out.push_str(&entities::decode(&text[from..]));
+    out
 }
 
 /// Parses `text` as `format` without touching the file system. `name` is the document id of a
@@ -328,6 +344,22 @@ mod tests {
         );
     }
     #[test]
+    fn character_references_in_records_and_text_are_read_as_characters() {
+        // AG News as distributed: ampersands lost, a space in their place.
+        let jsonl = r#"{"id":"a","title":"Bush #39;s plan","text":"Officials  quot;welcome quot; Bush #39;s plan.\n\nIt costs  #36;10 million &amp; more."}"#;
+        let docs = parse_text("ag.jsonl", jsonl, Format::Jsonl, &opts()).unwrap();
+        assert_eq!(docs[0].title.as_deref(), Some("Bush's plan"));
+        assert_eq!(
+            paragraph_texts(&docs[0]),
+            [
+                "Officials \"welcome\" Bush's plan.",
+                "It costs $10 million & more."
+            ]
+        );
+        let txt = parse_text("a.txt", "He said &quot;no&quot;.", Format::Text, &opts()).unwrap();
+        assert_eq!(txt[0].text, "He said \"no\".");
+    }
+    #[test]
     fn csv_records_become_documents() {
         let csv = "title,text\nT,\"Yes. No.\"\n";
         let docs = parse_text("feed.csv", csv, Format::Csv, &opts()).unwrap();
@@ -370,6 +402,32 @@ mod tests {
         assert!(kept.len() <= MAX_PARAGRAPH_BYTES && kept.chars().all(|c| c == '日' || c == '本'));
         assert_eq!(kept.len() + p.clipped, long.len());
         assert_eq!(docs[0].text, long, "a record's text stays verbatim");
+    }
+    #[test]
+    fn streamed_text_is_decoded_and_its_cut_still_counted() {
+        let long = "word ".repeat(MAX_PARAGRAPH_BYTES / 5 + 2000);
+        let raw = format!("Bush #39;s &quot;plan&quot;.\n\n{long}\n\nEnd.");
+        let cap = MAX_PARAGRAPH_BYTES + 4096;
+        let read = lines::read_capped(Path::new("a.txt"), raw.as_bytes(), cap).unwrap();
+        assert_eq!(
+            read.dropped.len(),
+            1,
+            "the long line loses its end as it is read"
+        );
+        let origin = Origin {
+            id: "a.txt",
+            source: "a.txt",
+            path: Path::new("a.txt"),
+        };
+        let docs = parse_plain(&origin, read, &opts());
+        let doc = &docs[0];
+        assert_eq!(paragraph_texts(doc)[0], "Bush's \"plan\".");
+        assert_eq!(paragraph_texts(doc)[2], "End.");
+        let p = &doc.paragraphs[1];
+        assert_eq!(
+            doc.paragraph_text(p).len() + p.clipped,
+            long.trim_end().len()
+        );
     }
     #[test]
     fn odd_inputs_never_panic() {

@@ -114,7 +114,10 @@ pub fn embed(
         let texts = used.hits + used.embedded;
         let what = match texts == total {
             true => format!("{}s", unit.as_str()),
-            false => format!("texts ({total} {}s, long ones as windows)", unit.as_str()),
+            false => format!(
+                "texts ({}, long ones as windows)",
+                counted_rows(total, unit)
+            ),
         };
         events.info(&format!(
             "cache: {} of {texts} {what} found, {} embedded ({})",
@@ -149,7 +152,14 @@ fn tell_long_rows(
     embedder: &Embedder,
     events: &mut dyn Events,
 ) {
-    if long.split > 0 {
+    if long.split > 0 && unit == Unit::Window {
+        events.info(&format!(
+            "{} longer than the encoder's {} tokens read whole as {} windows, each a row",
+            counted_rows(long.split, unit),
+            embedder.info().max_seq_length,
+            long.windows
+        ));
+    } else if long.split > 0 {
         events.info(&format!(
             "{} longer than the encoder's {} tokens read whole as {} windows (each vector the \
              token-weighted mean of its windows')",
@@ -178,10 +188,14 @@ fn tell_long_rows(
     }
 }
 
-/// "1 paragraph", "2 paragraphs".
+/// "1 paragraph", "2 paragraphs" (what is long with `--unit window` is a paragraph).
 fn counted_rows(n: usize, unit: Unit) -> String {
     let s = if n == 1 { "" } else { "s" };
-    format!("{n} {}{s}", unit.as_str())
+    let what = match unit {
+        Unit::Window => Unit::Paragraph.as_str(),
+        other => other.as_str(),
+    };
+    format!("{n} {what}{s}")
 }
 
 /// Scores the mentions, reusing the predictions the cache holds for a scorer worth caching

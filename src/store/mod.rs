@@ -53,7 +53,7 @@ pub struct EmbeddingInfo {
     pub max_seq_length: usize,
     /// Vector length.
     pub dim: usize,
-    /// What one row stands for: `"paragraph"`, `"document"` or `"sentence"`.
+    /// What one row stands for: `"paragraph"`, `"document"`, `"sentence"` or `"window"`.
     pub unit: String,
     /// Version of themescope that wrote the file.
     pub themescope_version: String,

@@ -188,6 +188,7 @@ pub fn find_themes(
             centroids: rows.centroids.clone(),
             taken: Vec::new(),
             wanted: Vec::new(),
+            name_yield: phrases::naming::NAME_YIELD,
         },
         _ => {
             let cut = &levels[i - 1];
@@ -221,6 +222,7 @@ pub fn find_themes(
                 assignment,
                 taken,
                 wanted,
+                name_yield: phrases::naming::GROUP_NAME_YIELD,
             }
         }
     };

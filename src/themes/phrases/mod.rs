@@ -27,6 +27,7 @@
 //! phrase's normalised text.
 
 pub mod ctfidf;
+mod dateline;
 mod error;
 pub mod mmr;
 pub mod naming;
@@ -288,6 +289,7 @@ pub fn explain_themes_by_document(
         centroids: centroids.view(),
         taken: &[],
         wanted: &[],
+        name_yield: naming::NAME_YIELD,
     };
     explain_extracted(&extracted, docs, grouping, embed, opts)
 }
@@ -303,6 +305,9 @@ pub struct Partition {
     pub centroids: Array2<f32>,
     pub taken: Vec<Vec<String>>,
     pub wanted: Vec<bool>,
+    /// A bare name yields the label to a phrase that is not one and scores at least this share
+    /// of the best: [`naming::NAME_YIELD`] for themes, [`naming::GROUP_NAME_YIELD`] for groups.
+    pub name_yield: f32,
 }
 
 /// Labels `count` groupings of the same paragraphs (the levels of the theme tree), each as
@@ -346,6 +351,7 @@ pub fn label_partitions(
             centroids: p.centroids.view(),
             taken: &p.taken,
             wanted: &p.wanted,
+            name_yield: p.name_yield,
         };
         let explained = explain_extracted(read, docs, grouping, &mut embed_once, opts)?;
         out.push(explained.into_iter().map(|t| t.label).collect());
@@ -424,6 +430,7 @@ struct Grouping<'a> {
     centroids: ArrayView2<'a, f32>,
     taken: &'a [Vec<String>],
     wanted: &'a [bool],
+    name_yield: f32,
 }
 
 /// [`explain_themes_by_document`] on paragraphs already read into candidates (checked).
@@ -439,6 +446,7 @@ fn explain_extracted(
         centroids,
         taken,
         wanted,
+        name_yield,
     } = grouping;
     let named = |c: usize| wanted.get(c).copied().unwrap_or(true);
     let n_themes = centroids.nrows();
@@ -643,7 +651,29 @@ fn explain_extracted(
         {
             used.insert(part.to_lowercase());
         }
-        let (free, words) = label_choices(&scored, &picked, &used);
+        let (free, words) = label_choices(&scored, &picked, &used, name_yield);
+        // Why a label won (`RUST_LOG=themescope::themes=debug`).
+        tracing::debug!(
+            group = c,
+            best = ?scored
+                .iter()
+                .take(12)
+                .map(|s| format!(
+                    "{} {:.3} (i{:.2} s{:.2} p{:.2} n{} d{}){}{}{}",
+                    s.phrase,
+                    s.relevance,
+                    s.informativeness,
+                    s.semantic,
+                    s.phraseness,
+                    s.count,
+                    s.documents,
+                    if s.can_name { "" } else { " !name" },
+                    if s.is_name { " [name]" } else { "" },
+                    if used.contains(&s.phrase.to_lowercase()) { " [taken]" } else { "" },
+                ))
+                .collect::<Vec<_>>(),
+            "label candidates"
+        );
         let label = if free.is_empty() && !phrases.is_empty() {
             // Nothing left that is not taken: the best phrase, numbered by theme.
             format!("{} (#{c})", phrases[0].phrase)
@@ -677,25 +707,20 @@ fn explain_extracted(
 
 /// The phrases the label is made from, best first, with their lengths: those MMR picked that
 /// may name the theme (else any candidate that may), not already a label, and no bare name
-/// when a phrase that is not one scores at least [`naming::NAME_YIELD`] of the best. With none
-/// that may name the theme, the picked phrases.
+/// when a phrase that is not one scores at least `name_yield` of the best (such a
+/// phrase is looked for among all candidates, after those MMR picked). With none that may name
+/// the theme, the picked phrases.
 fn label_choices(
     cands: &[&CandidateScore],
     picked: &[usize],
     used: &HashSet<String>,
+    name_yield: f32,
 ) -> (Vec<ScoredPhrase>, Vec<usize>) {
     let free = |i: &usize| !used.contains(&cands[*i].phrase.to_lowercase());
-    let mut order: Vec<usize> = picked
-        .iter()
-        .copied()
-        .filter(|&i| cands[i].can_name)
-        .filter(free)
-        .collect();
+    let may = |i: &usize| cands[*i].can_name && free(i);
+    let mut order: Vec<usize> = picked.iter().copied().filter(may).collect();
     if order.is_empty() {
-        order = (0..cands.len())
-            .filter(|&i| cands[i].can_name)
-            .filter(free)
-            .collect();
+        order = (0..cands.len()).filter(may).collect();
     }
     if order.is_empty() {
         order = picked.iter().copied().filter(free).collect();
@@ -704,11 +729,18 @@ fn label_choices(
         .iter()
         .map(|&i| cands[i].relevance)
         .fold(0f32, f32::max);
-    let phrase_does = order
-        .iter()
-        .any(|&i| !cands[i].is_name && cands[i].relevance >= naming::NAME_YIELD * best);
-    if phrase_does {
-        order.retain(|&i| !cands[i].is_name);
+    let phrase_does = |i: &usize| !cands[*i].is_name && cands[*i].relevance >= name_yield * best;
+    if order.iter().any(|&i| cands[i].is_name) {
+        // A name yields to a phrase that does nearly as well, among all candidates: the
+        // phrases MMR kept beside a name are often taken already (a group of the tree may not
+        // take its themes' names), which left the group named by a person.
+        let others: Vec<usize> = (0..cands.len())
+            .filter(|i| !order.contains(i) && may(i) && phrase_does(i))
+            .collect();
+        if order.iter().any(phrase_does) || !others.is_empty() {
+            order.retain(|&i| !cands[i].is_name);
+            order.extend(others);
+        }
     }
     order
         .into_iter()
@@ -1227,6 +1259,7 @@ mod tests {
                 centroids: centroids(3),
                 taken: Vec::new(),
                 wanted: Vec::new(),
+                name_yield: naming::NAME_YIELD,
             },
             _ => Partition {
                 assignment: coarse.clone(),
@@ -1234,6 +1267,7 @@ mod tests {
                 // The group of gas and oil may not take its parts' names.
                 taken: vec![before[0][..2].iter().map(|l| l.label.clone()).collect()],
                 wanted: Vec::new(),
+                name_yield: naming::GROUP_NAME_YIELD,
             },
         };
         let labels = label_partitions(&texts, &docs, 2, parts, &mut embed, &opts).unwrap();
@@ -1265,6 +1299,7 @@ mod tests {
             centroids: centroids(3 - 2 * i),
             taken: Vec::new(),
             wanted: Vec::new(),
+            name_yield: naming::NAME_YIELD,
         };
         let e = label_partitions(&texts, &docs, 2, odd, &mut fake_embed, &opts);
         assert!(matches!(
@@ -1415,6 +1450,53 @@ mod tests {
             make_label(&[p("trade war", 0.8), p("steel tariffs", 0.5)], &[2, 2]),
             "trade war"
         );
+    }
+
+    #[test]
+    fn a_name_yields_to_a_phrase_beyond_those_mmr_kept() {
+        let cand = |phrase: &str, relevance, can_name, is_name| CandidateScore {
+            phrase: phrase.into(),
+            words: 2,
+            count: 2,
+            paragraphs: 2,
+            quoted: false,
+            ctfidf: 0.0,
+            informativeness: 0.0,
+            cosine: 0.0,
+            semantic: 0.0,
+            phraseness: 0.0,
+            relevance,
+            documents: 2,
+            can_name,
+            is_name,
+        };
+        // A tree group: the phrases beside the name are its themes' labels (taken).
+        let cands = [
+            cand("foreign policy", 0.63, true, false),
+            cand("Xi Jinping", 0.61, true, true),
+            cand("China question", 0.59, true, false),
+            cand("border conflicts", 0.55, false, false),
+            cand("war in Ukraine", 0.46, true, false),
+            cand("Donald Trump", 0.45, true, true),
+        ];
+        let refs: Vec<&CandidateScore> = cands.iter().collect();
+        let taken: HashSet<String> = ["foreign policy", "china question"]
+            .map(String::from)
+            .into();
+        let picked = [0, 1, 2, 3];
+        let (free, _) = label_choices(&refs, &picked, &taken, naming::NAME_YIELD);
+        let names: Vec<&str> = free.iter().map(|p| p.phrase.as_str()).collect();
+        assert_eq!(names, ["war in Ukraine"]);
+        // Nothing that is not a name does nearly as well: the name stays.
+        let (free, _) = label_choices(&refs[..4], &picked, &taken, naming::NAME_YIELD);
+        assert_eq!(free[0].phrase, "Xi Jinping");
+        // A group of the tree yields to any phrase that may name it.
+        let weak = [cands[1].clone(), cand("trade talks", 0.2, true, false)];
+        let refs: Vec<&CandidateScore> = weak.iter().collect();
+        let (free, _) = label_choices(&refs, &[0], &taken, naming::NAME_YIELD);
+        assert_eq!(free[0].phrase, "Xi Jinping");
+        let (free, _) = label_choices(&refs, &[0], &taken, naming::GROUP_NAME_YIELD);
+        assert_eq!(free[0].phrase, "trade talks");
     }
 
     #[test]

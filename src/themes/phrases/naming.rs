@@ -5,8 +5,9 @@
 //! around it). Not a
 //! speaker's one-off quote ("weal and woe"), the title of a book or article ("War and Peace"),
 //! a form of address ("Ladies and Gentlemen"), a phrase that most documents of a large corpus
-//! repeat, or an actor's bare name when a phrase about the theme does nearly as well. Such
-//! phrases stay in the theme's phrase list.
+//! repeat, or an actor's bare name when a phrase about the theme does nearly as well (for a
+//! group of the theme tree: when any other phrase may name it). Such phrases stay in the
+//! theme's phrase list.
 
 use super::StopWords;
 use crate::wordlist::WordList;
@@ -21,6 +22,10 @@ const WIDESPREAD_SHARE: f32 = 0.5;
 /// A name yields the label to a phrase that is not a name and scores at least this share of
 /// the best relevance among the phrases that may name the theme.
 pub const NAME_YIELD: f32 = 0.6;
+/// A group of the theme tree is never named by a bare name when any phrase that may name it is
+/// not one: a group gathers themes, and the actors they share ("Xi Jinping", "Donald Trump"
+/// across a corpus on China and Russia) say least what tells it from the other groups.
+pub const GROUP_NAME_YIELD: f32 = 0.0;
 
 /// What decides whether a phrase may name its theme.
 pub struct Evidence<'a> {

@@ -17,10 +17,27 @@
 //! - Each occurrence records its neighbouring content words, so that a phrase that only ever
 //!   occurs inside the same longer phrase ("Jinping" in "Xi Jinping", "War international
 //!   order" in "post-Cold War international order") can be recognised as a fragment.
+//! - Neither a character reference (`&quot;`, ` #39;`, left in text that did not come through
+//!   the corpus reader) nor a dateline ("NEW YORK (Reuters) - ": [`dateline`]) is a token.
 //! - A phrase that is the whole of a quoted span (‘reverse Nixon,’ or “Collective West”) is
 //!   marked `quoted`: authors put coined terms and labels in quotation marks.
 
+use super::dateline::{self, RawSegment};
 use super::stopwords::StopWords;
+
+/// HTML character references that lost their ampersand (` quot;`), read as words when a text
+/// did not come through the corpus reader, which decodes them (`corpus/entities.rs`).
+const REFERENCE_NAMES: [&str; 6] = ["quot", "amp", "apos", "lt", "gt", "nbsp"];
+
+/// The token between `before` and `after` is a character reference (`&quot;`, `&#39;`, or
+/// one that lost its `&`): no word of the text.
+fn is_reference(before: &str, token: &str, after: &str) -> bool {
+    let numeric = before.ends_with("&#") || before.ends_with('#');
+    after.starts_with(';')
+        && ((numeric && token.bytes().all(|b| b.is_ascii_alphanumeric()))
+            || REFERENCE_NAMES.contains(&token)
+            || before.ends_with('&'))
+}
 
 /// One token of a segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +134,7 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
     let hyphen = |i: usize| matches!(at(i), Some('-' | '‐' | '‑'));
 
     // (tokens, start byte of the first, end byte of the last)
-    let mut raw: Vec<(Vec<Token<'_>>, usize, usize)> = Vec::new();
+    let mut raw: Vec<RawSegment<'_>> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if !alnum(i) {
@@ -157,6 +174,10 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
             }
         }
         let (b0, b1) = (byte(start), byte(j));
+        i = j;
+        if is_reference(&text[..b0], &text[b0..b1], &text[b1..]) {
+            continue;
+        }
         let t = token(&text[b0..b1], b0, abbreviation);
         match raw.last_mut() {
             Some((tokens, _, end)) if text[*end..b0].chars().all(char::is_whitespace) => {
@@ -165,10 +186,16 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
             }
             _ => raw.push((vec![t], b0, b1)),
         }
-        i = j;
     }
     let mut out = Vec::with_capacity(raw.len());
+    let mut dateline_end = 0;
     for k in 0..raw.len() {
+        if k >= dateline_end {
+            dateline_end = k + dateline::length(text, &raw, k);
+        }
+        if k < dateline_end {
+            continue;
+        }
         let before_start = if k == 0 { 0 } else { raw[k - 1].2 };
         let after_end = raw.get(k + 1).map_or(text.len(), |r| r.1);
         let before = &text[before_start..raw[k].1];
@@ -279,6 +306,28 @@ mod tests {
         let t = &segments("1970s 12 G7 5G")[0].tokens;
         let numbers: Vec<bool> = t.iter().map(|t| t.number).collect();
         assert_eq!(numbers, [true, true, false, true]);
+    }
+
+    #[test]
+    fn character_references_are_no_words() {
+        // AG News text read from elsewhere than the corpus reader.
+        assert_eq!(
+            keys("crack down on  quot;phone sex quot; services", 2),
+            ["crack", "phone", "phone sex", "sex", "services"]
+        );
+        assert_eq!(
+            seg_texts("Bush #39;s plan &amp; Kerry&#x27;s &lt;b&gt;view"),
+            [
+                vec!["Bush"],
+                vec!["s", "plan"],
+                vec!["Kerry"],
+                vec!["s"],
+                vec!["b"],
+                vec!["view"]
+            ]
+        );
+        // Words before a semicolon stay.
+        assert_eq!(keys("a quota; lots", 1), ["quota", "lots"]);
     }
 
     #[test]
