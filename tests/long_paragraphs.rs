@@ -129,29 +129,29 @@ fn the_cli_says_how_many_paragraphs_were_read_as_windows() {
     let input = tmp.path().join("speech.txt");
     let text = format!("{}\n\nA short closing line.\n", speech(CLIMATE, 1_200));
     std::fs::write(&input, text).unwrap();
-    let out = themescope(tmp.path())
-        .env("THEMESCOPE_MODELS", models_dir())
-        .args(["embed", "--out"])
-        .arg(tmp.path().join("X.npy"))
-        .arg(&input)
-        .output()
-        .unwrap();
-    let err = stderr(&out);
-    assert!(out.status.success(), "{err}");
+    let err = embed_cli(tmp.path(), &input, "X.npy", &[]);
     assert!(
         err.contains("1 paragraph longer than the encoder's 256 tokens read whole as"),
         "{err}"
     );
-    let truncated = themescope(tmp.path())
+    let err = embed_cli(tmp.path(), &input, "Y.npy", &["--long-text", "truncate"]);
+    assert!(err.contains("1 paragraph truncated at 256 tokens"), "{err}");
+}
+
+/// `themescope embed ARGS --out TMP/OUT INPUT` with the real model; its stderr, once it succeeded.
+fn embed_cli(tmp: &std::path::Path, input: &std::path::Path, out: &str, args: &[&str]) -> String {
+    let run = themescope(tmp)
         .env("THEMESCOPE_MODELS", models_dir())
-        .args(["embed", "--long-text", "truncate", "--out"])
-        .arg(tmp.path().join("Y.npy"))
-        .arg(&input)
+        .arg("embed")
+        .args(args)
+        .arg("--out")
+        .arg(tmp.join(out))
+        .arg(input)
         .output()
         .unwrap();
-    let err = stderr(&truncated);
-    assert!(truncated.status.success(), "{err}");
-    assert!(err.contains("1 paragraph truncated at 256 tokens"), "{err}");
+    let err = stderr(&run);
+    assert!(run.status.success(), "{err}");
+    err
 }
 
 #[test]
@@ -218,15 +218,7 @@ fn the_cli_writes_a_row_per_window_with_unit_window() {
     let input = tmp.path().join("speech.txt");
     let text = format!("{}\n\nA short closing line.\n", speech(CLIMATE, 1_200));
     std::fs::write(&input, text).unwrap();
-    let out = themescope(tmp.path())
-        .env("THEMESCOPE_MODELS", models_dir())
-        .args(["embed", "--unit", "window", "--out"])
-        .arg(tmp.path().join("W.npy"))
-        .arg(&input)
-        .output()
-        .unwrap();
-    let err = stderr(&out);
-    assert!(out.status.success(), "{err}");
+    let err = embed_cli(tmp.path(), &input, "W.npy", &["--unit", "window"]);
     assert!(err.contains("read 1 documents, 2 paragraphs"), "{err}");
     let said = "1 paragraph longer than the encoder's 256 tokens read whole as ";
     let windows: usize = err
