@@ -367,15 +367,35 @@ fn a_parquet_footer_with_an_absurd_length_is_an_error_not_a_panic() {
     const FOUND: &str = "52000000000800f340b4b6b6504100b6b6b6b6b6b4b6b6504100b6b6b6b6f5f5f5f5f5\
         01000007f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f5f533f5f5f5f5f5f5f5f5f5f5f5f5b6b6b6b6b6b6b6b6\
         beb6b6b6b6b6b6063100000050415231";
-    let bytes: Vec<u8> = (0..FOUND.len())
+    refused_as_malformed(FOUND, &[]);
+}
+
+/// Found by `fuzz/` (`store_parquet`, a timeout): a 67-byte footer declaring a list of two billion
+/// booleans, which the parquet crate skipped one by one without reading a byte (5 s here).
+/// Refused by the footer check before the crate reads it.
+#[test]
+fn a_parquet_footer_with_a_list_of_billions_of_booleans_is_refused_at_once() {
+    const FOUND: &str = "5200a9a9a9a9a9a9a9a9a9a925a98300500083008383838383\
+        83a9a9f2ffffffb6b6b6b640b6b6b60000ffffff0080000000\
+        00b6305041005200063100000050415231";
+    refused_as_malformed(FOUND, &["list of booleans"]);
+}
+
+/// Writes the bytes of `hex` as `found.parquet`; reading it, in the library and through
+/// `themes`, must be a one-line error naming the file (and holding `needles`), never a panic.
+fn refused_as_malformed(hex: &str, needles: &[&str]) {
+    let bytes: Vec<u8> = (0..hex.len())
         .step_by(2)
-        .map(|i| u8::from_str_radix(&FOUND[i..i + 2], 16).unwrap())
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
         .collect();
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("found.parquet");
     std::fs::write(&file, bytes).unwrap();
     let err = themescope::store::read(&file).expect_err("a malformed file");
     assert!(err.to_string().contains("found.parquet"), "{err}");
+    for needle in needles {
+        assert!(err.to_string().contains(needle), "{err}");
+    }
     let out = themescope(tmp.path())
         .args(["themes", "--embeddings"])
         .arg(&file)

@@ -28,6 +28,7 @@
 mod error;
 mod npy;
 mod parquet;
+mod parquet_footer;
 mod safetensors;
 
 use std::path::Path;

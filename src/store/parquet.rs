@@ -167,7 +167,8 @@ pub(crate) fn read(path: &Path) -> Result<EmbeddingSet, StoreError> {
 
 fn read_unguarded(path: &Path) -> Result<EmbeddingSet, StoreError> {
     let bad = |reason: String| StoreError::malformed(path, FORMAT, reason);
-    let file = File::open(path).map_err(|e| StoreError::read(path, e))?;
+    let mut file = File::open(path).map_err(|e| StoreError::read(path, e))?;
+    super::parquet_footer::check(&mut file).map_err(bad)?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(e.to_string()))?;
 
     let info_json = builder
