@@ -136,6 +136,48 @@ fn all_formats_load_back_equal() {
     );
 }
 
+/// Rows `range` of `set`, as one part of it.
+fn part_of(set: &EmbeddingSet, range: std::ops::Range<usize>) -> EmbeddingSet {
+    EmbeddingSet {
+        info: set.info.clone(),
+        rows: set.rows[range.clone()].to_vec(),
+        vectors: set.vectors.slice(ndarray::s![range, ..]).to_owned(),
+    }
+}
+
+#[test]
+fn a_folder_of_parts_reads_as_one_set_in_name_order() {
+    let set = sample_set();
+    let dir = tempfile::tempdir().unwrap();
+    let parts = dir.path().join("vectors");
+    std::fs::create_dir(&parts).unwrap();
+    // Written out of order and in mixed formats; a stray file and a hidden one are passed over.
+    store::write(&parts.join("part-c.parquet"), &part_of(&set, 300..ROWS)).unwrap();
+    store::write(&parts.join("part-a.parquet"), &part_of(&set, 0..120)).unwrap();
+    store::write(&parts.join("part-b.npy"), &part_of(&set, 120..300)).unwrap();
+    std::fs::write(parts.join("_SUCCESS"), "").unwrap();
+    std::fs::write(parts.join(".part-d.parquet"), "not parquet").unwrap();
+    let back = store::read(&parts).unwrap();
+    assert_same(&set, &back, &parts);
+
+    let mut other = part_of(&set, 0..10);
+    other.info.model_id = "another/model".into();
+    store::write(&parts.join("part-e.safetensors"), &other).unwrap();
+    let err = store::read(&parts).unwrap_err().to_string();
+    assert!(
+        err.contains("part-a.parquet") && err.contains("part-e.safetensors"),
+        "{err}"
+    );
+
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let err = store::read(&empty).unwrap_err().to_string();
+    assert!(
+        err.contains("holds no .npy, .safetensors or .parquet file"),
+        "{err}"
+    );
+}
+
 #[test]
 #[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn reads_numpy_written_reference_matrix() {

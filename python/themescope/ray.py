@@ -91,8 +91,8 @@ def paragraphs(
 class EmbedBatch:
     """A Ray Data callable class: loads one :class:`themescope.Embedder` per actor and adds
     an ``embedding`` column (float32, rows × dim) to each batch. With ``parts``, each batch is
-    also written there as a Parquet part by the library (``themescope themes --embeddings``
-    reads a part)."""
+    also written there as a Parquet part by the library (``themescope themes --embeddings
+    FOLDER`` reads the parts as one set)."""
 
     def __init__(self, parts: Optional[str] = None, **embedder_args: Any) -> None:
         self.embedder = themescope.Embedder(**embedder_args)

@@ -29,6 +29,7 @@ documents (the same article twice, or a translation) are listed and counted once
 Examples:
   themescope themes examples/corpus
   themescope themes --embeddings emb.parquet --k 8 --out themes.json
+  themescope themes --embeddings vectors/ --k 20   (a folder of parts from themescope.ray)
   themescope themes ../shared/seeds --algo hdbscan --outliers keep --json";
 
 #[derive(Debug, Args)]
@@ -41,8 +42,9 @@ pub struct ThemesArgs {
     )]
     pub inputs: Vec<PathBuf>,
 
-    /// Cluster the vectors of this file (.npy, .safetensors, .parquet from `themescope embed`).
-    #[arg(long, env = "THEMESCOPE_EMBEDDINGS", value_name = "FILE")]
+    /// Cluster the vectors of this file (.npy, .safetensors, .parquet from `themescope embed`),
+    /// or of a folder of such files read as one set (the Parquet parts `themescope.ray` writes).
+    #[arg(long, env = "THEMESCOPE_EMBEDDINGS", value_name = "FILE|DIR")]
     pub embeddings: Option<PathBuf>,
 
     /// Write themes.json here (written atomically).

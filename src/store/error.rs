@@ -39,6 +39,14 @@ pub enum StoreError {
         rows: usize,
     },
 
+    /// A folder read as one set holds no embedding file.
+    #[error("{} holds no .npy, .safetensors or .parquet file: pass a folder of parts (as `themescope.ray` writes them) or one file", path.display())]
+    EmptyFolder { path: PathBuf },
+
+    /// Two files of a folder read as one set were made by different models or settings.
+    #[error("{} and {} differ in model, pooling, dimension or unit: a folder read as one set must hold parts embedded alike", first.display(), other.display())]
+    PartsDiffer { first: PathBuf, other: PathBuf },
+
     /// The in-memory set is inconsistent, so writing it would produce an unreadable file.
     #[error("refusing to write {}: {reason}", path.display())]
     InvalidSet { path: PathBuf, reason: String },

@@ -29,6 +29,7 @@ mod error;
 mod npy;
 mod parquet;
 mod parquet_footer;
+mod parts;
 mod safetensors;
 
 use std::path::Path;
@@ -125,8 +126,12 @@ pub fn write_parquet_with(
     parquet::write_with(path, set, extra)
 }
 
-/// Reads an [`EmbeddingSet`] written by [`write()`] (or by another tool following the same layout).
+/// Reads an [`EmbeddingSet`] written by [`write()`] (or by another tool following the same
+/// layout), or a folder of them as one set (the parts `themescope.ray` writes; `parts.rs`).
 pub fn read(path: &Path) -> Result<EmbeddingSet, StoreError> {
+    if path.is_dir() {
+        return parts::read_folder(path);
+    }
     match Format::from_path(path)? {
         Format::Npy => npy::read(path),
         Format::Safetensors => safetensors::read(path),
