@@ -381,6 +381,19 @@ fn a_parquet_footer_with_a_list_of_billions_of_booleans_is_refused_at_once() {
     refused_as_malformed(FOUND, &["list of booleans"]);
 }
 
+/// Found by `fuzz/` (`store_parquet`, out of memory): a 146-byte file whose footer declares
+/// `key_value_metadata` as a number; the parquet crate reads a field by its id whatever its type,
+/// took the bytes after it for a list header and asked for 37 GB.
+#[test]
+fn a_parquet_footer_field_of_the_wrong_type_is_refused_before_any_allocation() {
+    const FOUND: &str =
+        "00030030929292dcdcdcdc8383838383838383830600830083000606060652311b000050411b\
+        1b1b52311bdc8383838383838383830600830083000606060652311b000050411b1b1b52311b\
+        1b31f2f2f2f2f2f2f2f2f2f254f2f2f2f2f2f28b83000000000000000006521b31f2f2f2f2f2\
+        f2f2f2f2f254f2f2f2f2f2f28b83000000000000000006523200000050415231";
+    refused_as_malformed(FOUND, &["not the type the format gives it"]);
+}
+
 /// Writes the bytes of `hex` as `found.parquet`; reading it, in the library and through
 /// `themes`, must be a one-line error naming the file (and holding `needles`), never a panic.
 fn refused_as_malformed(hex: &str, needles: &[&str]) {

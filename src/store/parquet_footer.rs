@@ -1,9 +1,13 @@
 //! A structural check of a Parquet file's footer (Thrift compact protocol) before the parquet
 //! crate reads it. That crate skips an unknown field holding a list of booleans without reading
 //! a byte per element, so a 67-byte file declaring a list of two billion of them spins for
-//! seconds, and a few such lists for minutes (found by `fuzz/` `store_parquet`). Here every list
-//! must fit in the bytes left, and a list of booleans (which no footer field holds) is refused;
-//! then the crate's own walk over the same bytes is linear in the footer's size.
+//! seconds, and a few such lists for minutes (found by `fuzz/` `store_parquet`). It also reads a
+//! known field by its id whatever type the file declares for it, so a field declared as a number
+//! where a list belongs has its bytes read as a list header, and a 146-byte file asked for a
+//! 37 GB allocation (found the same way). Here the fields of the footer's structures must have
+//! the types the Parquet format gives them, every list must fit in the bytes left, and a list of
+//! booleans (which no footer field holds) is refused; then the crate reads the same bytes the same
+//! way, and its work and allocations stay linear in the footer's size.
 
 use std::io::{Read, Seek, SeekFrom};
 
@@ -36,8 +40,120 @@ pub(crate) fn check(file: &mut (impl Read + Seek)) -> Result<(), Refusal> {
         .map_err(|e| e.to_string())?;
     file.read_exact(&mut footer).map_err(|e| e.to_string())?;
     file.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
-    Walker { bytes: &footer }.value(STRUCT, MAX_DEPTH)
+    Walker { bytes: &footer }.structure(FILE_META_DATA, MAX_DEPTH)
 }
+
+/// What a field holds, as the Parquet format (`parquet.thrift`) declares it.
+#[derive(Clone, Copy)]
+enum Shape {
+    I16,
+    I32,
+    I64,
+    Binary,
+    Bool,
+    List(&'static Shape),
+    Struct(Fields),
+    /// A structure or union this check does not follow field by field (walked by its types).
+    AnyStruct,
+}
+
+type Fields = &'static [(i16, Shape)];
+
+impl Shape {
+    /// The compact type code a field of this shape must be declared with.
+    fn code_fits(self, code: u8) -> bool {
+        match self {
+            Shape::I16 => code == I16,
+            Shape::I32 => code == I32,
+            Shape::I64 => code == I64,
+            Shape::Binary => code == BINARY,
+            Shape::Bool => code == BOOL_TRUE || code == BOOL_FALSE,
+            Shape::List(_) => code == LIST,
+            Shape::Struct(_) | Shape::AnyStruct => code == STRUCT,
+        }
+    }
+}
+
+const KEY_VALUE: Fields = &[(1, Shape::Binary), (2, Shape::Binary)];
+const SCHEMA_ELEMENT: Fields = &[
+    (1, Shape::I32),
+    (2, Shape::I32),
+    (3, Shape::I32),
+    (4, Shape::Binary),
+    (5, Shape::I32),
+    (6, Shape::I32),
+    (7, Shape::I32),
+    (8, Shape::I32),
+    (9, Shape::I32),
+    (10, Shape::AnyStruct),
+];
+const STATISTICS: Fields = &[
+    (1, Shape::Binary),
+    (2, Shape::Binary),
+    (3, Shape::I64),
+    (4, Shape::I64),
+    (5, Shape::Binary),
+    (6, Shape::Binary),
+    (7, Shape::Bool),
+    (8, Shape::Bool),
+];
+const PAGE_ENCODING_STATS: Fields = &[(1, Shape::I32), (2, Shape::I32), (3, Shape::I32)];
+const SIZE_STATISTICS: Fields = &[
+    (1, Shape::I64),
+    (2, Shape::List(&Shape::I64)),
+    (3, Shape::List(&Shape::I64)),
+];
+const COLUMN_META_DATA: Fields = &[
+    (1, Shape::I32),
+    (2, Shape::List(&Shape::I32)),
+    (3, Shape::List(&Shape::Binary)),
+    (4, Shape::I32),
+    (5, Shape::I64),
+    (6, Shape::I64),
+    (7, Shape::I64),
+    (8, Shape::List(&Shape::Struct(KEY_VALUE))),
+    (9, Shape::I64),
+    (10, Shape::I64),
+    (11, Shape::I64),
+    (12, Shape::Struct(STATISTICS)),
+    (13, Shape::List(&Shape::Struct(PAGE_ENCODING_STATS))),
+    (14, Shape::I64),
+    (15, Shape::I32),
+    (16, Shape::Struct(SIZE_STATISTICS)),
+    (17, Shape::AnyStruct),
+];
+const COLUMN_CHUNK: Fields = &[
+    (1, Shape::Binary),
+    (2, Shape::I64),
+    (3, Shape::Struct(COLUMN_META_DATA)),
+    (4, Shape::I64),
+    (5, Shape::I32),
+    (6, Shape::I64),
+    (7, Shape::I32),
+    (8, Shape::AnyStruct),
+    (9, Shape::Binary),
+];
+const SORTING_COLUMN: Fields = &[(1, Shape::I32), (2, Shape::Bool), (3, Shape::Bool)];
+const ROW_GROUP: Fields = &[
+    (1, Shape::List(&Shape::Struct(COLUMN_CHUNK))),
+    (2, Shape::I64),
+    (3, Shape::I64),
+    (4, Shape::List(&Shape::Struct(SORTING_COLUMN))),
+    (5, Shape::I64),
+    (6, Shape::I64),
+    (7, Shape::I16),
+];
+const FILE_META_DATA: Fields = &[
+    (1, Shape::I32),
+    (2, Shape::List(&Shape::Struct(SCHEMA_ELEMENT))),
+    (3, Shape::I64),
+    (4, Shape::List(&Shape::Struct(ROW_GROUP))),
+    (5, Shape::List(&Shape::Struct(KEY_VALUE))),
+    (6, Shape::Binary),
+    (7, Shape::List(&Shape::AnyStruct)),
+    (8, Shape::AnyStruct),
+    (9, Shape::Binary),
+];
 
 // Compact protocol type codes.
 const BOOL_TRUE: u8 = 1;
@@ -84,6 +200,20 @@ impl Walker<'_> {
         Ok(())
     }
 
+    /// Walks a value the format declares as `shape`, declared in the file as type `code`.
+    fn shaped(&mut self, shape: Shape, code: u8, depth: usize) -> Result<(), Refusal> {
+        if !shape.code_fits(code) {
+            return Err(format!(
+                "its footer declares a field as type {code}, not the type the format gives it"
+            ));
+        }
+        match shape {
+            Shape::List(element) => self.list(Some(*element), depth),
+            Shape::Struct(fields) => self.structure(fields, depth),
+            _ => self.value(code, depth),
+        }
+    }
+
     /// Walks one value of compact type `kind`.
     fn value(&mut self, kind: u8, depth: usize) -> Result<(), Refusal> {
         let depth = depth.checked_sub(1).ok_or("its footer nests too deep")?;
@@ -96,27 +226,41 @@ impl Walker<'_> {
                 let n = self.varint()?;
                 self.skip(n)
             }
-            LIST | SET => self.list(depth),
+            LIST | SET => self.list(None, depth),
             MAP => self.map(depth),
-            STRUCT => self.structure(depth),
+            STRUCT => self.structure(&[], depth),
             other => Err(format!("its footer holds an unknown type code {other}")),
         }
     }
 
-    fn structure(&mut self, depth: usize) -> Result<(), Refusal> {
+    /// A structure whose known fields are `fields`; other fields are walked by their types, as
+    /// the parquet crate skips them.
+    fn structure(&mut self, fields: Fields, depth: usize) -> Result<(), Refusal> {
+        let depth = depth.checked_sub(1).ok_or("its footer nests too deep")?;
+        let mut last_id = 0i16;
         loop {
             let header = self.byte()?;
             if header == 0 {
                 return Ok(());
             }
-            if header >> 4 == 0 {
-                self.varint()?; // a field id written in full
+            let id = match header >> 4 {
+                0 => {
+                    let zigzag = self.varint()?;
+                    ((zigzag >> 1) as i64 ^ -((zigzag & 1) as i64)) as i16
+                }
+                delta => last_id.wrapping_add(i16::from(delta)),
+            };
+            last_id = id;
+            let code = header & 0x0F;
+            match fields.iter().find(|(known, _)| *known == id) {
+                Some(&(_, shape)) => self.shaped(shape, code, depth)?,
+                None => self.value(code, depth)?,
             }
-            self.value(header & 0x0F, depth)?;
         }
     }
 
-    fn list(&mut self, depth: usize) -> Result<(), Refusal> {
+    /// A list (its elements of `element`'s shape when the format says what they hold).
+    fn list(&mut self, element: Option<Shape>, depth: usize) -> Result<(), Refusal> {
         let header = self.byte()?;
         let size = match header >> 4 {
             15 => self.varint()?,
@@ -132,7 +276,10 @@ impl Walker<'_> {
                 "its footer declares a list of {size} items in fewer bytes"
             ));
         }
-        (0..size).try_for_each(|_| self.value(kind, depth))
+        match element {
+            Some(shape) => (0..size).try_for_each(|_| self.shaped(shape, kind, depth)),
+            None => (0..size).try_for_each(|_| self.value(kind, depth)),
+        }
     }
 
     fn map(&mut self, depth: usize) -> Result<(), Refusal> {
@@ -168,24 +315,39 @@ mod tests {
 
     #[test]
     fn a_plain_struct_passes() {
-        // field 1: i32 7; field 2: binary "ab"; field 3: list of two i64; stop.
+        // version (1): i32 7; num_rows (3): i64 1; key_value_metadata (5): [{k: v}];
+        // created_by (6): "ab"; an unknown field 15: a list of two i64; stop.
         let footer = [
-            0x15, 0x0E, 0x18, 0x02, b'a', b'b', 0x19, 0x26, 0x02, 0x04, 0x00,
+            0x15, 0x0E, 0x26, 0x02, 0x29, 0x1C, 0x18, 0x01, b'k', 0x18, 0x01, b'v', 0x00, 0x18,
+            0x02, b'a', b'b', 0x99, 0x26, 0x02, 0x04, 0x00,
         ];
         assert_eq!(check(&mut file(&footer)), Ok(()));
     }
 
     #[test]
+    fn a_field_of_another_type_than_the_format_gives_it_is_refused() {
+        // key_value_metadata (5) declared as an i16: the parquet crate would read a list header
+        // from the bytes that follow.
+        let footer = [0x54, 0xF2, 0xF2, 0xF2, 0xF2, 0x8B, 0x03, 0x00];
+        let err = check(&mut file(&footer)).unwrap_err();
+        assert!(err.contains("not the type the format gives it"), "{err}");
+        // A row group list whose elements are declared as numbers, not structures.
+        let footer = [0x49, 0x15, 0x02, 0x00];
+        let err = check(&mut file(&footer)).unwrap_err();
+        assert!(err.contains("not the type the format gives it"), "{err}");
+    }
+
+    #[test]
     fn a_list_of_two_billion_booleans_is_refused_at_once() {
-        // field 1: a list (size in a varint) of booleans, 2^31 of them.
-        let footer = [0x19, 0xF1, 0x80, 0x80, 0x80, 0x80, 0x08, 0x00];
+        // an unknown field 15: a list (size in a varint) of booleans, 2^31 of them.
+        let footer = [0xF9, 0xF1, 0x80, 0x80, 0x80, 0x80, 0x08, 0x00];
         let err = check(&mut file(&footer)).unwrap_err();
         assert!(err.contains("list of booleans"), "{err}");
     }
 
     #[test]
     fn a_list_longer_than_the_bytes_left_is_refused() {
-        let footer = [0x19, 0xF5, 0xFF, 0xFF, 0x03, 0x00];
+        let footer = [0xF9, 0xF5, 0xFF, 0xFF, 0x03, 0x00];
         let err = check(&mut file(&footer)).unwrap_err();
         assert!(err.contains("fewer bytes"), "{err}");
     }
