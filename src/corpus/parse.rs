@@ -169,7 +169,15 @@ pub(crate) fn parse(
 ) -> Result<Vec<Document>, CorpusError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let records = match format {
-        Format::Text | Format::Markdown | Format::Html => {
+        // Plain text read whole takes the streamed reader's path, with nothing left out.
+        Format::Text => {
+            let read = lines::CappedText {
+                text: text.to_string(),
+                dropped: Vec::new(),
+            };
+            return Ok(parse_plain(origin, read, opts));
+        }
+        Format::Markdown | Format::Html => {
             let read = match format {
                 Format::Markdown => {
                     let (clean, title) = markdown::to_text(text);
@@ -180,13 +188,7 @@ pub(crate) fn parse(
                         dropped: Vec::new(),
                     }
                 }
-                Format::Html => html::read(text),
-                _ => Read {
-                    text: entities::decode(text).into_owned(),
-                    title: None,
-                    metadata: Map::new(),
-                    dropped: Vec::new(),
-                },
+                _ => html::read(text),
             };
             return Ok(file_document(origin, read, opts).into_iter().collect());
         }
