@@ -90,7 +90,7 @@ pub struct ThemeArgs {
     pub min_size: Option<usize>,
 
     /// Dimension reduction before clustering: auto, none, pca:D, or umap:D (a neighbour-graph
-    /// embedding, as BERTopic's UMAP). auto: umap:5 for kmeans and hdbscan from 1,000
+    /// embedding, as BERTopic's UMAP). auto: umap:5 for kmeans and hdbscan from 1,500
     /// paragraphs on; below, none for kmeans and pca:16 for hdbscan; pca:32 for gmm. Only the
     /// clustering sees the reduced vectors.
     #[arg(long, env = "THEMESCOPE_REDUCE", default_value = "auto")]

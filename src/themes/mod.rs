@@ -6,6 +6,7 @@ mod assign;
 mod cluster;
 pub mod duplicates;
 mod error;
+mod judge;
 pub mod metrics;
 mod minibatch;
 pub mod output;
@@ -621,16 +622,40 @@ fn cluster(
                     lower,
                     upper,
                 )?;
-                let labels = make(best.0, 10, params.seed, n).fit(space.view())?;
+                let labels = fit_k(&make, reduce, space, unit_vectors, best.0, params.seed)?;
                 return Ok((labels, best.0, best.1));
             }
         }
     };
     Ok((
-        make(k, 10, params.seed, n).fit(space.view())?,
+        fit_k(&make, reduce, space, unit_vectors, k, params.seed)?,
         k,
         Vec::new(),
     ))
+}
+
+/// k-means with `k` clusters: ten seeded runs, the least inertia among them, or in a UMAP
+/// layout the run most coherent on the vectors (see `judge`).
+fn fit_k(
+    make: &dyn Fn(usize, usize, u64, usize) -> Box<dyn Clusterer>,
+    reduce: Reduce,
+    space: &Array2<f64>,
+    unit_vectors: &Array2<f32>,
+    k: usize,
+    seed: u64,
+) -> Result<Vec<Option<usize>>, ThemeError> {
+    const RUNS: usize = 10;
+    let n = space.nrows();
+    match reduce {
+        Reduce::Umap(_) if n < MINI_BATCH_ROWS => judge::most_coherent(
+            &|s| make(k, 1, s, n),
+            space,
+            unit_vectors.view(),
+            seed,
+            RUNS,
+        ),
+        _ => make(k, RUNS, seed, n).fit(space.view()),
+    }
 }
 
 /// `--k auto`: for each k, fits k-means on a seeded sample twice with different seeds and

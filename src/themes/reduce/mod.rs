@@ -17,11 +17,16 @@ use ndarray::{Array2, ArrayView2};
 
 use super::ThemeError;
 
-/// Settings of the embedding; `Default` is BERTopic's UMAP (15 neighbours, 5 dimensions,
-/// min_dist 0).
+/// Settings of the embedding; `Default` is BERTopic's UMAP (5 dimensions, min_dist 0) with 30
+/// neighbours instead of 15.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UmapParams {
-    /// Neighbours of each row, the row itself counted (as umap-learn counts them).
+    /// Neighbours of each row, the row itself counted (as umap-learn counts them). 30, not
+    /// umap-learn's 15: with 15, a layout of a few thousand rows follows local density (AG News,
+    /// first 2,000 items, k = 4: baseball and the Olympics apart, business and technology
+    /// together, NMI 0.53-0.56 against 0.59 unreduced); with 30 it keeps the topics (0.60-0.61),
+    /// on 7,600 rows it stays level (0.615 against 0.616), and the layout costs about 1.3 times
+    /// as much.
     pub n_neighbors: usize,
     pub n_components: usize,
     /// How close rows may sit in the layout: 0 packs clusters tightly, which clustering wants.
@@ -37,7 +42,7 @@ pub struct UmapParams {
 impl Default for UmapParams {
     fn default() -> Self {
         UmapParams {
-            n_neighbors: 15,
+            n_neighbors: 30,
             n_components: 5,
             min_dist: 0.0,
             epochs: None,
