@@ -6,6 +6,7 @@ mod assign;
 mod cluster;
 pub mod duplicates;
 mod error;
+pub mod lloyd;
 pub mod metrics;
 mod minibatch;
 pub mod output;
