@@ -57,6 +57,7 @@ def main():
     ap.add_argument("--k", type=int, default=4)
     ap.add_argument("--fractions", default="0.1,0.25,0.5")
     ap.add_argument("--reduce", default="none,auto")
+    ap.add_argument("--runs", default="1", help="refined fits' runs to try, e.g. 1,3")
     args = ap.parse_args()
 
     keys, texts = items(args.jsonl, args.items)
@@ -80,13 +81,16 @@ def main():
             print(f"reduce={reduce} full fit seed {seed}: {time.time() - t:.0f} s, {len(one['duplicates'])} duplicates", flush=True)
         print(f"reduce={reduce} full fits seed 42 vs 7: ARI {adjusted_rand(full[42], full[7]):.4f}", flush=True)
         for fraction in [float(f) for f in args.fractions.split(",")]:
-            for refine in (False, True):
+            tries = [(False, 1)] + [(True, int(r)) for r in args.runs.split(",")]
+            for refine, runs in tries:
                 t = time.time()
-                fitted = tsr.fit_themes(ds, fraction=fraction, seed=42, embedder=embedder, refine=refine, k=args.k, reduce=reduce)
+                fitted = tsr.fit_themes(
+                    ds, fraction=fraction, seed=42, embedder=embedder, refine=refine, runs=runs, k=args.k, reduce=reduce
+                )
                 got = themes_by_key(tsr.assign(ds, fitted))
                 steps = fitted.get("refined", {}).get("steps", 0)
                 print(
-                    f"reduce={reduce} fraction={fraction} refine={refine}: ARI {adjusted_rand(got, full[42]):.4f} "
+                    f"reduce={reduce} fraction={fraction} refine={refine} runs={runs}: ARI {adjusted_rand(got, full[42]):.4f} "
                     f"(vs seed 7: {adjusted_rand(got, full[7]):.4f}), steps {steps}, {time.time() - t:.0f} s",
                     flush=True,
                 )
