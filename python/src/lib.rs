@@ -11,6 +11,7 @@
 //! | `corpus.rs` | `split_paragraphs`, `read_corpus` |
 //! | `sentiment.rs` | `Sentiment`: mentions of actors and their scores |
 //! | `themes.rs` | `themes`: vectors and texts → themes, as `themescope themes` finds them; `assign_themes` |
+//! | `lloyd.rs` | `kmeans_step`, `kmeans_centres`, `kmeans_labels`: k-means over rows held in blocks elsewhere |
 //! | `store.rs` | `write_embeddings`: vectors and rows → an embeddings file, as `themescope embed` writes it |
 //! | `run.rs` | `run`: the whole job, the CLI's files |
 
@@ -19,6 +20,7 @@ mod corpus;
 mod embedder;
 mod errors;
 mod json;
+mod lloyd;
 mod run;
 mod sentiment;
 mod store;
@@ -40,6 +42,9 @@ fn _themescope(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(corpus::read_corpus, m)?)?;
     m.add_function(wrap_pyfunction!(themes::themes, m)?)?;
     m.add_function(wrap_pyfunction!(themes::assign_themes, m)?)?;
+    m.add_function(wrap_pyfunction!(lloyd::kmeans_step, m)?)?;
+    m.add_function(wrap_pyfunction!(lloyd::kmeans_centres, m)?)?;
+    m.add_function(wrap_pyfunction!(lloyd::kmeans_labels, m)?)?;
     m.add_function(wrap_pyfunction!(store::write_embeddings, m)?)?;
     m.add_function(wrap_pyfunction!(sentiment::discover_actors, m)?)?;
     m.add_function(wrap_pyfunction!(run::run, m)?)?;

@@ -44,3 +44,33 @@ def test_bad_input_is_an_exception(fitted, corpus_vectors):
     bad[1, 0] = np.nan
     with pytest.raises(themescope.ThemescopeError, match="row 1 holds a value that is not a finite number"):
         themescope.assign_themes(bad, fitted["centroids"])
+
+
+def test_kmeans_steps_in_blocks_add_up_to_one_step_and_end_at_the_fits_labels(fitted, corpus_vectors):
+    # The fit's k-means labels are the nearest raw mean: steps from its themes' means end there.
+    fit = np.array([-1 if a is None else a for a in fitted["assignments"]])
+    unit = corpus_vectors / np.linalg.norm(corpus_vectors, axis=1, keepdims=True)
+    means = np.stack([unit[fit == t].mean(0) for t in range(fit.max() + 1)]).astype(np.float64)
+    assert (themescope.kmeans_labels(corpus_vectors, means) == fit).mean() >= 0.99
+    start = fitted["centroids"].astype(np.float64)
+    whole = themescope.kmeans_step(corpus_vectors, start)
+    parts = [themescope.kmeans_step(corpus_vectors[i : i + 9], start) for i in range(0, len(corpus_vectors), 9)]
+    assert whole["counts"].tolist() == np.sum([p["counts"] for p in parts], axis=0).tolist()
+    assert np.allclose(whole["sums"], np.sum([p["sums"] for p in parts], axis=0), atol=1e-9)
+    assert whole["counts"].sum() == len(corpus_vectors) and whole["moved"] == 0
+    # The next centres are the means of the rows each took.
+    nxt = themescope.kmeans_centres(whole["sums"], whole["counts"], start)
+    labels = themescope.kmeans_labels(corpus_vectors, start)
+    assert np.allclose(nxt[0], unit[labels == 0].mean(0), atol=1e-6)
+
+
+def test_kmeans_bad_input_is_an_exception(fitted, corpus_vectors):
+    centres = fitted["centroids"].astype(np.float64)
+    with pytest.raises(TypeError, match="centres must be a 2-D numpy array of float64"):
+        themescope.kmeans_step(corpus_vectors, fitted["centroids"])
+    with pytest.raises(themescope.ThemescopeError, match="the vectors have 383 values but the centres 384"):
+        themescope.kmeans_labels(corpus_vectors[:, :383].copy(), centres)
+    with pytest.raises(themescope.ThemescopeError, match="previous"):
+        themescope.kmeans_step(corpus_vectors, centres, centres[:2].copy())
+    with pytest.raises(themescope.ThemescopeError, match="sums"):
+        themescope.kmeans_centres(centres, [1, 2], centres)

@@ -135,10 +135,10 @@ def test_themes_fitted_on_a_sample_assign_every_paragraph_as_one_machine_does(em
     assert [t["label"] for t in fitted["themes"]] == [t["label"] for t in one["themes"]]
     assert got.tolist() == [-1 if t is None else t for t in one["assignments"]]
 
-    # Fitted on a seeded half: every paragraph assigned in map_batches as assign_themes assigns
-    # all of them in one process (the sampled rows keeping their fitted theme).
+    # Fitted on a seeded half, not refined: every paragraph assigned in map_batches as
+    # assign_themes assigns all of them in one process (the sampled rows keeping their theme).
     out = tmp_path / "themes.json"
-    fitted = tsr.fit_themes(embedded, fraction=0.5, seed=7, embedder=embedder, k=4, out=str(out))
+    fitted = tsr.fit_themes(embedded, fraction=0.5, seed=7, embedder=embedder, refine=False, k=4, out=str(out))
     assert 0.4 * len(keys) < len(fitted["sample"]) < 0.6 * len(keys)
     assert json.loads(out.read_text())["themes"][0]["label"] == fitted["themes"][0]["label"]
     _, got = by_key(tsr.assign(embedded, fitted), "theme")
@@ -150,6 +150,66 @@ def test_themes_fitted_on_a_sample_assign_every_paragraph_as_one_machine_does(em
     # at 0.99: k-means on half the rows moves some borders).
     full = [-1 if t is None else t for t in one["assignments"]]
     print(f"ARI sample fit vs full fit: {adjusted_rand(got, full):.4f}")
+
+
+def refine_in_one_process(vectors, centres):
+    """The refinement's steps with all the vectors in one block: the single machine's run."""
+    previous = None
+    while True:
+        step = themescope.kmeans_step(vectors, centres, previous)
+        if previous is not None and step["moved"] == 0:
+            return centres
+        previous, centres = centres, themescope.kmeans_centres(step["sums"], step["counts"], centres)
+
+
+def test_themes_refined_over_every_paragraph_are_kmeans_on_all_the_vectors(embedded, single, embedder):
+    embedded, _ = embedded
+    keys, texts, want = single
+    doc_ids = [d for d, _ in keys]
+    one = themescope.themes(want, texts, k=4, seed=42, reduce="none", doc_ids=doc_ids, embedder=embedder)
+    full = [-1 if t is None else t for t in one["assignments"]]
+
+    # The sample is everything: the full fit is nearly a fixed point of k-means on every vector
+    # already. Nearly: it leaves near-duplicate documents out (2 on 400 items, 30 on the whole
+    # split), which the refinement counts, and stops at a tolerance. ARI 1 on 400 items, 0.998
+    # on the whole split.
+    fitted = tsr.fit_themes(embedded, fraction=1.0, seed=42, embedder=embedder, refine=True, k=4, reduce="none")
+    assert fitted["refined"]["moved"] == 0
+    _, got = by_key(tsr.assign(embedded, fitted), "theme")
+    print(f"ARI vs full fit, the full fit refined: {adjusted_rand(got, full):.4f}")
+    assert adjusted_rand(got, full) >= 0.99
+
+    # Sampled as the docs recommend (25 %), then refined in map_batches until no paragraph
+    # moves: exactly the steps one process takes from the sample's means with every vector, and
+    # a fixed point of k-means on every vector (each mean is the mean of its paragraphs).
+    sample = tsr.fit_themes(embedded, fraction=0.25, seed=42, embedder=embedder, refine=False, k=4, reduce="none")
+    fitted = tsr.fit_themes(embedded, fraction=0.25, seed=42, embedder=embedder, k=4, reduce="none")
+    assert fitted["refined"]["moved"] == 0 and "sample" not in fitted
+    _, got = by_key(tsr.assign(embedded, fitted), "theme")
+    rows = [i for i, key in enumerate(keys) if key in sample["sample"]]
+    start = tsr._means_of(want[rows], sample["assignments"], sample["centroids"])
+    alone = themescope.kmeans_labels(want, refine_in_one_process(want, start))
+    assert adjusted_rand(got, alone) == 1.0
+    step = themescope.kmeans_step(want, fitted["means"])
+    assert np.allclose(themescope.kmeans_centres(step["sums"], step["counts"], fitted["means"]), fitted["means"], atol=1e-12)
+    assert step["counts"].tolist() == [t["size"] for t in fitted["themes"]]
+    assert got.tolist() == themescope.kmeans_labels(want, fitted["means"]).tolist()
+
+    # Three runs (k-means seeds 42, 43, 44 on the same sample), each refined: the one that ends
+    # with the least inertia, the first run's or better.
+    best = tsr.fit_themes(embedded, fraction=0.25, seed=42, embedder=embedder, runs=3, k=4, reduce="none")
+    assert best["refined"]["runs"] == 3 and best["refined"]["moved"] == 0
+    assert best["refined"]["inertia"] <= fitted["refined"]["inertia"] + 1e-9
+
+    # How close that is to the single machine's own fit is k-means' spread between its fixed
+    # points: on the whole test split (7,595 paragraphs) full fits with seeds 42 and 7 agree at
+    # 0.990 and this refined sample at 0.997; on 400 items five full fits (seeds 42, 7, 1, 2, 3)
+    # agree at only 0.70-0.76, so there it is reported, not asserted.
+    unrefined = by_key(tsr.assign(embedded, sample), "theme")[1]
+    ari = adjusted_rand(got, full)
+    print(f"ARI vs full fit, 25 % sample: {adjusted_rand(unrefined, full):.4f}, refined: {ari:.4f}")
+    if len(keys) >= 5000:
+        assert ari >= 0.99
 
 
 def test_mentions_scored_on_the_actors_equal_one_sentiment_score(paragraphs, single):

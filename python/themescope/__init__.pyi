@@ -1,7 +1,7 @@
 """Type stubs of themescope (the extension module ``themescope._themescope``)."""
 
 import os
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union, final
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, TypedDict, Union, final
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +18,9 @@ __all__ = [
     "__version__",
     "assign_themes",
     "discover_actors",
+    "kmeans_centres",
+    "kmeans_labels",
+    "kmeans_step",
     "read_corpus",
     "run",
     "split_paragraphs",
@@ -146,6 +149,38 @@ def assign_themes(
     """Each row's nearest theme among ``centroids`` (from :func:`themes`) by cosine: theme ids
     (int64; -1 when below ``min_similarity``) and the cosines (float32). Every row is computed
     on its own, so batches give the same answer as the whole, bit for bit. Runs without the GIL."""
+
+class _KMeansStep(TypedDict):
+    sums: npt.NDArray[np.float64]
+    counts: npt.NDArray[np.int64]
+    inertia: float
+    moved: int
+
+def kmeans_step(
+    embeddings: npt.NDArray[np.float32],
+    centres: npt.NDArray[np.float64],
+    previous: Optional[npt.NDArray[np.float64]] = None,
+) -> _KMeansStep:
+    """One block's share of a k-means (Lloyd) step: each row goes to its nearest centre
+    (squared Euclidean distance to ``centres``, centres × dim, after normalising the row, as the
+    k-means of :func:`themes`). ``sums`` (centres × dim) and ``counts`` per centre, ``inertia``
+    (the squared distances summed) and ``moved``: rows whose nearest centre is not their
+    nearest among ``previous`` (0 without it). Blocks add up to the whole; the vectors are read
+    in place and the GIL is released."""
+
+def kmeans_centres(
+    sums: npt.NDArray[np.float64],
+    counts: Sequence[int],
+    centres: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """The centres after a step: the blocks' ``sums`` and ``counts`` added up, each centre
+    their mean; a centre no row went to stays where it was in ``centres``."""
+
+def kmeans_labels(
+    embeddings: npt.NDArray[np.float32],
+    centres: npt.NDArray[np.float64],
+) -> npt.NDArray[np.int64]:
+    """Each row's nearest centre (int64), by the rule of :func:`kmeans_step`."""
 
 def write_embeddings(
     path: _PathLike,

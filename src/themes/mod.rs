@@ -7,6 +7,7 @@ mod cluster;
 pub mod duplicates;
 mod error;
 mod judge;
+pub mod lloyd;
 pub mod metrics;
 mod minibatch;
 pub mod output;
