@@ -15,6 +15,7 @@ mod params;
 pub mod phrases;
 pub mod quality;
 pub mod reduce;
+pub mod scale;
 pub mod select_k;
 pub mod tree;
 
@@ -122,6 +123,10 @@ pub struct ThemeResult {
     pub k: usize,
     pub reduce: Reduce,
     pub min_size: usize,
+    /// Where a large corpus was sampled (`scale`): rows of the layout and rows labels were
+    /// counted on; `None`: all of them.
+    pub layout_rows: Option<usize>,
+    pub label_rows: Option<usize>,
     /// NPMI and diversity of the themes' top words.
     pub label_quality: LabelQuality,
     /// The themes merged pairwise into coarser groups, closest first.
@@ -176,6 +181,8 @@ pub fn find_themes(
     let sizes: Vec<usize> = (0..rows.n_themes)
         .map(|t| counted.iter().filter(|c| **c == Some(t)).count())
         .collect();
+    // Labels are counted on at most `scale::LABEL_ROWS` of the counted paragraphs.
+    let labelled = scale::label_sample(&counted, params.seed);
     let mut tree = tree::merge_tree(rows.centroids.view(), &sizes);
     // The themes, then each level of the tree (after merge i), named in one pass.
     let levels: Vec<Vec<tree::Cut>> = (0..tree.len())
@@ -186,7 +193,7 @@ pub fn find_themes(
     // take the name of a theme or group inside it (named at an earlier level).
     let partition = |i: usize, named: &[Vec<phrases::ThemeLabel>]| match i {
         0 => phrases::Partition {
-            assignment: counted.clone(),
+            assignment: labelled.clone(),
             centroids: rows.centroids.clone(),
             taken: Vec::new(),
             wanted: Vec::new(),
@@ -195,8 +202,10 @@ pub fn find_themes(
         _ => {
             let cut = &levels[i - 1];
             let group = tree::group_of_theme(cut, k);
-            let assignment: Vec<Option<usize>> =
-                counted.iter().map(|c| c.map(|t| group[t])).collect();
+            let in_group = |a: &[Option<usize>]| -> Vec<Option<usize>> {
+                a.iter().map(|c| c.map(|t| group[t])).collect()
+            };
+            let assignment = in_group(&labelled);
             let name_of = |node: usize| match node.checked_sub(k) {
                 None => named[0][node].label.clone(),
                 Some(m) => levels[m]
@@ -220,7 +229,7 @@ pub fn find_themes(
                 })
                 .collect();
             phrases::Partition {
-                centroids: centroids(vectors.view(), &assignment, cut.len()),
+                centroids: centroids(vectors.view(), &in_group(&counted), cut.len()),
                 assignment,
                 taken,
                 wanted,
@@ -272,6 +281,8 @@ pub fn find_themes(
         k: fit.k,
         reduce: fit.reduce,
         min_size: fit.min_size,
+        layout_rows: fit.layout_rows,
+        label_rows: (labelled != counted).then(|| labelled.iter().flatten().count()),
         label_quality,
         tree,
         centroids: rows.centroids,
@@ -346,6 +357,29 @@ fn duplicate_rows(docs: &[DocRows], duplicates: &[Duplicate], n: usize, keep: bo
     is_duplicate
 }
 
+/// Clusters `x` (unit rows) in the space `reduce` makes; only the clustering sees that space,
+/// centroids, labels and shares use the vectors.
+fn reduce_and_cluster(
+    params: &ThemeParams,
+    reduce: Reduce,
+    x: ArrayView2<f32>,
+    min_size: usize,
+) -> Result<Clustering, ThemeError> {
+    let space: Array2<f64> = match reduce {
+        Reduce::Pca(d) => pca(x.mapv(f64::from).view(), d)?,
+        Reduce::Umap(d) => reduce::umap(
+            x,
+            &UmapParams {
+                n_components: d,
+                seed: params.seed,
+                ..Default::default()
+            },
+        )?,
+        Reduce::None | Reduce::Auto => x.mapv(f64::from),
+    };
+    cluster(params, reduce, &space, x, min_size)
+}
+
 /// The clustering of the counted rows: each fit row's theme, and the themes' centroids.
 struct Fit {
     /// The rows clustered (duplicates left out), and each one's theme.
@@ -358,6 +392,8 @@ struct Fit {
     k_scores: Vec<KScore>,
     reduce: Reduce,
     min_size: usize,
+    /// Rows of the layout when it was made for a sample.
+    layout_rows: Option<usize>,
 }
 
 /// Reduces, clusters, and dissolves clusters smaller than the minimum size into outliers.
@@ -367,7 +403,12 @@ fn fit(
     is_duplicate: &[bool],
 ) -> Result<Fit, ThemeError> {
     let rows: Vec<usize> = (0..vectors.nrows()).filter(|&r| !is_duplicate[r]).collect();
-    let fit_vectors = vectors.select(Axis(0), &rows);
+    // Every row is fitted unless some are duplicates: then borrow, not copy.
+    let fit_vectors: ndarray::CowArray<f32, ndarray::Ix2> = if rows.len() == vectors.nrows() {
+        vectors.into()
+    } else {
+        vectors.select(Axis(0), &rows).into()
+    };
     let min_size = params.effective_min_size(rows.len());
     if let K::Fixed(k) = params.k {
         if k > rows.len() {
@@ -375,20 +416,20 @@ fn fit(
         }
     }
     let reduce = params.effective_reduce(rows.len(), vectors.ncols());
-    // Only the clustering sees the reduced space; centroids, labels and shares use the vectors.
-    let space: Array2<f64> = match reduce {
-        Reduce::Pca(d) => pca(fit_vectors.mapv(f64::from).view(), d)?,
-        Reduce::Umap(d) => reduce::umap(
-            fit_vectors.view(),
-            &UmapParams {
-                n_components: d,
-                seed: params.seed,
-                ..Default::default()
-            },
-        )?,
-        Reduce::None | Reduce::Auto => fit_vectors.mapv(f64::from),
+    let layout_rows = matches!(reduce, Reduce::Umap(_) if rows.len() > scale::LAYOUT_ROWS)
+        .then_some(scale::LAYOUT_ROWS);
+    let (labels, k, k_scores) = match reduce {
+        // A layout of a large corpus is made for a seeded sample; the rest join its clusters.
+        Reduce::Umap(_) if layout_rows.is_some() => {
+            let sample = select_k::seeded_sample(rows.len(), scale::LAYOUT_ROWS, params.seed);
+            let sub = fit_vectors.select(Axis(0), &sample);
+            let (sub_labels, k, k_scores) =
+                reduce_and_cluster(params, reduce, sub.view(), min_size)?;
+            let labels = scale::join_nearest(fit_vectors.view(), &sample, &sub_labels);
+            (labels, k, k_scores)
+        }
+        _ => reduce_and_cluster(params, reduce, fit_vectors.view(), min_size)?,
     };
-    let (labels, k, k_scores) = cluster(params, reduce, &space, &fit_vectors, min_size)?;
     let labels = dissolve_small(labels, min_size);
     let n_themes = labels.iter().flatten().max().map_or(0, |m| m + 1);
     Ok(Fit {
@@ -401,6 +442,7 @@ fn fit(
         k_scores,
         reduce,
         min_size,
+        layout_rows,
     })
 }
 
@@ -577,7 +619,7 @@ fn cluster(
     params: &ThemeParams,
     reduce: Reduce,
     space: &Array2<f64>,
-    unit_vectors: &Array2<f32>,
+    unit_vectors: ArrayView2<f32>,
     min_size: usize,
 ) -> Result<Clustering, ThemeError> {
     let n = space.nrows();
@@ -641,20 +683,16 @@ fn fit_k(
     make: &dyn Fn(usize, usize, u64, usize) -> Box<dyn Clusterer>,
     reduce: Reduce,
     space: &Array2<f64>,
-    unit_vectors: &Array2<f32>,
+    unit_vectors: ArrayView2<f32>,
     k: usize,
     seed: u64,
 ) -> Result<Vec<Option<usize>>, ThemeError> {
     const RUNS: usize = 10;
     let n = space.nrows();
     match reduce {
-        Reduce::Umap(_) if n < MINI_BATCH_ROWS => judge::most_coherent(
-            &|s| make(k, 1, s, n),
-            space,
-            unit_vectors.view(),
-            seed,
-            RUNS,
-        ),
+        Reduce::Umap(_) if n < MINI_BATCH_ROWS => {
+            judge::most_coherent(&|s| make(k, 1, s, n), space, unit_vectors, seed, RUNS)
+        }
         _ => make(k, RUNS, seed, n).fit(space.view()),
     }
 }
@@ -669,12 +707,12 @@ fn choose_k(
     make: &dyn Fn(usize, usize, u64, usize) -> Box<dyn Clusterer>,
     sub: &Array2<f64>,
     sample: &[usize],
-    unit_vectors: &Array2<f32>,
+    unit_vectors: ArrayView2<f32>,
     seed: u64,
     lower: usize,
     upper: usize,
 ) -> Result<(usize, Vec<KScore>), ThemeError> {
-    let sim = select_k::sample_similarity(unit_vectors.view(), sample);
+    let sim = select_k::sample_similarity(unit_vectors, sample);
     let mut scores = Vec::new();
     for k in lower..=upper.min(sample.len()) {
         // Single runs: how much the result depends on the k-means++ draw is what is measured.
@@ -726,10 +764,16 @@ fn centroids(vectors: ArrayView2<f32>, labels: &[Option<usize>], k: usize) -> Ar
             row += &vectors.row(r);
         }
     }
-    normalized(c.view())
+    normalized(c.view()).into_owned()
 }
 
-fn normalized(v: ArrayView2<f32>) -> Array2<f32> {
+/// The rows at unit length: borrowed when they are already (embedding files hold normalised
+/// rows, and a copy of a million of them is 1.5 GB), else a normalised copy.
+fn normalized(v: ArrayView2<'_, f32>) -> ndarray::CowArray<'_, f32, ndarray::Ix2> {
+    let unit = |row: ndarray::ArrayView1<f32>| (row.dot(&row) - 1.0).abs() <= 1e-4;
+    if v.rows().into_iter().all(unit) {
+        return v.into();
+    }
     let mut out = v.to_owned();
     for mut row in out.rows_mut() {
         let norm = row.dot(&row).sqrt();
@@ -737,7 +781,7 @@ fn normalized(v: ArrayView2<f32>) -> Array2<f32> {
             row /= norm;
         }
     }
-    out
+    out.into()
 }
 
 fn argmax(row: ndarray::ArrayView1<f32>) -> (usize, f32) {

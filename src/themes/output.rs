@@ -32,6 +32,10 @@ struct ParamsRecord {
     seed: u64,
     min_size: usize,
     reduce: Reduce,
+    /// Rows the layout was made for and rows the labels were counted on, when a large corpus
+    /// was sampled (null: all).
+    layout_rows: Option<usize>,
+    label_rows: Option<usize>,
     outliers: Outliers,
     k_max: usize,
     keep_duplicates: bool,
@@ -86,6 +90,8 @@ pub fn to_json(
             seed: params.seed,
             min_size: result.min_size,
             reduce: result.reduce,
+            layout_rows: result.layout_rows,
+            label_rows: result.label_rows,
             outliers: params.outliers,
             k_max: params.k_max,
             keep_duplicates: params.keep_duplicates,

@@ -23,16 +23,21 @@ pub struct KScore {
 
 /// Up to `SAMPLE` row indices, seeded, sorted.
 pub fn sample_rows(n: usize, seed: u64) -> Vec<usize> {
+    seeded_sample(n, SAMPLE, seed)
+}
+
+/// Up to `size` of the indices `0..n`, drawn without replacement for `seed`, sorted.
+pub fn seeded_sample(n: usize, size: usize, seed: u64) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..n).collect();
-    if n <= SAMPLE {
+    if n <= size {
         return idx;
     }
     let mut rng = Xoshiro256Plus::seed_from_u64(seed ^ 0x5EED_5A3F);
-    for i in 0..SAMPLE {
+    for i in 0..size {
         let j = i + (rng.next_u64() % (n - i) as u64) as usize;
         idx.swap(i, j);
     }
-    idx.truncate(SAMPLE);
+    idx.truncate(size);
     idx.sort_unstable();
     idx
 }
