@@ -46,6 +46,7 @@ pub fn train_attitude(
         seed: args.seed,
         folds: args.folds as usize,
         c_grid: args.c.clone(),
+        unanimity_grid: args.unanimity.iter().flatten().copied().collect(),
         ..AttitudeOptions::default()
     };
     let cv = learn::cross_validate(&rows, &opts);
@@ -64,9 +65,12 @@ pub fn train_attitude(
     model.write(&args.out)?;
     let vader_eval = eval::eval_persent(&vader, &paragraphs, &mut |_| {})?;
     global.info(format!(
-        "wrote {} (C = {}) in {:.1} s",
+        "wrote {} (C = {}, unanimity rule {}) in {:.1} s",
         args.out.display(),
         model.meta.c,
+        model
+            .unanimity
+            .map_or_else(|| "off".to_string(), |t| format!("at {t}")),
         started.elapsed().as_secs_f64()
     ));
     let table = [
@@ -87,6 +91,8 @@ pub fn train_attitude(
             "c": model.meta.c,
             "offsets": model.offsets,
             "c_per_fold": cv.c_per_fold,
+            "unanimity": model.unanimity,
+            "unanimity_per_fold": cv.unanimity_per_fold,
             "vader": vader_eval.evaluation,
             "mean_rule": cv.mean_rule,
             "learned": cv.learned,

@@ -78,9 +78,34 @@ pub struct AttitudeArgs {
     )]
     pub c: Vec<f64>,
 
+    /// Thresholds of the unanimity rule to try (a paragraph whose every mention has
+    /// p(negative), or p(positive), at least this takes that class; comma-separated, each in
+    /// (0.5, 1]; `none`: no rule).
+    #[arg(
+        long,
+        env = "THEMESCOPE_ATTITUDE_UNANIMITY",
+        value_delimiter = ',',
+        default_value = "0.8,0.9,0.95,0.99",
+        value_parser = parse_unanimity
+    )]
+    pub unanimity: Vec<Option<f64>>,
+
     /// Folder that keeps the mention scores between runs (scoring them is the slow part).
     #[arg(long, env = "THEMESCOPE_HEAD_CACHE", value_name = "DIR")]
     pub cache: Option<PathBuf>,
+}
+
+/// One threshold of `--unanimity`: a number in (0.5, 1], or `none`.
+fn parse_unanimity(text: &str) -> Result<Option<f64>, String> {
+    if text == "none" {
+        return Ok(None);
+    }
+    match text.parse::<f64>() {
+        Ok(t) if t > 0.5 && t <= 1.0 => Ok(Some(t)),
+        _ => Err(format!(
+            "`{text}` is no threshold: give numbers in (0.5, 1] or `none`"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,14 @@
 //! The mean of the mention probabilities, the old rule, reads a paragraph that reports on a
 //! person as hostile (PerSenT positive recall 0.24); the learned weights and class offsets
 //! correct that bias.
+//!
+//! One rule the learned model must satisfy (the unanimity rule): a paragraph in which every
+//! mention of the actor is negative with probability at least the model's `unanimity`
+//! threshold is negative (the same for positive). The regression alone is so strongly
+//! regularised that its offsets can outweigh any mention evidence, and then a paragraph whose
+//! every mention scores −0.99 read "neutral". The rule keeps the label monotone in the
+//! paragraph's own mentions, and costs nothing on PerSenT: the threshold is chosen with C and
+//! the offsets by the inner cross-validation.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -239,6 +247,9 @@ pub struct AttitudeModel {
     pub bias: Vec<f64>,
     /// Added to each class's log-probability before the label is chosen.
     pub offsets: Vec<f64>,
+    /// The unanimity rule's threshold (see the module's documentation); none in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unanimity: Option<f64>,
 }
 
 /// Names of the built-in aggregations.
@@ -303,6 +314,9 @@ impl AttitudeModel {
         if !finite || m.scale.iter().any(|s| *s <= 0.0) {
             return Err(bad("a weight is not a finite number".into()));
         }
+        if m.unanimity.is_some_and(|t| !(t > 0.5 && t <= 1.0)) {
+            return Err(bad("`unanimity` must be in (0.5, 1]".into()));
+        }
         Ok(m)
     }
 
@@ -336,7 +350,10 @@ impl AttitudeModel {
         let sum: f64 = e.iter().sum();
         let probs = e.map(|v| (v / sum) as f32);
         let mut pred = Prediction::from_probs(probs);
-        pred.label = label_with_offsets(&probs, &self.offsets);
+        pred.label = self
+            .unanimity
+            .and_then(|t| unanimous_label(x, t))
+            .unwrap_or_else(|| label_with_offsets(&probs, &self.offsets));
         pred
     }
 
@@ -534,6 +551,53 @@ fn sentence_extremes(
     }
 }
 
+/// Column of a feature in [`FEATURES`].
+const fn column(name: &str) -> usize {
+    let mut i = 0;
+    while i < FEATURES.len() {
+        if str_eq(FEATURES[i], name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("no such feature")
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const HAS_MENTION: usize = column("has_mention");
+const MIN_P_NEGATIVE: usize = column("min_p_negative");
+const MIN_P_POSITIVE: usize = column("min_p_positive");
+
+/// The unanimity rule on a feature row: negative (positive) when the paragraph has mentions
+/// and the smallest p(negative) (p(positive)) among them is at least `threshold`.
+pub fn unanimous_label(x: &[f64], threshold: f64) -> Option<Label> {
+    let at = |i: usize| x.get(i).copied().unwrap_or(0.0);
+    if at(HAS_MENTION) < 0.5 {
+        return None;
+    }
+    if at(MIN_P_NEGATIVE) >= threshold {
+        Some(Label::Negative)
+    } else if at(MIN_P_POSITIVE) >= threshold {
+        Some(Label::Positive)
+    } else {
+        None
+    }
+}
+
 /// The class with the largest log-probability plus offset (ties: neutral, then the lower one).
 pub fn label_with_offsets(probs: &[f32; 3], offsets: &[f64]) -> Label {
     let v = |i: usize| f64::from(probs[i]).max(1e-12).ln() + offsets.get(i).copied().unwrap_or(0.0);
@@ -603,6 +667,34 @@ mod tests {
     }
 
     #[test]
+    fn unanimous_mentions_decide_the_label() {
+        let row = |min_neg: f64, min_pos: f64, has: f64| {
+            let mut x = [0.0; FEATURES.len()];
+            x[HAS_MENTION] = has;
+            x[MIN_P_NEGATIVE] = min_neg;
+            x[MIN_P_POSITIVE] = min_pos;
+            x
+        };
+        assert_eq!(
+            unanimous_label(&row(0.99, 0.0, 1.0), 0.95),
+            Some(Label::Negative)
+        );
+        assert_eq!(
+            unanimous_label(&row(0.0, 0.96, 1.0), 0.95),
+            Some(Label::Positive)
+        );
+        assert_eq!(unanimous_label(&row(0.9, 0.05, 1.0), 0.95), None);
+        assert_eq!(unanimous_label(&row(0.99, 0.0, 0.0), 0.95), None);
+        // However flat the regression, the rule wins over its offsets.
+        let mut m = AttitudeModel::resolve(DEFAULT_ATTITUDE).unwrap();
+        m.offsets = vec![-5.0, 0.0, -5.0];
+        m.unanimity = Some(0.95);
+        assert_eq!(m.predict_row(&row(0.99, 0.0, 1.0)).label, Label::Negative);
+        m.unanimity = None;
+        assert_eq!(m.predict_row(&row(0.99, 0.0, 1.0)).label, Label::Neutral);
+    }
+
+    #[test]
     fn the_built_in_aggregation_loads_and_bad_files_are_refused() {
         let m = AttitudeModel::resolve(DEFAULT_ATTITUDE).unwrap();
         assert_eq!(m.features.len(), FEATURES.len());
@@ -614,5 +706,9 @@ mod tests {
         short.weight[1].pop();
         let e = AttitudeModel::from_bytes("s", &short.to_bytes()).unwrap_err();
         assert!(e.to_string().contains("features"), "{e}");
+        let mut loose = m.clone();
+        loose.unanimity = Some(0.3);
+        let e = AttitudeModel::from_bytes("u", &loose.to_bytes()).unwrap_err();
+        assert!(e.to_string().contains("unanimity"), "{e}");
     }
 }

@@ -223,6 +223,9 @@ pub struct AttitudeOptions {
     pub c_grid: Vec<f64>,
     /// Choose class offsets (log-probability shifts) for F1m as well as C.
     pub offsets: bool,
+    /// Thresholds of the unanimity rule ([`attitude::unanimous_label`]) to choose from with C
+    /// (empty: no rule).
+    pub unanimity_grid: Vec<f64>,
 }
 
 impl Default for AttitudeOptions {
@@ -232,6 +235,7 @@ impl Default for AttitudeOptions {
             folds: 5,
             c_grid: vec![0.001, 0.003, 0.01, 0.03, 0.1],
             offsets: true,
+            unanimity_grid: vec![0.8, 0.9, 0.95, 0.99],
         }
     }
 }
@@ -295,12 +299,35 @@ fn rows(x: &Array2<f64>, idx: &[usize]) -> Array2<f64> {
     x.select(Axis(0), idx)
 }
 
-fn labels_of(probs: &Array2<f64>, offsets: &[f64; 3]) -> Vec<Label> {
+/// The labels the offsets pick, except where the unanimity rule (`forced`) decides.
+fn labels_of(probs: &Array2<f64>, offsets: &[f64; 3], forced: &[Option<Label>]) -> Vec<Label> {
     probs
         .rows()
         .into_iter()
-        .map(|r| attitude::label_with_offsets(&[r[0] as f32, r[1] as f32, r[2] as f32], offsets))
+        .enumerate()
+        .map(|(i, r)| {
+            forced.get(i).copied().flatten().unwrap_or_else(|| {
+                attitude::label_with_offsets(&[r[0] as f32, r[1] as f32, r[2] as f32], offsets)
+            })
+        })
         .collect()
+}
+
+/// The unanimity rule's label of each row of `x` for `threshold` (none: no rule).
+fn forced_labels(x: &Array2<f64>, threshold: Option<f64>) -> Vec<Option<Label>> {
+    x.rows()
+        .into_iter()
+        .map(|r| threshold.and_then(|t| attitude::unanimous_label(r.as_slice()?, t)))
+        .collect()
+}
+
+/// The rule's thresholds to try: the grid, or no rule when it is empty.
+fn thresholds(opts: &AttitudeOptions) -> Vec<Option<f64>> {
+    if opts.unanimity_grid.is_empty() {
+        vec![None]
+    } else {
+        opts.unanimity_grid.iter().map(|t| Some(*t)).collect()
+    }
 }
 
 /// Out-of-fold probabilities of `x` for one C, folds by group.
@@ -328,17 +355,18 @@ fn out_of_fold(
     probs
 }
 
-/// The offsets (negative, positive; neutral stays 0) that give the best F1m on `probs`.
-fn best_offsets(probs: &Array2<f64>, gold: &[Label]) -> ([f64; 3], f64) {
+/// The offsets (negative, positive; neutral stays 0) that give the best F1m on `probs`, the
+/// rows in `forced` labelled by the rule.
+fn best_offsets(probs: &Array2<f64>, gold: &[Label], forced: &[Option<Label>]) -> ([f64; 3], f64) {
     let grid: Vec<f64> = (-15..=15).map(|i| f64::from(i) * 0.1).collect();
     let mut best = (
         [0.0; 3],
-        Evaluation::new(gold, &labels_of(probs, &[0.0; 3])).f1m,
+        Evaluation::new(gold, &labels_of(probs, &[0.0; 3], forced)).f1m,
     );
     for &neg in &grid {
         for &pos in &grid {
             let o = [neg, 0.0, pos];
-            let f1m = Evaluation::new(gold, &labels_of(probs, &o)).f1m;
+            let f1m = Evaluation::new(gold, &labels_of(probs, &o, forced)).f1m;
             // Strictly better only: among ties the first (smallest shifts) stays.
             if f1m > best.1 + 1e-12 {
                 best = (o, f1m);
@@ -348,32 +376,62 @@ fn best_offsets(probs: &Array2<f64>, gold: &[Label]) -> ([f64; 3], f64) {
     best
 }
 
-/// C and the offsets chosen by cross-validation on these rows, with the F1m of each C.
+/// What the inner cross-validation chose.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Choice {
+    c: f64,
+    offsets: [f64; 3],
+    unanimity: Option<f64>,
+}
+
+/// C, the offsets and the rule's threshold chosen by cross-validation on these rows, with the
+/// best F1m of each C.
 fn choose(
     x: &Array2<f64>,
     gold: &[Label],
     groups: &[usize],
     opts: &AttitudeOptions,
-) -> (f64, [f64; 3], Vec<(f64, f64)>) {
+) -> (Choice, Vec<(f64, f64)>) {
     let y: Vec<usize> = gold.iter().map(|l| l.index()).collect();
-    let mut best = (opts.c_grid[0], [0.0; 3], f64::NEG_INFINITY);
+    let rules: Vec<(Option<f64>, Vec<Option<Label>>)> = thresholds(opts)
+        .into_iter()
+        .map(|t| (t, forced_labels(x, t)))
+        .collect();
+    let mut best = (
+        Choice {
+            c: opts.c_grid[0],
+            offsets: [0.0; 3],
+            unanimity: None,
+        },
+        f64::NEG_INFINITY,
+    );
     let mut grid = Vec::new();
     for &c in &opts.c_grid {
         let probs = out_of_fold(x, &y, groups, c, opts);
-        let (offsets, f1m) = if opts.offsets {
-            best_offsets(&probs, gold)
-        } else {
-            (
-                [0.0; 3],
-                Evaluation::new(gold, &labels_of(&probs, &[0.0; 3])).f1m,
-            )
-        };
-        grid.push((c, f1m));
-        if f1m > best.2 + 1e-12 {
-            best = (c, offsets, f1m);
+        let mut best_of_c = f64::NEG_INFINITY;
+        for (unanimity, forced) in &rules {
+            let (offsets, f1m) = if opts.offsets {
+                best_offsets(&probs, gold, forced)
+            } else {
+                let labels = labels_of(&probs, &[0.0; 3], forced);
+                ([0.0; 3], Evaluation::new(gold, &labels).f1m)
+            };
+            best_of_c = best_of_c.max(f1m);
+            if f1m > best.1 + 1e-12 {
+                let unanimity = *unanimity;
+                best = (
+                    Choice {
+                        c,
+                        offsets,
+                        unanimity,
+                    },
+                    f1m,
+                );
+            }
         }
+        grid.push((c, best_of_c));
     }
-    (best.0, best.1, grid)
+    (best.0, grid)
 }
 
 /// Nested cross-validation: per outer fold, C and the offsets are chosen by an inner
@@ -385,6 +443,8 @@ pub struct CvReport {
     pub mean_rule: Evaluation,
     /// C chosen in each outer fold.
     pub c_per_fold: Vec<f64>,
+    /// The unanimity threshold chosen in each outer fold.
+    pub unanimity_per_fold: Vec<Option<f64>>,
     /// The out-of-fold probabilities and labels, per paragraph.
     #[serde(skip)]
     pub predictions: Vec<Prediction>,
@@ -395,6 +455,7 @@ pub fn cross_validate(data: &AttitudeData, opts: &AttitudeOptions) -> CvReport {
     let fold = group_folds(&data.groups, opts.folds, opts.seed);
     let mut preds = vec![Prediction::from_probs([0.0, 1.0, 0.0]); n];
     let mut c_per_fold = Vec::new();
+    let mut unanimity_per_fold = Vec::new();
     for f in 0..opts.folds {
         let (train, test): (Vec<usize>, Vec<usize>) = (0..n).partition(|i| fold[*i] != f);
         if train.is_empty() || test.is_empty() {
@@ -408,15 +469,22 @@ pub fn cross_validate(data: &AttitudeData, opts: &AttitudeOptions) -> CvReport {
             seed: opts.seed.wrapping_add(1 + f as u64),
             ..opts.clone()
         };
-        let (c, offsets, _) = choose(&tx, &tgold, &tgroups, &inner);
-        c_per_fold.push(c);
+        let (choice, _) = choose(&tx, &tgold, &tgroups, &inner);
+        c_per_fold.push(choice.c);
+        unanimity_per_fold.push(choice.unanimity);
         let ty: Vec<usize> = tgold.iter().map(|l| l.index()).collect();
-        let fitted = fit(&tx, &ty, c);
-        let p = fitted.proba(&rows(&data.x, &test));
+        let fitted = fit(&tx, &ty, choice.c);
+        let test_x = rows(&data.x, &test);
+        let p = fitted.proba(&test_x);
+        let labels = labels_of(
+            &p,
+            &choice.offsets,
+            &forced_labels(&test_x, choice.unanimity),
+        );
         for (k, i) in test.iter().enumerate() {
             let probs = [p[[k, 0]] as f32, p[[k, 1]] as f32, p[[k, 2]] as f32];
             let mut pred = Prediction::from_probs(probs);
-            pred.label = attitude::label_with_offsets(&probs, &offsets);
+            pred.label = labels[k];
             preds[*i] = pred;
         }
     }
@@ -425,6 +493,7 @@ pub fn cross_validate(data: &AttitudeData, opts: &AttitudeOptions) -> CvReport {
         learned: Evaluation::new(&data.gold, &labels),
         mean_rule: Evaluation::new(&data.gold, &data.mean_rule),
         c_per_fold,
+        unanimity_per_fold,
         predictions: preds,
     }
 }
@@ -446,7 +515,12 @@ pub fn train(
     provenance: &Provenance,
     cv: &CvReport,
 ) -> AttitudeModel {
-    let (c, offsets, grid) = choose(&data.x, &data.gold, &data.groups, opts);
+    let (choice, grid) = choose(&data.x, &data.gold, &data.groups, opts);
+    let Choice {
+        c,
+        offsets,
+        unanimity,
+    } = choice;
     let y: Vec<usize> = data.gold.iter().map(|l| l.index()).collect();
     let fitted = fit(&data.x, &y, c);
     let round = |v: f64| (v * 1e4).round() / 1e4;
@@ -471,14 +545,16 @@ pub fn train(
             c,
             recipe: format!(
                 "multinomial logistic regression, L2, balanced class weights, L-BFGS, over the \
-                 pooled features; C from {:?} and class offsets (negative, positive in -1.5..1.5 \
-                 step 0.1) chosen by {}-fold cross-validation grouped by document, seed {}",
-                opts.c_grid, opts.folds, opts.seed
+                 pooled features; C from {:?}, class offsets (negative, positive in -1.5..1.5 \
+                 step 0.1) and the unanimity rule's threshold from {:?} chosen by {}-fold \
+                 cross-validation grouped by document, seed {}",
+                opts.c_grid, opts.unanimity_grid, opts.folds, opts.seed
             ),
             cv: serde_json::json!({
                 "nested_learned": summary(&cv.learned),
                 "mean_rule": summary(&cv.mean_rule),
                 "c_per_fold": cv.c_per_fold,
+                "unanimity_per_fold": cv.unanimity_per_fold,
                 "grid_f1m": grid.iter().map(|(c, f)| [*c, round(*f)]).collect::<Vec<_>>(),
             }),
         },
@@ -493,6 +569,7 @@ pub fn train(
             .collect(),
         bias: fitted.model.bias.to_vec(),
         offsets: offsets.to_vec(),
+        unanimity,
     }
 }
 
@@ -532,8 +609,8 @@ mod tests {
             Label::Negative,
             Label::Neutral,
         ];
-        let (o, f1m) = best_offsets(&probs, &gold);
+        let (o, f1m) = best_offsets(&probs, &gold, &[]);
         assert_eq!(f1m, 1.0);
-        assert_eq!(labels_of(&probs, &o), gold);
+        assert_eq!(labels_of(&probs, &o, &[]), gold);
     }
 }
