@@ -175,23 +175,10 @@ mod tests {
     use crate::themes::metrics::adjusted_rand;
     use crate::themes::{Clusterer, KMeansClusterer};
     use ndarray::{s, Axis};
-    use rand_xoshiro::rand_core::{RngCore, SeedableRng};
-    use rand_xoshiro::Xoshiro256Plus;
 
     /// `groups` overlapping blobs of unit vectors, rows interleaved.
     fn blobs(n: usize, groups: usize, dim: usize, spread: f32) -> Array2<f32> {
-        let mut rng = Xoshiro256Plus::seed_from_u64(3);
-        let mut unif = move || (rng.next_u64() >> 11) as f32 / (1u64 << 53) as f32 - 0.5;
-        let centres: Vec<Vec<f32>> = (0..groups)
-            .map(|_| (0..dim).map(|_| unif()).collect())
-            .collect();
-        let mut x =
-            Array2::from_shape_fn((n, dim), |(r, c)| centres[r % groups][c] + spread * unif());
-        for mut row in x.rows_mut() {
-            let norm = row.dot(&row).sqrt();
-            row /= norm;
-        }
-        x
+        crate::themes::testutil::blobs(n, groups, dim, spread, 3)
     }
 
     /// Lloyd steps over `blocks` row blocks from `start` until no row moves.

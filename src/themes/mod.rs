@@ -17,6 +17,8 @@ pub mod quality;
 pub mod reduce;
 pub mod scale;
 pub mod select_k;
+#[cfg(test)]
+mod testutil;
 pub mod tree;
 
 use duplicates::DocRows;

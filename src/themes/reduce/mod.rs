@@ -102,22 +102,10 @@ mod tests {
     use super::*;
     use crate::themes::cluster::{Clusterer, KMeansClusterer};
     use crate::themes::metrics::adjusted_rand;
-    use rand_xoshiro::rand_core::{RngCore, SeedableRng};
-    use rand_xoshiro::Xoshiro256Plus;
 
     /// `groups` well-separated blobs of unit vectors in `dim` dimensions, rows interleaved.
     fn blobs(n: usize, groups: usize, dim: usize, seed: u64) -> (Array2<f32>, Vec<usize>) {
-        let mut rng = Xoshiro256Plus::seed_from_u64(seed);
-        let mut unif = move || (rng.next_u64() >> 11) as f32 / (1u64 << 53) as f32 - 0.5;
-        let centres: Vec<Vec<f32>> = (0..groups)
-            .map(|_| (0..dim).map(|_| unif()).collect())
-            .collect();
-        let mut x =
-            Array2::from_shape_fn((n, dim), |(r, c)| centres[r % groups][c] + 0.08 * unif());
-        for mut row in x.rows_mut() {
-            let norm = row.dot(&row).sqrt();
-            row /= norm;
-        }
+        let x = crate::themes::testutil::blobs(n, groups, dim, 0.08, seed);
         (x, (0..n).map(|r| r % groups).collect())
     }
 
