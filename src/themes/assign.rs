@@ -56,8 +56,7 @@ fn first_non_finite(m: ArrayView2<f32>) -> Option<usize> {
 }
 
 fn nearest(row: ArrayView1<f32>, centroids: ArrayView2<f32>, min: Option<f32>) -> Nearest {
-    let norm = row.dot(&row).sqrt();
-    let scale = if norm > 0.0 { 1.0 / norm } else { 1.0 };
+    let scale = 1.0 / super::unit_scale(row);
     let mut best: Option<(usize, f32)> = None;
     for (t, centroid) in centroids.rows().into_iter().enumerate() {
         // The row is scaled after the product, so each similarity is one fixed sum.

@@ -148,12 +148,11 @@ fn finite(row: ArrayView1<f64>) -> bool {
     row.iter().all(|x| x.is_finite())
 }
 
-/// The row as the fit clusters it: L2-normalised in f32 (as `super::normalized`), then f64.
+/// The row as the fit clusters it: at unit length in f32 (`super::unit_scale`), then f64.
 fn widen_normalized(v: ArrayView1<f32>, out: &mut [f64]) {
-    let norm = v.dot(&v).sqrt();
-    let scale = |x: f32| if norm > 0.0 { x / norm } else { x };
+    let norm = super::unit_scale(v);
     for (o, &x) in out.iter_mut().zip(v.iter()) {
-        *o = f64::from(scale(x));
+        *o = f64::from(if norm != 1.0 { x / norm } else { x });
     }
 }
 

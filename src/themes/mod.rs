@@ -427,7 +427,7 @@ fn fit(
             let sub = fit_vectors.select(Axis(0), &sample);
             let (sub_labels, k, k_scores) =
                 reduce_and_cluster(params, reduce, sub.view(), min_size)?;
-            let labels = scale::join_nearest(fit_vectors.view(), &sample, &sub_labels);
+            let labels = scale::join_nearest(fit_vectors.view(), &sample, &sub_labels)?;
             (labels, k, k_scores)
         }
         _ => reduce_and_cluster(params, reduce, fit_vectors.view(), min_size)?,
@@ -769,17 +769,27 @@ fn centroids(vectors: ArrayView2<f32>, labels: &[Option<usize>], k: usize) -> Ar
     normalized(c.view()).into_owned()
 }
 
-/// The rows at unit length: borrowed when they are already (embedding files hold normalised
-/// rows, and a copy of a million of them is 1.5 GB), else a normalised copy.
+/// What a row is divided by to be at unit length: 1 when it is already (within rounding) or
+/// zero. The one rule of the fit, `assign` and `lloyd`, so that all three see the same rows.
+pub(crate) fn unit_scale(row: ndarray::ArrayView1<f32>) -> f32 {
+    let squared = row.dot(&row);
+    if (squared - 1.0).abs() <= 1e-4 || squared == 0.0 {
+        1.0
+    } else {
+        squared.sqrt()
+    }
+}
+
+/// The rows at unit length ([`unit_scale`]): borrowed when they are already (embedding files
+/// hold normalised rows, and a copy of a million of them is 1.5 GB), else a normalised copy.
 fn normalized(v: ArrayView2<'_, f32>) -> ndarray::CowArray<'_, f32, ndarray::Ix2> {
-    let unit = |row: ndarray::ArrayView1<f32>| (row.dot(&row) - 1.0).abs() <= 1e-4;
-    if v.rows().into_iter().all(unit) {
+    if v.rows().into_iter().all(|row| unit_scale(row) == 1.0) {
         return v.into();
     }
     let mut out = v.to_owned();
     for mut row in out.rows_mut() {
-        let norm = row.dot(&row).sqrt();
-        if norm > 0.0 {
+        let norm = unit_scale(row.view());
+        if norm != 1.0 {
             row /= norm;
         }
     }

@@ -11,6 +11,7 @@
 use ndarray::{ArrayView2, Axis};
 
 use super::select_k::seeded_sample;
+use super::{nearest_themes, ThemeError};
 
 /// Paragraphs the phrases and labels are counted from, at most.
 pub const LABEL_ROWS: usize = 50_000;
@@ -40,24 +41,20 @@ pub fn join_nearest(
     x: ArrayView2<f32>,
     sample: &[usize],
     sample_labels: &[Option<usize>],
-) -> Vec<Option<usize>> {
+) -> Result<Vec<Option<usize>>, ThemeError> {
     let k = sample_labels.iter().flatten().max().map_or(0, |m| m + 1);
-    let mut labels: Vec<Option<usize>> = vec![None; x.nrows()];
     if k == 0 {
-        return labels;
+        return Ok(vec![None; x.nrows()]);
     }
     let centroids = super::centroids(x.select(Axis(0), sample).view(), sample_labels, k);
-    const CHUNK: usize = 4096;
-    for (c, chunk) in x.axis_chunks_iter(Axis(0), CHUNK).enumerate() {
-        let sims = chunk.dot(&centroids.t());
-        for (i, row) in sims.rows().into_iter().enumerate() {
-            labels[c * CHUNK + i] = Some(super::argmax(row).0);
-        }
-    }
+    let mut labels: Vec<Option<usize>> = nearest_themes(x, centroids.view(), None)?
+        .into_iter()
+        .map(|n| n.theme)
+        .collect();
     for (&r, &l) in sample.iter().zip(sample_labels) {
         labels[r] = l;
     }
-    labels
+    Ok(labels)
 }
 
 #[cfg(test)]
@@ -75,7 +72,7 @@ mod tests {
             [0.6, 0.8]
         ];
         // Rows 0 and 1 sampled into clusters 0 and 1; row 4 sampled as an outlier.
-        let labels = join_nearest(x.view(), &[0, 1, 4], &[Some(0), Some(1), None]);
+        let labels = join_nearest(x.view(), &[0, 1, 4], &[Some(0), Some(1), None]).unwrap();
         assert_eq!(labels, vec![Some(0), Some(1), Some(0), Some(1), None]);
     }
 
