@@ -64,6 +64,9 @@ def themes_labels(path, ids):
     with open(path) as f:
         paragraphs = json.load(f)["paragraphs"]
     by_id = {str(p["doc_id"]): (-1 if p["theme"] is None else p["theme"]) for p in paragraphs}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise SystemExit(f"{path}: no row for {len(missing)} ids (first: {missing[0]}); fit it on the same rows")
     return np.array([by_id[i] for i in ids])
 
 
@@ -74,8 +77,10 @@ def main():
     ap.add_argument("--themes", nargs="*", default=[], help="themescope themes.json files to start from")
     ap.add_argument("--k", type=int, default=4)
     ap.add_argument("--seeds", type=int, nargs="*", default=[1, 2, 3])
+    ap.add_argument("--rows", type=int, default=None, help="only the first ROWS rows")
     args = ap.parse_args()
     x, gold, texts, ids = load(args.embeddings, args.gold)
+    x, gold, texts, ids = x[: args.rows], gold[: args.rows], texts[: args.rows], ids[: args.rows]
     words = CountVectorizer(stop_words="english", min_df=2, max_df=0.5).fit_transform(texts)
     topics = np.unique(gold)
     centroids = np.stack([x[gold == t].mean(0) for t in topics])
