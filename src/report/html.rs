@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use super::svg::{self, esc, theme_colour};
-use super::{attitude_text, MentionEntry, ParagraphEntry, Report};
+use super::{phrase_list, tables, MentionEntry, ParagraphEntry, Report};
 use crate::sentiment::Label;
-use crate::timeline::{ActorSeries, ByGroup, GroupsOverTime, ThemeSeries};
+use crate::timeline::{ByGroup, GroupsOverTime};
 
 const STYLE: &str = "
 body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111;max-width:980px;margin:0 auto;padding:1.5em}
@@ -106,22 +106,7 @@ fn overview(h: &mut String, r: &Report, labels: &[String]) {
         }
     );
     groups_table(h, r);
-    h.push_str("<table>\n<tr><th>#</th><th>theme</th><th class=\"num\">paragraphs</th><th class=\"num\">share</th><th>key phrases</th></tr>\n");
-    for t in &r.themes {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td><span class=\"swatch\" style=\"background:{}\"></span><a href=\"#theme-{}\">{}</a><br><small class=\"words\">{}</small></td><td class=\"num\">{}</td><td class=\"num\">{:.1}%</td><td class=\"phrases\">{}</td></tr>",
-            t.id,
-            theme_colour(t.id),
-            t.id,
-            esc(&t.label),
-            esc(&super::words_line(&t.words)),
-            t.size,
-            t.share * 100.0,
-            esc(&phrase_list(&t.phrases, 6))
-        );
-    }
-    h.push_str("</table>\n");
+    h.push_str(&tables::themes(r).html());
     h.push_str(&svg::theme_sizes(&r.themes));
     h.push_str("<h3>Map of paragraphs</h3>\n");
     h.push_str(&svg::paragraph_map(&r.map.points, labels, r.map.explained));
@@ -133,20 +118,7 @@ fn groups_table(h: &mut String, r: &Report) {
         return;
     }
     let _ = writeln!(h, "<p>{}</p>", esc(&super::groups_line(r)));
-    h.push_str("<table>\n<tr><th>group</th><th class=\"num\">paragraphs</th><th class=\"num\">share</th><th>themes</th><th>key phrases</th></tr>\n");
-    for g in &r.theme_groups {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}<br><small class=\"words\">{}</small></td><td class=\"num\">{}</td><td class=\"num\">{:.1}%</td><td>{}</td><td class=\"phrases\">{}</td></tr>",
-            esc(&g.label),
-            esc(&super::words_line(&g.words)),
-            g.size,
-            g.share * 100.0,
-            esc(&super::group_themes(r, g)),
-            esc(&phrase_list(&g.phrases, 6))
-        );
-    }
-    h.push_str("</table>\n");
+    h.push_str(&tables::groups(r).html());
 }
 
 /// The actor × theme heatmap and the actors table.
@@ -166,102 +138,8 @@ fn actors(h: &mut String, r: &Report) {
     if r.actors.iter().any(|a| a.rank.is_some()) {
         h.push_str(&svg::actor_attitudes(&r.actors));
     }
-    h.push_str("<table>\n<tr><th>actor</th><th>kind</th><th class=\"num\">mentions</th><th class=\"num\">mean</th><th class=\"num\">sd</th><th class=\"num\">95% interval</th><th class=\"num\">mentions neg / neu / pos</th><th class=\"num\">paragraphs neg / neu / pos</th><th class=\"num\">documents neg / neu / pos</th><th>most negative ¶</th><th>most positive ¶</th></tr>\n");
-    for a in &r.actors {
-        let ci = a
-            .ci95
-            .map_or_else(String::new, |[lo, hi]| format!("[{lo:+.2}, {hi:+.2}]"));
-        let para = |p: &Option<super::ParagraphRef>| {
-            p.as_ref().map_or_else(String::new, |p| {
-                format!("{} ¶{} ({:+.2})", esc(&p.doc_id), p.para_index, p.mean)
-            })
-        };
-        let _ = writeln!(
-            h,
-            "<tr><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:+.2}</td><td class=\"num\">{:.2}</td><td class=\"num\">{ci}</td><td class=\"num\">{} / {} / {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&a.name),
-            if a.rank.is_none() { " <small>(few mentions, not ranked)</small>" } else { "" },
-            esc(&a.kind),
-            a.mentions,
-            a.mean,
-            a.std,
-            a.negative,
-            a.neutral,
-            a.positive,
-            super::label_counts(a.paragraph_attitudes),
-            super::label_counts(a.document_attitudes),
-            para(&a.most_negative),
-            para(&a.most_positive)
-        );
-    }
-    h.push_str("</table>\n<p><small>Mentions by their own score; paragraphs and documents that name the actor by their learned attitude toward it.</small></p>\n");
-}
-
-/// A table with slots (bins or groups) as rows and themes as columns: share and paragraphs.
-fn theme_slot_table(
-    h: &mut String,
-    slot: &str,
-    slots: &[String],
-    totals: &[usize],
-    themes: &[ThemeSeries],
-) {
-    let _ = write!(
-        h,
-        "<table>\n<tr><th>{}</th><th class=\"num\">paragraphs</th>",
-        esc(slot)
-    );
-    for t in themes {
-        let _ = write!(
-            h,
-            "<th class=\"num\"><span class=\"swatch\" style=\"background:{}\"></span>#{} {}</th>",
-            theme_colour(t.theme),
-            t.theme,
-            esc(&t.label)
-        );
-    }
-    h.push_str("</tr>\n");
-    for (i, s) in slots.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td class=\"num\">{}</td>",
-            esc(s),
-            totals[i]
-        );
-        for t in themes {
-            let _ = write!(
-                h,
-                "<td class=\"num\">{:.0}% ({})</td>",
-                t.shares[i] * 100.0,
-                t.counts[i]
-            );
-        }
-        h.push_str("</tr>\n");
-    }
-    h.push_str("</table>\n");
-}
-
-/// A table with actors as rows and slots (bins or groups) as columns: attitude cells.
-fn attitude_table(h: &mut String, slots: &[String], actors: &[ActorSeries], turn: bool) {
-    h.push_str("<table>\n<tr><th>actor</th>");
-    for s in slots {
-        let _ = write!(h, "<th class=\"num\">{}</th>", esc(s));
-    }
-    if turn {
-        h.push_str("<th>turned in</th>");
-    }
-    h.push_str("</tr>\n");
-    for a in actors {
-        let _ = write!(h, "<tr><td>{}</td>", esc(&a.actor));
-        for c in &a.cells {
-            let class = if c.too_few { "num few" } else { "num" };
-            let _ = write!(h, "<td class=\"{class}\">{}</td>", esc(&attitude_text(c)));
-        }
-        if turn {
-            let _ = write!(h, "<td>{}</td>", esc(a.turn.as_deref().unwrap_or("")));
-        }
-        h.push_str("</tr>\n");
-    }
-    h.push_str("</table>\n");
+    h.push_str(&tables::actors(r).html());
+    h.push_str("<p><small>Mentions by their own score; paragraphs and documents that name the actor by their learned attitude toward it.</small></p>\n");
 }
 
 /// Themes and attitudes per time bin, when documents have dates.
@@ -275,7 +153,7 @@ fn over_time(h: &mut String, r: &Report) {
     );
     h.push_str(&svg::theme_share_over_time(t));
     h.push_str("<details><summary>Table: paragraphs of each theme per bin, and where each theme first appears</summary>\n");
-    theme_slot_table(h, &t.bin, &t.bins, &t.paragraphs, &t.themes);
+    h.push_str(&tables::theme_slots(&t.bin, &t.bins, &t.paragraphs, &t.themes).html());
     h.push_str("<ul>\n");
     for s in &t.themes {
         let _ = writeln!(
@@ -292,26 +170,16 @@ fn over_time(h: &mut String, r: &Report) {
     h.push_str("</ul></details>\n");
     let _ = writeln!(
         h,
-        "<details><summary>Theme phrases per {} (c-TF-IDF of the bin{})</summary>\n<table>\n<tr><th>{}</th><th>theme</th><th>phrases</th></tr>",
+        "<details><summary>Theme phrases per {} (c-TF-IDF of the bin{})</summary>",
         esc(&t.bin),
-        if t.smoothed_phrases { ", averaged with the previous bin's" } else { "" },
-        esc(&t.bin)
+        if t.smoothed_phrases {
+            ", averaged with the previous bin's"
+        } else {
+            ""
+        },
     );
-    for (i, bin) in t.bins.iter().enumerate() {
-        for s in &t.themes {
-            if let Some(p) = s.phrases.get(i).filter(|p| !p.phrases.is_empty()) {
-                let _ = writeln!(
-                    h,
-                    "<tr><td>{}</td><td>#{} {}</td><td class=\"phrases\">{}</td></tr>",
-                    esc(bin),
-                    s.theme,
-                    esc(&s.label),
-                    esc(&p.phrases.join(", "))
-                );
-            }
-        }
-    }
-    h.push_str("</table></details>\n");
+    h.push_str(&tables::phrases_per_bin(t).html());
+    h.push_str("</details>\n");
     if !t.actors.is_empty() {
         let _ = writeln!(
             h,
@@ -322,25 +190,16 @@ fn over_time(h: &mut String, r: &Report) {
             esc(&t.bin)
         );
         h.push_str(&svg::attitude_over_time(t));
-        attitude_table(h, &t.bins, &t.actors, true);
+        h.push_str(&tables::attitudes(&t.bins, &t.actors, true).html());
     }
     if !t.bad_dates.listed.is_empty() {
         let _ = writeln!(
             h,
-            "<h3 id=\"bad-dates\">Dates that do not read</h3>\n<p>{} document(s); the first {} listed.</p>\n<table>\n<tr><th>document</th><th>value</th><th>why</th></tr>",
+            "<h3 id=\"bad-dates\">Dates that do not read</h3>\n<p>{} document(s); the first {} listed.</p>",
             t.bad_dates.count,
             t.bad_dates.listed.len()
         );
-        for b in &t.bad_dates.listed {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&b.doc_id),
-                esc(&b.value),
-                esc(&b.reason)
-            );
-        }
-        h.push_str("</table>\n");
+        h.push_str(&tables::bad_dates(&t.bad_dates).html());
     }
 }
 
@@ -355,7 +214,7 @@ fn by_group(h: &mut String, r: &Report) {
         esc(&g.field)
     );
     h.push_str(&svg::group_theme_heatmap(g));
-    theme_slot_table(h, &g.field, &g.groups, &g.paragraphs, &g.themes);
+    h.push_str(&tables::theme_slots(&g.field, &g.groups, &g.paragraphs, &g.themes).html());
     if !g.actors.is_empty() {
         let _ = writeln!(h, "<h3>How each {} treats each actor</h3>", esc(&g.field));
         h.push_str(&svg::group_actor_heatmap(g));
@@ -364,7 +223,7 @@ fn by_group(h: &mut String, r: &Report) {
             "<details><summary>Table: actors × {}</summary>",
             esc(&g.field)
         );
-        attitude_table(h, &g.groups, &g.actors, false);
+        h.push_str(&tables::attitudes(&g.groups, &g.actors, false).html());
         h.push_str("</details>\n");
     }
     if let Some(t) = &g.over_time {
@@ -387,31 +246,14 @@ fn groups_over_time(h: &mut String, g: &ByGroup, t: &GroupsOverTime, min_mention
         esc(&g.field)
     );
     h.push_str(&svg::attitude_groups_over_time(g, t));
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<details><summary>Table: actors × {} × {}</summary>\n<table>\n<tr><th>actor</th><th>{}</th>",
+        "<details><summary>Table: actors × {} × {}</summary>",
         esc(&g.field),
-        esc(&t.bin),
-        esc(&g.field)
+        esc(&t.bin)
     );
-    for b in &t.bins {
-        let _ = write!(h, "<th class=\"num\">{}</th>", esc(b));
-    }
-    h.push_str("<th>turned in</th></tr>\n");
-    let (shown, left) = super::cross_rows(t);
-    for (actor, row) in shown {
-        let _ = write!(h, "<tr><td>{}</td><td>{}</td>", esc(actor), esc(&row.group));
-        for c in &row.cells {
-            let class = if c.too_few { "num few" } else { "num" };
-            let _ = write!(h, "<td class=\"{class}\">{}</td>", esc(&attitude_text(c)));
-        }
-        let _ = writeln!(
-            h,
-            "<td>{}</td></tr>",
-            esc(row.turn.as_deref().unwrap_or(""))
-        );
-    }
-    h.push_str("</table>\n");
+    let (table, left) = tables::groups_over_time(&g.field, t);
+    h.push_str(&table.html());
     if left > 0 {
         let _ = writeln!(
             h,
@@ -480,18 +322,8 @@ fn theme_sections(h: &mut String, r: &Report) {
 /// Near-duplicate documents, when there are any.
 fn duplicates(h: &mut String, r: &Report) {
     if !r.duplicates.is_empty() {
-        h.push_str("<h2 id=\"duplicates\">Duplicates</h2>\n<table>\n<tr><th>document</th><th>repeats</th><th class=\"num\">paragraphs matched</th><th class=\"num\">text overlap</th></tr>\n");
-        for d in &r.duplicates {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{:.0}%</td><td class=\"num\">{:.0}%</td></tr>",
-                esc(&d.doc_id),
-                esc(&d.duplicate_of),
-                d.paragraph_match * 100.0,
-                d.text_overlap * 100.0
-            );
-        }
-        h.push_str("</table>\n");
+        h.push_str("<h2 id=\"duplicates\">Duplicates</h2>\n");
+        h.push_str(&tables::duplicates(r).html());
     }
 }
 
@@ -514,33 +346,16 @@ fn left_out(h: &mut String, r: &Report) {
     }
     h.push_str(
         "<h2 id=\"boilerplate\">Left out as boilerplate</h2>\n<p>Paragraphs that recur in \
-         several documents (bylines, footers); <code>--keep-boilerplate</code> keeps them.</p>\n\
-         <table>\n<tr><th>paragraph</th><th>documents</th></tr>\n",
+         several documents (bylines, footers); <code>--keep-boilerplate</code> keeps them.</p>\n",
     );
-    for b in &r.corpus.boilerplate {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
-            esc(&b.text),
-            b.documents
-        );
-    }
-    h.push_str("</table>\n");
+    h.push_str(&tables::boilerplate(r).html());
 }
 
 /// Skipped input files, when there are any.
 fn skipped(h: &mut String, r: &Report) {
     if !r.corpus.skipped.is_empty() {
-        h.push_str("<h2 id=\"skipped\">Skipped files</h2>\n<table>\n<tr><th>file</th><th>reason</th></tr>\n");
-        for s in &r.corpus.skipped {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td></tr>",
-                esc(&s.path),
-                esc(&s.reason)
-            );
-        }
-        h.push_str("</table>\n");
+        h.push_str("<h2 id=\"skipped\">Skipped files</h2>\n");
+        h.push_str(&tables::skipped(r).html());
     }
 }
 
@@ -549,15 +364,6 @@ fn method_name(r: &Report) -> String {
         Some(head) if r.sentiment.method == "head" => format!("the {head} head"),
         _ => r.sentiment.method.clone(),
     }
-}
-
-pub(crate) fn phrase_list(phrases: &[crate::themes::ScoredPhrase], max: usize) -> String {
-    phrases
-        .iter()
-        .take(max)
-        .map(|p| p.phrase.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A paragraph with its actor mentions highlighted by attitude.

@@ -2,18 +2,9 @@
 
 use std::fmt::Write;
 
-use super::html::phrase_list;
-use super::{attitude_text, Report};
-use crate::timeline::{ActorSeries, GroupsOverTime, ThemeSeries};
-
-/// Escapes the characters that would break a table cell or start markup.
-fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', " ")
-        .replace('*', "\\*")
-        .replace('_', "\\_")
-}
+use super::table::md_escape as cell;
+use super::{phrase_list, tables, Report};
+use crate::timeline::GroupsOverTime;
 
 /// Renders the report as Markdown.
 pub fn render(r: &Report) -> String {
@@ -75,20 +66,7 @@ fn themes_table(m: &mut String, r: &Report) {
         m.push('\n');
     }
     groups_table(m, r);
-    m.push_str("| # | theme | paragraphs | share | key phrases |\n|---:|---|---:|---:|---|\n");
-    for t in &r.themes {
-        // The top words on a line of their own under the label.
-        let _ = writeln!(
-            m,
-            "| {} | {}<br>*{}* | {} | {:.1}% | {} |",
-            t.id,
-            cell(&t.label),
-            cell(&super::words_line(&t.words)),
-            t.size,
-            t.share * 100.0,
-            cell(&phrase_list(&t.phrases, 6))
-        );
-    }
+    m.push_str(&tables::themes(r).markdown());
 }
 
 /// The themes cut into `--level` groups, when asked for.
@@ -97,20 +75,7 @@ fn groups_table(m: &mut String, r: &Report) {
         return;
     }
     let _ = writeln!(m, "{}\n", super::groups_line(r));
-    m.push_str("| group | paragraphs | share | themes | key phrases |\n|---|---:|---:|---|---|\n");
-    for g in &r.theme_groups {
-        let _ = writeln!(
-            m,
-            "| {}<br>*{}* | {} | {:.1}% | {} | {} |",
-            cell(&g.label),
-            cell(&super::words_line(&g.words)),
-            g.size,
-            g.share * 100.0,
-            cell(&super::group_themes(r, g)),
-            cell(&phrase_list(&g.phrases, 6))
-        );
-    }
-    m.push('\n');
+    m.push_str(&tables::groups(r).markdown());
 }
 
 /// The actor × theme attitudes.
@@ -147,37 +112,8 @@ fn heatmap(m: &mut String, r: &Report) {
 
 /// Each actor over the corpus.
 fn actors(m: &mut String, r: &Report) {
-    m.push_str("\n## Actors\n\nMentions by their own score; paragraphs and documents that name the actor by their learned attitude toward it.\n\n| actor | kind | mentions | mean | sd | 95% interval | mentions neg / neu / pos | paragraphs neg / neu / pos | documents neg / neu / pos | most negative ¶ | most positive ¶ |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
-    for a in &r.actors {
-        let para = |p: &Option<super::ParagraphRef>| {
-            p.as_ref().map_or_else(String::new, |p| {
-                format!("{} ¶{} ({:+.2})", cell(&p.doc_id), p.para_index, p.mean)
-            })
-        };
-        let _ = writeln!(
-            m,
-            "| {}{} | {} | {} | {:+.2} | {:.2} | {} | {} / {} / {} | {} | {} | {} | {} |",
-            cell(&a.name),
-            if a.rank.is_none() {
-                " (not ranked)"
-            } else {
-                ""
-            },
-            a.kind,
-            a.mentions,
-            a.mean,
-            a.std,
-            a.ci95
-                .map_or_else(String::new, |[lo, hi]| format!("[{lo:+.2}, {hi:+.2}]")),
-            a.negative,
-            a.neutral,
-            a.positive,
-            super::label_counts(a.paragraph_attitudes),
-            super::label_counts(a.document_attitudes),
-            para(&a.most_negative),
-            para(&a.most_positive)
-        );
-    }
+    m.push_str("\n## Actors\n\nMentions by their own score; paragraphs and documents that name the actor by their learned attitude toward it.\n\n");
+    m.push_str(&tables::actors(r).markdown());
 }
 
 /// Each document's theme mix.
@@ -249,23 +185,12 @@ fn theme_sections(m: &mut String, r: &Report) {
 /// Near-duplicate documents and skipped files, when there are any.
 fn duplicates_and_skipped(m: &mut String, r: &Report) {
     if !r.duplicates.is_empty() {
-        m.push_str("\n## Duplicates\n\n| document | repeats | paragraphs matched | text overlap |\n|---|---|---:|---:|\n");
-        for d in &r.duplicates {
-            let _ = writeln!(
-                m,
-                "| {} | {} | {:.0}% | {:.0}% |",
-                cell(&d.doc_id),
-                cell(&d.duplicate_of),
-                d.paragraph_match * 100.0,
-                d.text_overlap * 100.0
-            );
-        }
+        m.push_str("\n## Duplicates\n\n");
+        m.push_str(&tables::duplicates(r).markdown());
     }
     if !r.corpus.boilerplate.is_empty() {
-        m.push_str("\n## Left out as boilerplate\n\nParagraphs that recur in several documents; `--keep-boilerplate` keeps them.\n\n| paragraph | documents |\n|---|---:|\n");
-        for b in &r.corpus.boilerplate {
-            let _ = writeln!(m, "| {} | {} |", cell(&b.text), b.documents);
-        }
+        m.push_str("\n## Left out as boilerplate\n\nParagraphs that recur in several documents; `--keep-boilerplate` keeps them.\n\n");
+        m.push_str(&tables::boilerplate(r).markdown());
     }
     let long = &r.corpus.long_paragraphs;
     if long.split > 0 {
@@ -279,62 +204,9 @@ fn duplicates_and_skipped(m: &mut String, r: &Report) {
         let _ = writeln!(m, "\n{}", clipped.sentence());
     }
     if !r.corpus.skipped.is_empty() {
-        m.push_str("\n## Skipped files\n\n| file | reason |\n|---|---|\n");
-        for s in &r.corpus.skipped {
-            let _ = writeln!(m, "| {} | {} |", cell(&s.path), cell(&s.reason));
-        }
+        m.push_str("\n## Skipped files\n\n");
+        m.push_str(&tables::skipped(r).markdown());
     }
-}
-
-/// A table with slots (bins or groups) as rows and themes as columns: share and paragraphs.
-fn theme_slot_table(
-    m: &mut String,
-    slot: &str,
-    slots: &[String],
-    totals: &[usize],
-    themes: &[ThemeSeries],
-) {
-    let _ = write!(m, "| {slot} | paragraphs |");
-    for t in themes {
-        let _ = write!(m, " #{} {} |", t.theme, cell(&t.label));
-    }
-    let _ = writeln!(m, "\n|---|---:|{}", "---:|".repeat(themes.len()));
-    for (i, s) in slots.iter().enumerate() {
-        let _ = write!(m, "| {} | {} |", cell(s), totals[i]);
-        for t in themes {
-            let _ = write!(m, " {:.0}% ({}) |", t.shares[i] * 100.0, t.counts[i]);
-        }
-        m.push('\n');
-    }
-    m.push('\n');
-}
-
-/// A table with actors as rows and slots (bins or groups) as columns: attitude cells.
-fn attitude_table(m: &mut String, slots: &[String], actors: &[ActorSeries], turn: bool) {
-    m.push_str("| actor |");
-    for s in slots {
-        let _ = write!(m, " {} |", cell(s));
-    }
-    if turn {
-        m.push_str(" turned in |");
-    }
-    let _ = writeln!(
-        m,
-        "\n|---|{}{}",
-        "---:|".repeat(slots.len()),
-        if turn { "---|" } else { "" }
-    );
-    for a in actors {
-        let _ = write!(m, "| {} |", cell(&a.actor));
-        for c in &a.cells {
-            let _ = write!(m, " {} |", attitude_text(c));
-        }
-        if turn {
-            let _ = write!(m, " {} |", a.turn.as_deref().unwrap_or(""));
-        }
-        m.push('\n');
-    }
-    m.push('\n');
 }
 
 /// Themes and attitudes per time bin, when documents have dates.
@@ -346,7 +218,7 @@ fn over_time(m: &mut String, r: &Report) {
         "### Theme share per {}\n\nShare of each {}'s paragraphs in each theme (paragraphs in brackets).\n",
         t.bin, t.bin
     );
-    theme_slot_table(m, t.bin.as_str(), &t.bins, &t.paragraphs, &t.themes);
+    m.push_str(&tables::theme_slots(&t.bin, &t.bins, &t.paragraphs, &t.themes).markdown());
     m.push_str("First appearance (the first bin with at least 2 of a theme's paragraphs and 5% of the bin's):\n\n");
     for s in &t.themes {
         let _ = writeln!(
@@ -359,49 +231,31 @@ fn over_time(m: &mut String, r: &Report) {
     }
     let _ = writeln!(
         m,
-        "\n### Theme phrases per {}\n\nc-TF-IDF of the theme's paragraphs in the bin{}.\n\n| {} | theme | phrases |\n|---|---|---|",
+        "\n### Theme phrases per {}\n\nc-TF-IDF of the theme's paragraphs in the bin{}.\n",
         t.bin,
-        if t.smoothed_phrases { ", averaged with the previous bin's" } else { "" },
-        t.bin
+        if t.smoothed_phrases {
+            ", averaged with the previous bin's"
+        } else {
+            ""
+        },
     );
-    for (i, bin) in t.bins.iter().enumerate() {
-        for s in &t.themes {
-            if let Some(p) = s.phrases.get(i).filter(|p| !p.phrases.is_empty()) {
-                let _ = writeln!(
-                    m,
-                    "| {} | #{} {} | {} |",
-                    cell(bin),
-                    s.theme,
-                    cell(&s.label),
-                    cell(&p.phrases.join(", "))
-                );
-            }
-        }
-    }
+    m.push_str(&tables::phrases_per_bin(t).markdown());
     if !t.actors.is_empty() {
         let _ = writeln!(
             m,
             "\n### Attitude per {}\n\nMean attitude of each actor's mentions in each {} (−1 negative, +1 positive), its 95% bootstrap interval, and the number of mentions; \"too few\" below {} mentions. \"Turned in\": the first {} whose interval lies on the other side of zero from an earlier one's.\n",
             t.bin, t.bin, r.sentiment.min_mentions, t.bin
         );
-        attitude_table(m, &t.bins, &t.actors, true);
+        m.push_str(&tables::attitudes(&t.bins, &t.actors, true).markdown());
     }
     if !t.bad_dates.listed.is_empty() {
         let _ = writeln!(
             m,
-            "### Dates that do not read\n\n{} document(s); the first {} listed.\n\n| document | value | why |\n|---|---|---|",
+            "### Dates that do not read\n\n{} document(s); the first {} listed.\n",
             t.bad_dates.count,
             t.bad_dates.listed.len()
         );
-        for b in &t.bad_dates.listed {
-            let _ = writeln!(
-                m,
-                "| {} | {} | {} |",
-                cell(&b.doc_id),
-                cell(&b.value),
-                cell(&b.reason)
-            );
-        }
+        m.push_str(&tables::bad_dates(&t.bad_dates).markdown());
     }
 }
 
@@ -415,7 +269,7 @@ fn by_group(m: &mut String, r: &Report) {
         super::group_axis_line(g)
     );
     let _ = writeln!(m, "### Themes per {}\n", cell(&g.field));
-    theme_slot_table(m, &g.field, &g.groups, &g.paragraphs, &g.themes);
+    m.push_str(&tables::theme_slots(&g.field, &g.groups, &g.paragraphs, &g.themes).markdown());
     if !g.actors.is_empty() {
         let _ = writeln!(
             m,
@@ -423,7 +277,7 @@ fn by_group(m: &mut String, r: &Report) {
             cell(&g.field),
             r.sentiment.min_mentions
         );
-        attitude_table(m, &g.groups, &g.actors, false);
+        m.push_str(&tables::attitudes(&g.groups, &g.actors, false).markdown());
     }
     if let Some(t) = &g.over_time {
         groups_over_time(m, &g.field, t, r.sentiment.min_mentions);
@@ -442,30 +296,14 @@ fn groups_over_time(m: &mut String, field: &str, t: &GroupsOverTime, min_mention
         t.bin,
         min_mentions
     );
-    let _ = write!(m, "| actor | {} |", cell(field));
-    for b in &t.bins {
-        let _ = write!(m, " {} |", cell(b));
-    }
-    let _ = writeln!(
-        m,
-        " turned in |\n|---|---|{}---|",
-        "---:|".repeat(t.bins.len())
-    );
-    let (shown, left) = super::cross_rows(t);
-    for (actor, row) in shown {
-        let _ = write!(m, "| {} | {} |", cell(actor), cell(&row.group));
-        for c in &row.cells {
-            let _ = write!(m, " {} |", attitude_text(c));
-        }
-        let _ = writeln!(m, " {} |", row.turn.as_deref().unwrap_or(""));
-    }
+    let (table, left) = tables::groups_over_time(field, t);
+    m.push_str(&table.markdown());
     if left > 0 {
         let _ = writeln!(
             m,
-            "\n{left} more actor and {} rows have too few mentions in every {}.",
+            "{left} more actor and {} rows have too few mentions in every {}.",
             cell(field),
             t.bin
         );
     }
-    m.push('\n');
 }

@@ -8,6 +8,8 @@
 //! | `markdown.rs` | `report.md` |
 //! | `html.rs` | `report.html` |
 //! | `svg.rs` | the charts |
+//! | `table.rs` | a table as both renderings draw it |
+//! | `tables.rs` | the report's tables, built once for both |
 //! | `paragraphs.rs` | `paragraphs.parquet` |
 //! | `manifest.rs` | `run.json`, the run manifest |
 //!
@@ -21,6 +23,8 @@ pub mod markdown;
 pub mod paragraphs;
 pub mod projection;
 mod svg;
+mod table;
+mod tables;
 
 use serde::Serialize;
 
@@ -165,6 +169,16 @@ fn group_themes(r: &Report, g: &Group) -> String {
 /// A theme's top words as the short line shown under its label.
 fn words_line(words: &[String]) -> String {
     words.join(" · ")
+}
+
+/// The first `max` key phrases, comma-separated.
+fn phrase_list(phrases: &[ScoredPhrase], max: usize) -> String {
+    phrases
+        .iter()
+        .take(max)
+        .map(|p| p.phrase.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Schema id of `report.json`.
