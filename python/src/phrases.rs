@@ -3,6 +3,7 @@
 //! adds blocks in reading order, `name_themes` names the themes from the sum as
 //! `themescope.themes` names them.
 
+use numpy::PyUntypedArrayMethods;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};

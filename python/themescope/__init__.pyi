@@ -110,8 +110,9 @@ def discover_actors(texts: Iterable[str], min_mentions: int = 3) -> Dict[str, An
     in batches, on other machines) with the mentions that scoring all of them would find."""
 
 def split_paragraphs(text: str, keep_boilerplate: bool = False) -> List[str]:
-    """The paragraphs of a text as a corpus record's text is split: at blank lines (or at
-    line breaks when there is no blank line), short boilerplate dropped."""
+    """The paragraphs of a text as a corpus record's text is read: character references
+    decoded (``&amp;``, `` #36;``), split at blank lines (or at line breaks when there is no
+    blank line), short boilerplate dropped."""
 
 def read_corpus(
     paths: Union[_PathLike, Sequence[_PathLike]],

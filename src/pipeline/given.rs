@@ -103,3 +103,82 @@ pub fn align(
     let themes = picked.iter().map(|&i| given.themes[i]).collect();
     Ok((set, themes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embed::{Pooling, Precision};
+
+    fn encoder(dim: usize) -> EncoderInfo {
+        EncoderInfo {
+            model_id: "m".into(),
+            revision: None,
+            pooling: Pooling::Mean,
+            normalize: true,
+            max_seq_length: 128,
+            dim,
+            device: "cpu",
+            precision: Precision::F32,
+            content_sha256: String::new(),
+        }
+    }
+
+    fn unit(doc: &str, index: usize, text: &str) -> TextUnit {
+        TextUnit {
+            doc_id: doc.into(),
+            index,
+            span: 0..text.len(),
+            text: text.into(),
+        }
+    }
+
+    fn row(doc: &str, para_index: usize, text: &str) -> RowMeta {
+        RowMeta {
+            doc_id: doc.into(),
+            para_index,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn given_rows_in_any_order_line_up_with_the_corpus() {
+        let given = Given {
+            rows: vec![row("b", 0, "three"), row("a", 1, "two"), row("a", 0, "one")],
+            vectors: ndarray::array![[3.0f32, 0.0], [2.0, 0.0], [1.0, 0.0]],
+            themes: vec![None, Some(1), Some(0)],
+        };
+        let units = || {
+            vec![
+                unit("a", 0, "one"),
+                unit("a", 1, "two"),
+                unit("b", 0, "three"),
+            ]
+        };
+        let (set, themes) = align(&given, units(), &encoder(2)).unwrap();
+        assert_eq!(themes, [Some(0), Some(1), None]);
+        assert_eq!(set.vectors.column(0).to_vec(), [1.0, 2.0, 3.0]);
+        assert_eq!(set.rows[2], row("b", 0, "three"));
+        assert_eq!(set.info.dim, 2);
+
+        let e = align(&given, units(), &encoder(3)).unwrap_err();
+        assert!(matches!(e, GivenError::Dim { dim: 2, .. }), "{e}");
+        let mut other = units();
+        other[1].text = "deux".into();
+        let e = align(&given, other, &encoder(2)).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("paragraph 1 of document \"a\" reads differently"),
+            "{e}"
+        );
+        let e = align(&given, vec![unit("c", 0, "x")], &encoder(2)).unwrap_err();
+        assert!(matches!(e, GivenError::Missing { .. }), "{e}");
+        let short = Given {
+            themes: vec![None],
+            ..given
+        };
+        assert!(matches!(
+            align(&short, units(), &encoder(2)),
+            Err(GivenError::Shape { themes: 1, .. })
+        ));
+    }
+}
