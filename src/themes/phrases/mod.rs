@@ -548,13 +548,13 @@ fn explain_counted(
     // Groups not to be named need no candidates.
     let pools: Vec<Vec<u32>> = (0..n_themes)
         .map(|c| match named(c) {
-            true => pool(&counted, &scores[c], c, opts),
+            true => pool(counted, &scores[c], c, opts),
             false => Vec::new(),
         })
         .collect();
     let word_pools: Vec<Vec<u32>> = (0..n_themes)
         .map(|c| match named(c) {
-            true => word_pool(&counted, &scores[c], c, opts),
+            true => word_pool(counted, &scores[c], c, opts),
             false => Vec::new(),
         })
         .collect();
