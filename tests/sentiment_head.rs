@@ -516,3 +516,103 @@ fn default_td_head_beats_the_logistic_head_on_newsmtsc_dev() {
         assert!(f1m >= floor, "{file}: F1m {f1m} < {floor}");
     }
 }
+
+/// Sentences with two targets each (NewsMTSC polarities: 2 negative, 4 neutral, 6 positive).
+const TWO_TARGETS: &[(&str, [(&str, f64); 2])] = &[
+    (
+        "Marta Klein praised the plan, while Jonas Berg called it a disaster for the town.",
+        [("Marta Klein", 6.0), ("Jonas Berg", 2.0)],
+    ),
+    (
+        "The court cleared Ana Ruiz of all charges but sentenced her partner Leo Varga to prison.",
+        [("Ana Ruiz", 6.0), ("Leo Varga", 2.0)],
+    ),
+    (
+        "Ministers met in Oslo on Tuesday.",
+        [("Ministers", 4.0), ("Oslo", 4.0)],
+    ),
+];
+
+/// The context-pooling head: a file trained with `--context-rank` carries the pooling's
+/// tensors, and scoring through the adapted encoder (one pass per sentence) gives the same
+/// probabilities as the training graph, with the pooling's weights made far from their start.
+#[test]
+fn context_pooling_scores_as_the_training_graph_computes() {
+    use themescope::sentiment::tdmodel::{network, train::graph_probabilities, TdHead, TdScorer};
+    use themescope::sentiment::Scorer;
+
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("ctx.safetensors");
+    let out = themescope(dir.path())
+        .env("THEMESCOPE_MODELS", models_dir())
+        .args(["head", "train", "--quiet", "--kind", "td", "--limit", "24"])
+        .args(["--epochs", "1", "--top-layers", "2", "--rank", "4"])
+        .args(["--context-rank", "8", "--train-batch", "8", "--seed", "5"])
+        .arg("--data")
+        .arg(write_attitudes(dir.path()))
+        .arg("--out")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut head = TdHead::read(&out_path).unwrap();
+    assert_eq!(head.meta.shape.context, 8);
+    assert_eq!(head.tensors[network::HEAD_WEIGHT].0, vec![3, 3 * 384]);
+    // Far from the start (key projection zero, no distance bias), so the attention is sharp.
+    for (name, scale) in [(network::CTX_KEY, 0.2f32), (network::CTX_DISTANCE, 1.5)] {
+        let values = &mut head.tensors.get_mut(name).unwrap().1;
+        for (i, v) in values.iter_mut().enumerate() {
+            *v += scale * ((i as f32 * 0.37).sin());
+        }
+    }
+    let back = TdHead::from_bytes("ctx", &head.to_bytes()).unwrap();
+    assert_eq!(back.tensors, head.tensors);
+
+    let mut lines = String::new();
+    for (sentence, targets) in TWO_TARGETS {
+        let targets: Vec<_> = targets
+            .iter()
+            .map(|(m, p)| {
+                let from = sentence.find(m).unwrap();
+                serde_json::json!({"from": from, "to": from + m.len(), "mention": m, "polarity": p})
+            })
+            .collect();
+        let line = serde_json::json!({"sentence_normalized": sentence, "targets": targets});
+        lines.push_str(&format!("{line}\n"));
+    }
+    let data_path = dir.path().join("two.jsonl");
+    std::fs::write(&data_path, lines).unwrap();
+    let data = themescope::sentiment::training::data::read_newsmtsc(&data_path).unwrap();
+    let refs: Vec<_> = data.targets.iter().collect();
+
+    let model = themescope::model::resolve(
+        models_dir().join(common::MINILM).to_str().unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
+    let embedder =
+        themescope::embed::Embedder::load(&model, &themescope::embed::EmbedOptions::default())
+            .unwrap();
+    let graph = graph_probabilities(&embedder, &head, &refs).unwrap();
+    let scorer = TdScorer::new(&head, &embedder).unwrap();
+    let scored = scorer.score(&data.target_refs(), &mut |_| {}).unwrap();
+    assert_eq!(scored.len(), 6);
+    for (g, s) in graph.iter().zip(&scored) {
+        for (a, b) in g.iter().zip(s.probs.iter()) {
+            assert!((a - b).abs() < 1e-4, "graph {g:?}, scorer {:?}", s.probs);
+        }
+    }
+    // The context reaches the scores: weighting the target's neighbours moves them.
+    let mut near = head.clone();
+    near.tensors.get_mut(network::CTX_DISTANCE).unwrap().1[0] += 4.0;
+    let moved = TdScorer::new(&near, &embedder)
+        .unwrap()
+        .score(&data.target_refs(), &mut |_| {})
+        .unwrap();
+    let shift: f32 = moved
+        .iter()
+        .zip(&scored)
+        .map(|(a, b)| (a.probs[0] - b.probs[0]).abs())
+        .sum();
+    assert!(shift > 1e-3, "the distance bias moved nothing ({shift})");
+}

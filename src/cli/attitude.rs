@@ -42,6 +42,9 @@ pub fn train_attitude(
         learn::score_mentions(scorer.as_ref(), &mentions, args.cache.as_deref(), p)
     })?;
     let rows = learn::attitude_data(&paragraphs, &mentions, &preds, &vader);
+    if let Some(path) = &args.features_out {
+        write_features(path, &paragraphs, &rows)?;
+    }
     let opts = AttitudeOptions {
         seed: args.seed,
         folds: args.folds as usize,
@@ -102,6 +105,26 @@ pub fn train_attitude(
         write!(stdout, "{}", score_table(&table))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The features of every paragraph as CSV, with its data-file line, group and gold label.
+fn write_features(
+    path: &std::path::Path,
+    paragraphs: &[data::PersentParagraph],
+    rows: &learn::AttitudeData,
+) -> Result<()> {
+    let mut out = format!("line,group,gold,{}\n", attitude::FEATURES.join(","));
+    for (k, p) in paragraphs.iter().enumerate() {
+        let values: Vec<String> = rows.x.row(k).iter().map(|v| format!("{v}")).collect();
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            p.line,
+            rows.groups[k],
+            rows.gold[k].index(),
+            values.join(",")
+        ));
+    }
+    std::fs::write(path, out).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }
 
 /// One line per method: F1m, accuracy, and each class's recall and F1.

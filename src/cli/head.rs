@@ -93,6 +93,11 @@ pub struct AttitudeArgs {
     /// Folder that keeps the mention scores between runs (scoring them is the slow part).
     #[arg(long, env = "THEMESCOPE_HEAD_CACHE", value_name = "DIR")]
     pub cache: Option<PathBuf>,
+
+    /// Also write each paragraph's features as CSV (line of the data file, document group,
+    /// gold label, then the features in the model's column order), for analysis elsewhere.
+    #[arg(long, value_name = "FILE")]
+    pub features_out: Option<PathBuf>,
 }
 
 /// One threshold of `--unanimity`: a number in (0.5, 1], or `none`.
@@ -192,6 +197,12 @@ pub struct TrainArgs {
     /// td: the adapters' scale numerator (their output is scaled by alpha / rank).
     #[arg(long, env = "THEMESCOPE_HEAD_ALPHA", default_value_t = 16.0)]
     pub alpha: f64,
+
+    /// td: rank of the context pooling's query and key projections (0: none). With a rank the
+    /// head also reads a target-query attention pooling of the sentence's other tokens, from the
+    /// same encoder pass.
+    #[arg(long, env = "THEMESCOPE_HEAD_CONTEXT_RANK", default_value_t = 0)]
+    pub context_rank: usize,
 
     /// td: AdamW's peak learning rate.
     #[arg(long, env = "THEMESCOPE_HEAD_LR", default_value_t = 5e-4)]
@@ -425,6 +436,7 @@ fn train_td(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result
             top_layers: args.top_layers,
             rank: args.rank,
             alpha: args.alpha,
+            context: args.context_rank,
         },
         lr: args.lr,
         batch: args.train_batch,

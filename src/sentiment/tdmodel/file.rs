@@ -8,7 +8,9 @@ use std::path::Path;
 use candle_core::{Device, Tensor};
 use safetensors::{Dtype, SafeTensors};
 
-use super::network::{self, Shape, HEAD_BIAS, HEAD_WEIGHT};
+use super::network::{
+    self, Shape, CTX_DISTANCE, CTX_KEY, CTX_QUERY, DISTANCE_BUCKETS, HEAD_BIAS, HEAD_WEIGHT,
+};
 use crate::embed::{BertConfig, EncoderInfo};
 use crate::fsutil::write_atomic;
 use crate::sentiment::head::safetensors_bytes;
@@ -19,6 +21,8 @@ pub const FORMAT: &str = "themescope-td-sentiment";
 const FORMAT_VERSION: &str = "1";
 /// What the head reads, for the metadata.
 pub const RECIPE: &str = "cls+target_mean over the sentence's final token states";
+/// What a head with the context pooling reads, for the metadata.
+pub const CONTEXT_RECIPE: &str = "cls+target_mean+context (target-query attention over the sentence's other tokens, distance bias) over the sentence's final token states";
 
 /// How a head was made.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +79,11 @@ impl TdHead {
             alpha: get("alpha")?
                 .parse()
                 .map_err(|_| bad("`alpha` is not a number".into()))?,
+            // Heads from before the context pooling have no `context_rank`.
+            context: match meta.get("context_rank") {
+                Some(_) => int("context_rank")?,
+                None => 0,
+            },
         };
         let known = [
             "format",
@@ -86,6 +95,7 @@ impl TdHead {
             "top_layers",
             "rank",
             "alpha",
+            "context_rank",
             "recipe",
             "training_data",
             "training_sha256",
@@ -127,8 +137,18 @@ impl TdHead {
                 .collect();
             tensors.insert(name, (view.shape().to_vec(), values));
         }
-        let width = 2 * td_meta.encoder_dim;
-        let expect = [(HEAD_WEIGHT, vec![3, width]), (HEAD_BIAS, vec![3])];
+        let (dim, rank) = (td_meta.encoder_dim, shape.context);
+        let mut expect = vec![
+            (HEAD_WEIGHT, vec![3, shape.feature_width(dim)]),
+            (HEAD_BIAS, vec![3]),
+        ];
+        if rank > 0 {
+            expect.extend([
+                (CTX_QUERY, vec![rank, dim]),
+                (CTX_KEY, vec![rank, dim]),
+                (CTX_DISTANCE, vec![DISTANCE_BUCKETS]),
+            ]);
+        }
         for (name, shape) in expect {
             match tensors.get(name) {
                 Some((s, _)) if *s == shape => {}
@@ -169,7 +189,12 @@ impl TdHead {
         put("top_layers", m.shape.top_layers.to_string());
         put("rank", m.shape.rank.to_string());
         put("alpha", format!("{}", m.shape.alpha));
-        put("recipe", RECIPE.into());
+        if m.shape.context > 0 {
+            put("context_rank", m.shape.context.to_string());
+            put("recipe", CONTEXT_RECIPE.into());
+        } else {
+            put("recipe", RECIPE.into());
+        }
         put("training_data", m.training_data.clone());
         put("training_sha256", m.training_sha256.clone());
         put("n_train", m.n_train.to_string());
@@ -235,9 +260,21 @@ impl TdHead {
         network::weight_deltas(config, &self.meta.shape, &t).map_err(bad)
     }
 
-    /// The head's weight (3 × 2·dim, row-major) and bias.
+    /// The head's weight (3 × feature width, row-major) and bias.
     pub fn head_weights(&self) -> (&[f32], &[f32]) {
         (&self.tensors[HEAD_WEIGHT].1, &self.tensors[HEAD_BIAS].1)
+    }
+
+    /// The context pooling's query and key projections (rank × dim, row-major) and distance
+    /// bias, when the head has one.
+    pub fn context_weights(&self) -> Option<(&[f32], &[f32], &[f32])> {
+        (self.meta.shape.context > 0).then(|| {
+            (
+                self.tensors[CTX_QUERY].1.as_slice(),
+                self.tensors[CTX_KEY].1.as_slice(),
+                self.tensors[CTX_DISTANCE].1.as_slice(),
+            )
+        })
     }
 
     /// Size of the numbers, for the cache identity.
@@ -277,6 +314,7 @@ mod tests {
                     top_layers: 0,
                     rank: 0,
                     alpha: 1.0,
+                    context: 0,
                 },
                 training_data: "train.jsonl".into(),
                 training_sha256: "00".into(),

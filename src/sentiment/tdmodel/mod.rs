@@ -1,12 +1,13 @@
 //! The target-dependent sentiment model: the encoder's top layers with low-rank adapters and a
-//! head over the [CLS] state and the mean of the target's own token states, trained with candle's
+//! head over the [CLS] state and the mean of the target's own token states (optionally also a
+//! target-query attention pooling of the sentence's other tokens), trained with candle's
 //! autograd on cached lower-layer states. At scoring time the adapters are merged into the
 //! encoder's weights, so each sentence takes one pass of the fast encoder, however many
 //! targets it holds.
 //!
 //! | file | job |
 //! |---|---|
-//! | `network.rs` | the trainable graph: top layers with adapters, the head |
+//! | `network.rs` | the trainable graph: top layers with adapters, the head, the context pooling |
 //! | `states.rs` | training examples: lower-layer token states, cached on disk |
 //! | `train.rs` | the training loop, AdamW, checkpoints, dev scores |
 //! | `file.rs` | the head file (adapters + head + metadata) |

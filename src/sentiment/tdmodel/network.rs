@@ -1,6 +1,8 @@
 //! The trainable graph: the encoder's top layers (frozen weights plus low-rank adapters) over
-//! cached lower-layer token states, then the target-aware head (the [CLS] state concatenated with
-//! the mean of the target's own token states, a linear layer to three classes).
+//! cached lower-layer token states, then the target-aware head: the [CLS] state concatenated with
+//! the mean of the target's own token states and, when the shape has a context rank, a
+//! target-query attention pooling of the sentence's other tokens; a linear layer to three
+//! classes.
 
 use std::collections::BTreeMap;
 
@@ -33,9 +35,22 @@ pub struct Shape {
     pub rank: usize,
     /// The adapters' output is scaled by alpha / rank.
     pub alpha: f64,
+    /// Rank of the context pooling's query and key projections (0: no context pooling, the
+    /// head reads [CLS] ⊕ target mean only).
+    pub context: usize,
 }
 
 impl Shape {
+    /// Width of the pooled features: [CLS], the target mean and, with a context rank, the
+    /// context.
+    pub fn feature_width(&self, hidden: usize) -> usize {
+        if self.context > 0 {
+            3 * hidden
+        } else {
+            2 * hidden
+        }
+    }
+
     pub fn scale(&self) -> f64 {
         if self.rank == 0 {
             0.0
@@ -52,6 +67,27 @@ pub fn adapter_name(layer: usize, linear: &str, part: &str) -> String {
 
 pub const HEAD_WEIGHT: &str = "head.weight";
 pub const HEAD_BIAS: &str = "head.bias";
+/// The context pooling's query projection (context rank × hidden), applied to the target mean.
+pub const CTX_QUERY: &str = "ctx.query";
+/// The context pooling's key projection (context rank × hidden), applied to every token state.
+pub const CTX_KEY: &str = "ctx.key";
+/// The context pooling's learned score bias by distance to the target ([`DISTANCE_BUCKETS`]).
+pub const CTX_DISTANCE: &str = "ctx.distance";
+/// Distances 1, 2, …, 15 and ≥ 16 tokens from the target's nearest token, and one bucket for
+/// every token of a target that has no tokens (truncated away).
+pub const DISTANCE_BUCKETS: usize = 17;
+/// What masks a token out of the context's softmax (added to its score).
+pub const MASKED: f32 = -1e4;
+
+/// The distance bucket of token `row` for a target whose own tokens are `rows` (sorted), or
+/// `None` when the token is one of the target's own (left out of the context).
+pub fn distance_bucket(row: usize, rows: &[usize]) -> Option<usize> {
+    if rows.is_empty() {
+        return Some(DISTANCE_BUCKETS - 1);
+    }
+    let d = rows.iter().map(|&r| r.abs_diff(row)).min().unwrap_or(0);
+    (d > 0).then(|| d.min(DISTANCE_BUCKETS - 1) - 1)
+}
 
 /// The trainable numbers, by name, in a fixed order (sorted): adapters and head.
 pub type Params = BTreeMap<String, Var>;
@@ -81,7 +117,19 @@ pub fn init_params(c: &BertConfig, shape: &Shape, seed: u64, device: &Device) ->
             }
         }
     }
-    let width = 2 * c.hidden_size;
+    if shape.context > 0 {
+        let h = c.hidden_size;
+        let q = uniform(shape.context * h, 1.0 / (h as f64).sqrt());
+        let q = Tensor::from_vec(q, (shape.context, h), device)?;
+        // The key projection and the distance bias start at zero: the context starts as the
+        // plain mean of the sentence's other tokens.
+        let k = Tensor::zeros((shape.context, h), DType::F32, device)?;
+        let d = Tensor::zeros(DISTANCE_BUCKETS, DType::F32, device)?;
+        out.insert(CTX_QUERY.into(), Var::from_tensor(&q)?);
+        out.insert(CTX_KEY.into(), Var::from_tensor(&k)?);
+        out.insert(CTX_DISTANCE.into(), Var::from_tensor(&d)?);
+    }
+    let width = shape.feature_width(c.hidden_size);
     let w = uniform(3 * width, 1.0 / (width as f64).sqrt());
     out.insert(
         HEAD_WEIGHT.into(),
@@ -213,16 +261,54 @@ impl TopLayers {
     }
 }
 
+/// Which tokens each target's context reads: `mask` (targets × (batch · seq)) is 0 for a token
+/// of the target's sentence that is not one of its own, [`MASKED`] elsewhere; `buckets`
+/// (targets · batch · seq, u32) are the tokens' distance buckets (0 where masked).
+pub struct ContextPlan {
+    pub mask: Tensor,
+    pub buckets: Tensor,
+}
+
+/// The target-query attention pooling: softmax over the plan's tokens of
+/// (Q·target mean)·(K·state)/√rank + distance bias, weighting the token states.
+pub fn context_pool(
+    states: &Tensor,
+    span_mean: &Tensor,
+    plan: &ContextPlan,
+    params: &Params,
+) -> Result<Tensor> {
+    let wq = params[CTX_QUERY].as_tensor();
+    let wk = params[CTX_KEY].as_tensor();
+    let rank = wq.dim(0)?;
+    let (targets, tokens) = plan.mask.dims2()?;
+    let q = span_mean.matmul(&wq.t()?)?;
+    let k = states.matmul(&wk.t()?)?;
+    let scores = (q.matmul(&k.t()?)? / (rank as f64).sqrt())?;
+    let bias = params[CTX_DISTANCE]
+        .as_tensor()
+        .index_select(&plan.buckets, 0)?
+        .reshape((targets, tokens))?;
+    let scores = ((scores + bias)? + &plan.mask)?;
+    candle_nn::ops::softmax(&scores, D::Minus1)?.matmul(states)
+}
+
 /// The head over pooled states: `cls` and `span` are targets × (batch · seq) selection and
-/// averaging matrices; `keep` (targets × 2·hidden) is a dropout mask already scaled, if any.
+/// averaging matrices; `context` the context pooling's plan when the head has one; `keep`
+/// (targets × feature width) is a dropout mask already scaled, if any.
 pub fn head_logits(
     states: &Tensor,
     cls: &Tensor,
     span: &Tensor,
+    context: Option<&ContextPlan>,
     keep: Option<&Tensor>,
     params: &Params,
 ) -> Result<Tensor> {
-    let mut features = Tensor::cat(&[cls.matmul(states)?, span.matmul(states)?], 1)?;
+    let span_mean = span.matmul(states)?;
+    let mut parts = vec![cls.matmul(states)?, span_mean.clone()];
+    if let Some(plan) = context {
+        parts.push(context_pool(states, &span_mean, plan, params)?);
+    }
+    let mut features = Tensor::cat(&parts, 1)?;
     if let Some(keep) = keep {
         features = (features * keep)?;
     }

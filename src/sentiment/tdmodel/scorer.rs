@@ -1,11 +1,15 @@
 //! Scoring targets with the target-dependent head: each distinct sentence goes through the
 //! adapted encoder once (batched with the others), and each of its targets is read from that
-//! pass: the [CLS] state and the mean of the target's own token states.
+//! pass: the [CLS] state, the mean of the target's own token states and, when the head has a
+//! context pooling, the target-query attention pooling of the sentence's other tokens (the same
+//! arithmetic as [`super::network::head_logits`]).
 
 use std::collections::HashMap;
 
 use super::file::TdHead;
-use crate::embed::Embedder;
+use super::network::distance_bucket;
+use super::states::span_rows;
+use crate::embed::{Embedder, TokenVectors};
 use crate::sentiment::features::{span_mean, TargetRef};
 use crate::sentiment::{Method, Prediction, Scorer, SentimentError};
 
@@ -111,13 +115,7 @@ impl Scorer for TdScorer<'_> {
             let mut done = 0;
             for (k, toks) in tokens.iter().enumerate() {
                 for &i in &users[c * SENTENCES_PER_CALL + k] {
-                    let mut features = Vec::with_capacity(2 * dim);
-                    if toks.vectors.nrows() > 0 {
-                        features.extend(toks.vectors.row(0).iter());
-                    } else {
-                        features.resize(dim, 0.0);
-                    }
-                    features.extend(span_mean(toks, &targets[i].span, dim).iter());
+                    let features = pooled_features(self.head, toks, &targets[i].span, dim);
                     out[i] = Some(self.classify(&features));
                     done += 1;
                 }
@@ -129,4 +127,70 @@ impl Scorer for TdScorer<'_> {
             .map(|p| p.unwrap_or_else(|| Prediction::from_probs([0.0, 1.0, 0.0])))
             .collect())
     }
+}
+
+/// The head's features of the target at `span`: [CLS] ⊕ the target mean (⊕ the context).
+fn pooled_features(
+    head: &TdHead,
+    toks: &TokenVectors,
+    span: &std::ops::Range<usize>,
+    dim: usize,
+) -> Vec<f32> {
+    let mut features = Vec::with_capacity(3 * dim);
+    if toks.vectors.nrows() > 0 {
+        features.extend(toks.vectors.row(0).iter());
+    } else {
+        features.resize(dim, 0.0);
+    }
+    let mean = span_mean(toks, span, dim);
+    features.extend(mean.iter());
+    if let Some((wq, wk, bias)) = head.context_weights() {
+        let rows = span_rows(&toks.offsets, span);
+        let mean = mean.as_slice().unwrap_or(&[]);
+        features.extend(context(toks, &rows, mean, (wq, wk, bias), dim));
+    }
+    features
+}
+
+/// Row-major `matrix` (rank × dim) times `x`.
+fn project(matrix: &[f32], x: &[f32]) -> Vec<f32> {
+    matrix
+        .chunks_exact(x.len())
+        .map(|row| row.iter().zip(x).map(|(a, b)| a * b).sum())
+        .collect()
+}
+
+/// The context pooling of the sentence's tokens other than `rows` (the target's own), with the
+/// target mean `mean` as the query.
+fn context(
+    toks: &TokenVectors,
+    rows: &[usize],
+    mean: &[f32],
+    (wq, wk, bias): (&[f32], &[f32], &[f32]),
+    dim: usize,
+) -> Vec<f32> {
+    let mut out = vec![0f32; dim];
+    if mean.len() != dim {
+        return out;
+    }
+    let q = project(wq, mean);
+    let root = (q.len() as f64).sqrt() as f32;
+    let scored: Vec<(usize, f32)> = (0..toks.vectors.nrows())
+        .filter_map(|row| {
+            let b = distance_bucket(row, rows)?;
+            let state = toks.vectors.row(row).to_vec();
+            let k = project(wk, &state);
+            let dot: f32 = q.iter().zip(&k).map(|(a, b)| a * b).sum();
+            Some((row, dot / root + bias[b]))
+        })
+        .collect();
+    let max = scored.iter().map(|s| s.1).fold(f32::NEG_INFINITY, f32::max);
+    let weights: Vec<f32> = scored.iter().map(|s| (s.1 - max).exp()).collect();
+    let total: f32 = weights.iter().sum();
+    for ((row, _), w) in scored.iter().zip(&weights) {
+        for (o, v) in out.iter_mut().zip(toks.vectors.row(*row).iter()) {
+            *o += w / total * v;
+        }
+    }
+    out
 }

@@ -10,7 +10,7 @@ use candle_core::{DType, Device, Tensor, D};
 use candle_nn::VarBuilder;
 
 use super::file::{TdHead, TdMeta};
-use super::network::{self, Params, Shape, TopLayers};
+use super::network::{self, ContextPlan, Params, Shape, TopLayers};
 use super::states::{self, Example};
 use crate::embed::Embedder;
 use crate::fsutil::write_atomic;
@@ -51,6 +51,7 @@ impl Default for TdTrainOptions {
                 top_layers: 6,
                 rank: 8,
                 alpha: 16.0,
+                context: 0,
             },
             lr: 5e-4,
             weight_decay: 0.01,
@@ -202,10 +203,10 @@ pub fn train(
             let step = (epoch - 1) * steps_per_epoch + k;
             let lr = opts.lr * schedule(step, total_steps);
             let mut drop_rng = SplitMix64::new(opts.seed ^ ((step as u64 + 1) << 20));
-            let b = Batch::new(&train_ex, batch, device).map_err(fail)?;
+            let b = Batch::new(&train_ex, batch, opts.shape.context > 0, device).map_err(fail)?;
             let keep = dropout_mask(
                 b.targets,
-                2 * config.hidden_size,
+                opts.shape.feature_width(config.hidden_size),
                 opts.dropout,
                 &mut drop_rng,
                 device,
@@ -256,6 +257,45 @@ pub fn train(
         n_train: chosen.len(),
         log,
     })
+}
+
+/// The training graph's class probabilities for `targets` with the weights of `head`, one row
+/// per target in the order given (to check that scoring computes the same).
+pub fn graph_probabilities(
+    embedder: &Embedder,
+    head: &TdHead,
+    targets: &[&LabelledTarget],
+) -> Result<Vec<[f32; 3]>, SentimentError> {
+    let config = embedder.config().clone();
+    let shape = head.meta.shape;
+    let device = Device::Cpu;
+    let lower = config.num_hidden_layers - shape.top_layers;
+    let examples = states::examples(embedder, targets, lower, None, &mut |_, _| {})?;
+    let weights = embedder.weights_path();
+    // SAFETY: read-only map of the model file, which nothing writes meanwhile.
+    let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DType::F32, &device) }
+        .map_err(fail)?;
+    let top = TopLayers::load(&config, vb, shape.top_layers).map_err(fail)?;
+    let params: Params = head
+        .candle_tensors(&device)
+        .and_then(|t| {
+            t.into_iter()
+                .map(|(n, t)| Ok((n, candle_core::Var::from_tensor(&t)?)))
+                .collect()
+        })
+        .map_err(fail)?;
+    let mut by_target = vec![[0f32; 3]; targets.len()];
+    let members = states::sentences(targets);
+    for (k, (_, ids)) in members.iter().enumerate() {
+        let b = Batch::new(&examples, &[k], shape.context > 0, &device).map_err(fail)?;
+        let logits = b.logits(&top, &params, &shape, None).map_err(fail)?;
+        let probs = candle_nn::ops::softmax(&logits, D::Minus1).map_err(fail)?;
+        let rows: Vec<Vec<f32>> = probs.to_vec2().map_err(fail)?;
+        for (&i, row) in ids.iter().zip(rows) {
+            by_target[i] = [row[0], row[1], row[2]];
+        }
+    }
+    Ok(by_target)
 }
 
 fn check_options(opts: &TdTrainOptions, layers: usize) -> Result<(), SentimentError> {
@@ -349,12 +389,18 @@ struct Batch {
     mask: Tensor,
     cls: Tensor,
     span: Tensor,
+    context: Option<ContextPlan>,
     labels: Vec<usize>,
     targets: usize,
 }
 
 impl Batch {
-    fn new(examples: &[Example], which: &[usize], device: &Device) -> candle_core::Result<Batch> {
+    fn new(
+        examples: &[Example],
+        which: &[usize],
+        with_context: bool,
+        device: &Device,
+    ) -> candle_core::Result<Batch> {
         let dim = examples[which[0]].states.len() / examples[which[0]].tokens.max(1);
         let (b, s) = (
             which.len(),
@@ -385,6 +431,11 @@ impl Batch {
             mask: Tensor::from_vec(mask, (b, s), device)?,
             cls: Tensor::from_vec(cls, (targets, b * s), device)?,
             span: Tensor::from_vec(span, (targets, b * s), device)?,
+            context: if with_context {
+                Some(context_plan(examples, which, s, device)?)
+            } else {
+                None
+            },
             labels,
             targets,
         })
@@ -398,8 +449,47 @@ impl Batch {
         keep: Option<&Tensor>,
     ) -> candle_core::Result<Tensor> {
         let h = top.forward(&self.states, &self.mask, params, shape)?;
-        network::head_logits(&h, &self.cls, &self.span, keep, params)
+        network::head_logits(
+            &h,
+            &self.cls,
+            &self.span,
+            self.context.as_ref(),
+            keep,
+            params,
+        )
     }
+}
+
+/// The context pooling's plan for a batch padded to `s` tokens: each target reads the tokens of
+/// its own sentence that are not its own.
+fn context_plan(
+    examples: &[Example],
+    which: &[usize],
+    s: usize,
+    device: &Device,
+) -> candle_core::Result<ContextPlan> {
+    let width = which.len() * s;
+    let mut mask = Vec::new();
+    let mut buckets = Vec::new();
+    for (r, &i) in which.iter().enumerate() {
+        let e = &examples[i];
+        for target in &e.targets {
+            let start = mask.len();
+            mask.resize(start + width, network::MASKED);
+            buckets.resize(start + width, 0u32);
+            for row in 0..e.tokens {
+                if let Some(b) = network::distance_bucket(row, &target.rows) {
+                    mask[start + r * s + row] = 0.0;
+                    buckets[start + r * s + row] = b as u32;
+                }
+            }
+        }
+    }
+    let targets = mask.len() / width.max(1);
+    Ok(ContextPlan {
+        mask: Tensor::from_vec(mask, (targets, width), device)?,
+        buckets: Tensor::from_vec(buckets, targets * width, device)?,
+    })
 }
 
 /// Class-weighted mean cross-entropy.
@@ -448,7 +538,7 @@ fn predict(
     order.sort_by_key(|&i| examples[i].tokens);
     let mut by_example: Vec<Vec<Label>> = vec![Vec::new(); examples.len()];
     for chunk in order.chunks(64) {
-        let b = Batch::new(examples, chunk, device)?;
+        let b = Batch::new(examples, chunk, shape.context > 0, device)?;
         let logits: Vec<Vec<f32>> = b.logits(top, params, shape, None)?.to_vec2()?;
         let mut it = logits.into_iter();
         for &i in chunk {
