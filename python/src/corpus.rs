@@ -26,12 +26,14 @@ fn document_value(doc: &Document) -> Value {
     })
 }
 
-/// The paragraphs of one text, as a `.jsonl` record's text is split (blank lines, or lines when
-/// it has no blank line; short boilerplate dropped unless `keep_boilerplate`).
+/// The paragraphs of one text, as a `.jsonl` record's text is read (character references
+/// decoded; split at blank lines, or lines when it has no blank line; short boilerplate dropped
+/// unless `keep_boilerplate`).
 #[pyfunction]
 #[pyo3(signature = (text, keep_boilerplate=false))]
 pub fn split_paragraphs(text: &str, keep_boilerplate: bool) -> Vec<String> {
-    let doc = Document::from_text("text", text, &read_options("text", keep_boilerplate));
+    let opts = read_options("text", keep_boilerplate);
+    let doc = Document::from_record_text("text", text, &opts);
     doc.paragraphs
         .iter()
         .map(|p| doc.paragraph_text(p).to_owned())

@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
-use pyo3::exceptions::PyUserWarning;
+use pyo3::exceptions::{PyTypeError, PyUserWarning};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use themescope::config::RunConfig;
-use themescope::pipeline::{self, Events, RunSpec};
+use themescope::pipeline::{self, Events, Given, RunSpec};
+use themescope::store::RowMeta;
 
 use crate::embedder::{in_pool, resolve_options, thread_pool};
 use crate::{args, errors, json};
@@ -27,17 +28,24 @@ impl Events for Warnings {
 /// themescope.toml; keyword settings (`k=8`, `algo="hdbscan"`, `model=...`, any setting of
 /// `themescope config show`) override it. Returns the summary `themescope run --json` prints,
 /// with `exit_code` and `manifest` (run.json).
+///
+/// `given`: vectors and themes found elsewhere (a distributed run), used instead of embedding
+/// the paragraphs and fitting themes: a dict of `embeddings` (float32, rows × dim), `doc_ids`,
+/// `para_index`, `texts` and `themes` (int; negative or None: an outlier), one per row, rows
+/// in any order; every paragraph of `inputs` must have its row (same document, index, text).
 #[pyfunction]
-#[pyo3(signature = (inputs, out, *, config=None, strict=false, **settings))]
+#[pyo3(signature = (inputs, out, *, config=None, strict=false, given=None, **settings))]
 pub fn run<'py>(
     py: Python<'py>,
     inputs: &Bound<'py, PyAny>,
     out: PathBuf,
     config: Option<PathBuf>,
     strict: bool,
+    given: Option<&Bound<'py, PyDict>>,
     settings: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let mut spec = RunSpec::new(args::paths(inputs, "inputs")?, out);
+    spec.given = given.map(given_rows).transpose()?;
     if let Some(path) = &config {
         spec.config = RunConfig::load(path).map_err(errors::to_py)?;
     }
@@ -67,4 +75,49 @@ pub fn run<'py>(
         )?;
     }
     json::to_py(py, &done.map_err(errors::message)?)
+}
+
+/// The `given` dict of `run` as the library's [`Given`].
+fn given_rows(given: &Bound<'_, PyDict>) -> PyResult<Given> {
+    let item = |key: &str| {
+        given.get_item(key)?.ok_or_else(|| {
+            errors::message(format!(
+                "given has no `{key}`: give embeddings, doc_ids, para_index, texts and themes"
+            ))
+        })
+    };
+    let vectors = crate::themes::matrix(&item("embeddings")?, "given['embeddings']")?
+        .as_array()
+        .to_owned();
+    let texts = args::texts(&item("texts")?, "given['texts']")?;
+    let doc_ids = args::texts(&item("doc_ids")?, "given['doc_ids']")?;
+    let para_index: Vec<usize> = item("para_index")?
+        .try_iter()?
+        .map(|p| p?.extract::<usize>())
+        .collect::<PyResult<_>>()
+        .map_err(|_| PyTypeError::new_err("given['para_index'] must be a list of int >= 0"))?;
+    let themes = crate::phrases::theme_ids(&item("themes")?, texts.len())?;
+    if doc_ids.len() != texts.len() || para_index.len() != texts.len() {
+        return Err(errors::message(format!(
+            "given has {} texts, {} doc_ids and {} para_index: give one of each per row",
+            texts.len(),
+            doc_ids.len(),
+            para_index.len()
+        )));
+    }
+    let rows = texts
+        .into_iter()
+        .zip(doc_ids)
+        .zip(para_index)
+        .map(|((text, doc_id), para_index)| RowMeta {
+            doc_id,
+            para_index,
+            text,
+        })
+        .collect();
+    Ok(Given {
+        rows,
+        vectors,
+        themes,
+    })
 }

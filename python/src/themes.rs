@@ -40,17 +40,7 @@ fn rows(texts: Vec<String>, doc_ids: Option<Vec<String>>) -> Vec<RowMeta> {
 
 /// What made the vectors: the encoder that embeds the phrases.
 pub(crate) fn info(embedder: &Embedder) -> EmbeddingInfo {
-    let i = embedder.inner.info();
-    EmbeddingInfo {
-        model_id: i.model_id.clone(),
-        revision: i.revision.clone(),
-        pooling: i.pooling.as_str().to_string(),
-        normalized: i.normalize,
-        max_seq_length: i.max_seq_length,
-        dim: i.dim,
-        unit: "paragraph".into(),
-        themescope_version: env!("CARGO_PKG_VERSION").into(),
-    }
+    EmbeddingInfo::of(embedder.inner.info(), "paragraph")
 }
 
 /// Themes of `embeddings` (float32, rows × dim) whose rows are `texts`. Returns the fields of
@@ -103,25 +93,8 @@ pub fn themes<'py>(
     let valid = config.themes.params().check().map_err(errors::to_py)?;
     let phrase_opts = config.themes.phrase_options().map_err(errors::to_py)?;
 
-    let embedder = match embedder {
-        Some(e) => e.unbind(),
-        None => {
-            let mut settings = config.model.clone();
-            if let Some(m) = model.filter(|m| !m.is_none()) {
-                args::set(&mut config, "model", m, None)?;
-                settings = config.model.clone();
-            }
-            Py::new(py, Embedder::load(py, settings, None, None)?)?
-        }
-    };
+    let embedder = phrase_encoder(py, embedder, model, &mut config, dim, "embeddings")?;
     let embedder = embedder.get();
-    if embedder.inner.info().dim != dim {
-        return Err(errors::message(format!(
-            "embeddings has {dim} columns but {} makes vectors of {}: pass the Embedder that made them",
-            embedder.inner.info().model_id,
-            embedder.inner.info().dim
-        )));
-    }
     let set = EmbeddingSet {
         info: info(embedder),
         rows: rows(texts, doc_ids),
@@ -150,6 +123,35 @@ pub fn themes<'py>(
     out.set_item("assignments", PyList::new(py, assignments)?)?;
     out.set_item("centroids", result.centroids.into_pyarray(py))?;
     Ok(out)
+}
+
+/// The encoder that embeds the phrases: `embedder`, else the `model` (or the configured one)
+/// loaded; its vectors must have `dim` values, the columns of the argument `what`.
+pub(crate) fn phrase_encoder(
+    py: Python<'_>,
+    embedder: Option<Bound<'_, Embedder>>,
+    model: Option<&Bound<'_, PyAny>>,
+    config: &mut RunConfig,
+    dim: usize,
+    what: &str,
+) -> PyResult<Py<Embedder>> {
+    let embedder = match embedder {
+        Some(e) => e.unbind(),
+        None => {
+            if let Some(m) = model.filter(|m| !m.is_none()) {
+                args::set(config, "model", m, None)?;
+            }
+            Py::new(py, Embedder::load(py, config.model.clone(), None, None)?)?
+        }
+    };
+    let info = embedder.get().inner.info();
+    if info.dim != dim {
+        return Err(errors::message(format!(
+            "{what} has {dim} columns but {} makes vectors of {}: pass the Embedder that made them",
+            info.model_id, info.dim
+        )));
+    }
+    Ok(embedder)
 }
 
 /// A 2-D float32 numpy array argument, or a `TypeError` naming it and what was passed.

@@ -11,6 +11,14 @@ def test_split_paragraphs_at_blank_lines_else_lines():
     assert themescope.split_paragraphs("") == []
 
 
+def test_split_paragraphs_reads_a_text_as_a_record_is_read(tmp_path):
+    text = "Fees of  #36;10 &amp; more for the Ansari X Prize, said the team."
+    records = tmp_path / "r.jsonl"
+    records.write_text(json.dumps({"id": "a", "text": text}) + "\n")
+    assert themescope.split_paragraphs(text) == themescope.read_corpus(records)[0]["paragraphs"]
+    assert "$10 & more" in themescope.split_paragraphs(text)[0]
+
+
 def test_split_paragraphs_drops_boilerplate_unless_kept():
     text = "The minister resigned on Monday after the vote.\n\nShare on Facebook"
     kept = themescope.split_paragraphs(text, keep_boilerplate=True)

@@ -224,3 +224,60 @@ def test_mentions_scored_on_the_actors_equal_one_sentiment_score(paragraphs, sin
     want = sorted(tuple(tsr.mention_row(*keys[m["index"]], m)[c] for c in tsr.MENTION_COLUMNS) for m in one)
     assert len(want) > 50
     assert rows == want
+
+
+def names(themes):
+    return [(t["label"], t["phrases"], t["words"]) for t in themes]
+
+
+def test_themes_are_named_from_every_paragraph_by_phrase_counts_added_up_over_blocks(embedded, single, embedder):
+    embedded, _ = embedded
+    keys, texts, want = single
+    doc_ids = [d for d, _ in keys]
+
+    # The sample is everything: the blocks' counts, added up, name the themes exactly as one
+    # machine names them from all the paragraphs.
+    fitted = tsr.fit_themes(embedded, fraction=1.0, seed=42, embedder=embedder, k=4)
+    named = tsr.label_themes(embedded, fitted, embedder=embedder)
+    assert named["labels"]["blocks"] >= 2, "the counts of several blocks are added"
+    assert names(named["themes"]) == names(fitted["themes"])
+    assert [t["size"] for t in named["themes"]] == [t["size"] for t in fitted["themes"]]
+
+    # Refined from a 25 % sample: named from every paragraph of the refined themes, as one
+    # process names them from all of them (near-duplicate documents left out as the fit did),
+    # which names of the sample's paragraphs alone are not.
+    fitted = tsr.fit_themes(embedded, fraction=0.25, seed=42, embedder=embedder, k=4, reduce="none")
+    assert fitted["labels"]["blocks"] >= 2 and fitted["refined"]["moved"] == 0
+    themes = themescope.kmeans_labels(want, fitted["means"])
+    counted = np.array([-1 if k in fitted["duplicates"] else t for k, t in zip(keys, themes)])
+    every = themescope.count_phrases(texts, counted, 4, doc_ids=doc_ids)
+    one = themescope.name_themes(every, fitted["centroids"], embedder=embedder)
+    assert names(fitted["themes"]) == names(one)
+    rows = [i for i, (d, p) in enumerate(keys) if tsr.in_sample(d, p, 0.25, 42)]
+    part = themescope.count_phrases([texts[i] for i in rows], counted[rows], 4, doc_ids=[doc_ids[i] for i in rows])
+    assert names(themescope.name_themes(part, fitted["centroids"], embedder=embedder)) != names(one)
+
+
+def test_the_report_of_distributed_themes_is_the_report_one_machine_writes(embedded, ag_news, embedder, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    embedded, _ = embedded
+    settings = dict(k=4, seed=42, threads=1, method="vader")
+    one = themescope.run(str(ag_news), tmp_path / "one", **settings)
+    # The single machine's own themes, given per paragraph, through the distributed path.
+    table = pq.read_table(tmp_path / "one" / "paragraphs.parquet").to_pylist()
+    theme_of = {(r["doc_id"], r["para_index"]): r["theme"] for r in table}
+    fitted = tsr.fit_themes(embedded, fraction=1.0, seed=42, embedder=embedder, k=4)
+    assigned = tsr.assign(embedded, fitted)
+    assert sorted(theme_of) == sorted((r["doc_id"], r["para_index"]) for r in assigned.take_all())
+    got = tsr.write_report(assigned, str(ag_news), str(tmp_path / "ray"), **settings)
+    assert sorted(p.name for p in (tmp_path / "ray").iterdir()) == sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert got["themes"] == one["themes"]
+    report = lambda d: json.loads((tmp_path / d / "report.json").read_text())
+    assert report("ray") == report("one")
+    for name in ("report.md", "report.html"):
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    # Given themes are kept (numbered by size): a paragraph's theme is the one given.
+    ray_rows = pq.read_table(tmp_path / "ray" / "paragraphs.parquet").to_pylist()
+    assert [(r["doc_id"], r["para_index"], r["theme"]) for r in ray_rows] == [
+        (r["doc_id"], r["para_index"], r["theme"]) for r in table
+    ]

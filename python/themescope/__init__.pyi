@@ -16,11 +16,14 @@ __all__ = [
     "Sentiment",
     "ThemescopeError",
     "__version__",
+    "add_phrase_counts",
     "assign_themes",
+    "count_phrases",
     "discover_actors",
     "kmeans_centres",
     "kmeans_labels",
     "kmeans_step",
+    "name_themes",
     "read_corpus",
     "run",
     "split_paragraphs",
@@ -107,8 +110,9 @@ def discover_actors(texts: Iterable[str], min_mentions: int = 3) -> Dict[str, An
     in batches, on other machines) with the mentions that scoring all of them would find."""
 
 def split_paragraphs(text: str, keep_boilerplate: bool = False) -> List[str]:
-    """The paragraphs of a text as a corpus record's text is split: at blank lines (or at
-    line breaks when there is no blank line), short boilerplate dropped."""
+    """The paragraphs of a text as a corpus record's text is read: character references
+    decoded (``&amp;``, `` #36;``), split at blank lines (or at line breaks when there is no
+    blank line), short boilerplate dropped."""
 
 def read_corpus(
     paths: Union[_PathLike, Sequence[_PathLike]],
@@ -149,6 +153,44 @@ def assign_themes(
     """Each row's nearest theme among ``centroids`` (from :func:`themes`) by cosine: theme ids
     (int64; -1 when below ``min_similarity``) and the cosines (float32). Every row is computed
     on its own, so batches give the same answer as the whole, bit for bit. Runs without the GIL."""
+
+def count_phrases(
+    texts: Sequence[str],
+    themes: Union[Sequence[Optional[int]], npt.NDArray[np.int64]],
+    n_themes: int,
+    *,
+    doc_ids: Optional[Sequence[str]] = None,
+    **options: Any,
+) -> bytes:
+    """The phrase candidates of a block of paragraphs counted per theme, what themes are named
+    from (``themes[i]``: paragraph ``i``'s theme in ``range(n_themes)``; negative or None: not
+    counted), as opaque bytes for :func:`add_phrase_counts` and :func:`name_themes`.
+    ``doc_ids``: each paragraph's document, a document's paragraphs consecutive (default: each
+    its own); ``options``: the phrase settings of :func:`themes` (ngram, top_phrases,
+    stop_words). Paragraphs that copy another are found within the block. Runs without the GIL."""
+
+def add_phrase_counts(counts: Sequence[bytes]) -> bytes:
+    """The phrase counts of consecutive blocks (:func:`count_phrases`) added up, in the order
+    given: reading order, so that a document two blocks share is counted once."""
+
+class _ThemeName(TypedDict):
+    label: str
+    phrases: List[Dict[str, Any]]
+    words: List[str]
+
+def name_themes(
+    counts: bytes,
+    centroids: npt.NDArray[np.float32],
+    *,
+    embedder: Optional[Embedder] = None,
+    model: Optional[_PathLike] = None,
+    **options: Any,
+) -> List[_ThemeName]:
+    """Each theme named from its phrase counts (:func:`count_phrases`, added up) exactly as
+    :func:`themes` names the themes of the paragraphs it is given (c-TF-IDF, re-ranking against
+    the ``centroids``, themes × dim float32, MMR, the naming rules, top words): ``label``,
+    ``phrases`` (``phrase``, ``score``) and ``words``, one per centroid. ``embedder`` (else
+    ``model``, loaded) embeds the phrases: the encoder that embedded the paragraphs."""
 
 class _KMeansStep(TypedDict):
     sums: npt.NDArray[np.float64]
@@ -202,10 +244,15 @@ def run(
     *,
     config: Optional[_PathLike] = None,
     strict: bool = False,
+    given: Optional[Dict[str, Any]] = None,
     **settings: Any,
 ) -> Dict[str, Any]:
     """The whole job: reads ``inputs``, writes report.json, report.md, report.html,
     paragraphs.parquet and run.json into ``out`` as ``themescope run`` does. ``config``: a
     themescope.toml; ``settings`` override it (any setting, e.g. k=8, model=..., threads=1).
     Returns the summary ``themescope run --json`` prints, plus exit_code and manifest
-    (run.json). Skipped input files are reported as warnings."""
+    (run.json). Skipped input files are reported as warnings. ``given``: vectors and themes
+    found elsewhere (a distributed run), used instead of embedding the paragraphs and fitting
+    themes: a dict of ``embeddings`` (rows × dim float32), ``doc_ids``, ``para_index``,
+    ``texts`` and ``themes`` (int; negative or None: an outlier), one per row, in any order;
+    every paragraph of ``inputs`` must have its row (the same document, index and text)."""

@@ -8,6 +8,7 @@ by k-means steps over every paragraph on the workers, and every paragraph assign
     vectors = tsr.embed(paragraphs, concurrency=4, threads=1, parts="vectors/").materialize()
     fitted = tsr.fit_themes(vectors, fraction=0.25, runs=4, k=20, reduce="none")   # sample, then refined
     assigned = tsr.assign(vectors, fitted)       # doc_id, para_index, text, embedding, theme, similarity
+    tsr.write_report(assigned, "news/", "report/")   # the report of these themes, on the driver
     actors = tsr.discover_actors(paragraphs)
     mentions = tsr.score(paragraphs, actors, concurrency=4, threads=1)
 
@@ -21,8 +22,13 @@ from the paragraph texts (:func:`discover_actors`). Every vector is bit for bit 
 gives on one machine (or, refined, the k-means steps one process takes with every vector), every
 mention the one ``Sentiment.score`` finds, whatever the batch or actor.
 
-Not here yet: the phrase counts per theme as a distributed group-by, and report.html from the
-distributed results (``fit_themes(out=...)`` writes themes.json through the library).
+Refined themes are named again from every paragraph (:func:`label_themes`): each block counts
+the phrase candidates of its paragraphs per theme in ``map_batches`` tasks
+(:func:`themescope.count_phrases`), the driver adds the blocks' counts in reading order
+(:func:`themescope.add_phrase_counts`) and names the themes from the sum
+(:func:`themescope.name_themes`) as one machine names them. :func:`write_report` writes
+report.json/md/html, paragraphs.parquet and run.json of the distributed vectors and themes
+through the library (on the driver: it reads the inputs again and needs every vector there).
 """
 
 import hashlib
@@ -183,6 +189,7 @@ def fit_themes(
     embedder: Optional[themescope.Embedder] = None,
     refine: Optional[bool] = None,
     runs: int = 1,
+    labels: Optional[bool] = None,
     **options: Any,
 ) -> Dict[str, Any]:
     """Themes fitted on the driver on a seeded sample of about ``fraction`` of the paragraphs
@@ -202,8 +209,11 @@ def fit_themes(
     refined 0.72).
     The result holds the themes, their ``centroids`` and ``sample``: each sampled paragraph's
     key ``(doc_id, para_index)`` → its fitted theme (-1: outlier), which :func:`assign` keeps;
-    refined, ``means`` and ``refined`` instead (see :func:`refine_themes`). ``out`` is written before
-    the refinement: the sample's themes."""
+    refined, ``means`` and ``refined`` instead (see :func:`refine_themes`), and ``duplicates``:
+    the keys of the sampled paragraphs of near-duplicate documents (left out of the counts).
+    ``labels``: name the themes from every paragraph (:func:`label_themes`); None does when
+    they were refined (the sample's names are those of the sample's themes). ``out`` is written
+    before the refinement: the sample's themes."""
     if not 0.0 < fraction <= 1.0:
         raise ValueError(f"fraction {fraction}: give a share of the paragraphs in (0, 1]")
     if runs < 1:
@@ -217,11 +227,13 @@ def fit_themes(
     doc_ids = [d for d, _ in keys]
     fitted = themescope.themes(vectors, texts, seed=seed, doc_ids=doc_ids, embedder=embedder, **options)
     fitted["sample"] = {k: (-1 if t is None else t) for k, t in zip(keys, fitted["assignments"])}
+    fitted["duplicates"] = {k for k, p in zip(keys, fitted["paragraphs"]) if p["duplicate"]}
     # Refined by default only when k-means clustered the vectors themselves: themes found in a
     # layout (UMAP, PCA) are no k-means fixed point of the vectors, and steps would move them.
     on_vectors = fitted["params"]["algo"] == "kmeans" and fitted["params"]["reduce"] == "none"
+    naming = {k: v for k, v in options.items() if k != "out"}
     if not (refine or (refine is None and on_vectors and fraction < 1.0)):
-        return fitted
+        return label_themes(embedded, fitted, embedder=embedder, **naming) if labels else fitted
     # Further runs fit the same sample with the next k-means seeds (without writing `out`).
     again = {k: v for k, v in options.items() if k != "out"}
     best = refine_themes(embedded, fitted, start=_means_of(vectors, fitted["assignments"], fitted["centroids"]))
@@ -230,7 +242,8 @@ def fit_themes(
         refined = refine_themes(embedded, other, start=_means_of(vectors, other["assignments"], other["centroids"]))
         if refined["refined"]["inertia"] < best["refined"]["inertia"]:
             best = refined
-    return {**best, "refined": {**best["refined"], "runs": runs}}
+    best = {**best, "refined": {**best["refined"], "runs": runs}}
+    return best if labels is False else label_themes(embedded, best, embedder=embedder, **naming)
 
 
 def _means_of(vectors: np.ndarray, themes: Sequence[Optional[int]], centroids: np.ndarray) -> np.ndarray:
@@ -351,6 +364,87 @@ def assign(
         return {**batch, "theme": ids, "similarity": sims}
 
     return embedded.map_batches(assign_batch, batch_format="numpy", batch_size=batch_size, num_cpus=num_cpus)
+
+
+def label_themes(
+    embedded: "ray.data.Dataset",
+    fitted: Dict[str, Any],
+    embedder: Optional[themescope.Embedder] = None,
+    num_cpus: float = 0.5,
+    **options: Any,
+) -> Dict[str, Any]:
+    """``fitted`` with its themes named from every paragraph, as :func:`themescope.themes` names
+    them from the paragraphs it is given: a distributed phrase group-by. Every paragraph is
+    assigned (:func:`assign`, unless ``embedded`` has a ``theme`` column already), the
+    paragraphs are sorted by ``(doc_id, para_index)``, each block counts the phrase candidates
+    of its paragraphs per theme in a ``map_batches`` task (:func:`themescope.count_phrases`:
+    outliers and the sample's near-duplicate documents left out), and the driver adds the
+    blocks' counts in reading order (:func:`themescope.add_phrase_counts`) and names the themes
+    from the sum (:func:`themescope.name_themes`: c-TF-IDF, re-ranking against the
+    ``centroids``, MMR, the naming rules, top words). Not a Ray ``groupby``: naming scores each
+    phrase against every theme (c-TF-IDF over all themes, a document counted once across blocks)
+    on one node anyway, and a block's counts per theme are one partial of a few MB, where a
+    groupby would shuffle one row per phrase and theme. When the sample is everything the names
+    equal the single machine's; paragraphs that copy one in another block count as independent
+    (copies are found within a block). ``options``: phrase settings (ngram, top_phrases,
+    stop_words) and ``model``. Sets each theme's ``label``, ``phrases`` and ``words``, its
+    ``npmi`` and ``label_quality`` to None (they were the sample's), and ``labels``: the
+    paragraphs and blocks counted."""
+    if "theme" not in embedded.schema().names:
+        embedded = assign(embedded, fitted)
+    n_themes = len(fitted["themes"])
+    duplicates = ray.put(set(fitted.get("duplicates", ())))
+    settings = {k: v for k, v in options.items() if k != "model"}
+
+    def block(batch: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+        keys = [(str(d), int(p)) for d, p in zip(batch["doc_id"], batch["para_index"])]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        docs = [str(batch["doc_id"][i]) for i in order]
+        paras = [int(batch["para_index"][i]) for i in order]
+        skip = ray.get(duplicates)
+        themes = [-1 if (d, p) in skip else int(batch["theme"][i]) for d, p, i in zip(docs, paras, order)]
+        texts = [str(batch["text"][i]) for i in order]
+        counts = themescope.count_phrases(texts, themes, n_themes, doc_ids=docs, **settings)
+        return {"doc_id": np.array([docs[0]], dtype=object), "para_index": np.array([paras[0]]),
+                "counts": np.array([counts], dtype=object)}
+
+    rows = embedded.select_columns(["doc_id", "para_index", "text", "theme"]).sort(["doc_id", "para_index"])
+    parts = rows.map_batches(block, batch_format="numpy", batch_size=None, num_cpus=num_cpus).take_all()
+    if not parts:
+        raise ValueError("no paragraphs to name the themes from: the dataset is empty")
+    parts.sort(key=lambda p: (str(p["doc_id"]), int(p["para_index"])))
+    total = themescope.add_phrase_counts([bytes(p["counts"]) for p in parts])
+    centroids = np.ascontiguousarray(fitted["centroids"], dtype=np.float32)
+    named = themescope.name_themes(total, centroids, embedder=embedder, model=options.get("model"), **settings)
+    themes = [{**t, **named[t["id"]], "npmi": None} for t in fitted["themes"]]
+    return {**fitted, "themes": themes, "label_quality": None, "labels": {"blocks": len(parts)}}
+
+
+def write_report(
+    assigned: "ray.data.Dataset",
+    inputs: PathLike,
+    out: str,
+    **settings: Any,
+) -> Dict[str, Any]:
+    """report.json, report.md, report.html, paragraphs.parquet and run.json of the distributed
+    vectors and themes (``assigned``: :func:`assign`'s dataset, ``doc_id``, ``para_index``,
+    ``text``, ``embedding``, ``theme``), written by :func:`themescope.run` with them
+    ``given``: the documents of ``inputs`` are read again on the driver (for their metadata,
+    actors and dates), every paragraph must have its row, and the themes are named, the
+    mentions scored and the report made there as one machine does, from these themes instead
+    of a fit of its own. Every vector comes to the driver (1.5 KiB a paragraph at 384 float32).
+    ``settings``: as :func:`themescope.run` (model, threads, title...). Returns its summary."""
+    rows = assigned.select_columns(["doc_id", "para_index", "text", "embedding", "theme"]).take_all()
+    if not rows:
+        raise ValueError("no paragraphs to report: the dataset is empty")
+    given = {
+        "embeddings": np.stack([np.asarray(r["embedding"], dtype=np.float32) for r in rows]),
+        "doc_ids": [str(r["doc_id"]) for r in rows],
+        "para_index": [int(r["para_index"]) for r in rows],
+        "texts": [str(r["text"]) for r in rows],
+        "themes": [int(r["theme"]) for r in rows],
+    }
+    return themescope.run(inputs, out, given=given, **settings)
 
 
 def discover_actors(paragraphs: "ray.data.Dataset", min_mentions: int = 3) -> Dict[str, Any]:

@@ -70,18 +70,8 @@ pub fn embed_units(
         texts.len(),
         embedder.info().normalize,
     );
-    let info = embedder.info();
     let set = EmbeddingSet {
-        info: EmbeddingInfo {
-            model_id: info.model_id.clone(),
-            revision: info.revision.clone(),
-            pooling: info.pooling.as_str().to_string(),
-            normalized: info.normalize,
-            max_seq_length: info.max_seq_length,
-            dim: info.dim,
-            unit: unit.as_str().to_string(),
-            themescope_version: env!("CARGO_PKG_VERSION").to_string(),
-        },
+        info: EmbeddingInfo::of(embedder.info(), unit.as_str()),
         rows: units
             .into_iter()
             .map(|u| RowMeta {

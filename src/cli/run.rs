@@ -81,6 +81,7 @@ pub fn run(global: &GlobalArgs, args: &RunArgs, matches: &ArgMatches) -> Result<
         strict: args.strict,
         command: std::env::args().collect(),
         resolve: global.resolve_options(),
+        given: None,
     };
     let output = pipeline::run(&spec, &mut global.progress().with_steps())?;
     let mut stdout = std::io::stdout().lock();

@@ -160,6 +160,12 @@ pub struct Document {
 
 impl Document {
     /// A document whose text is kept verbatim and split into paragraphs, as for a record.
+    /// A record's document (a `.jsonl` or `.csv` row, a row of another engine): its text with
+    /// character references decoded (`&amp;`, ` #36;`), then split as [`Document::from_text`].
+    pub fn from_record_text(id: impl Into<String>, text: &str, opts: &ReadOptions) -> Document {
+        Document::from_text(id, entities::decode(text).into_owned(), opts)
+    }
+
     pub fn from_text(
         id: impl Into<String>,
         text: impl Into<String>,

@@ -153,8 +153,7 @@ fn record_document(
         );
         return None;
     }
-    let text = entities::decode(&record.text).into_owned();
-    let mut doc = Document::from_text(record.id, text, opts);
+    let mut doc = Document::from_record_text(record.id, &record.text, opts);
     doc.source = origin.source.to_string();
     doc.title = record.title.map(|t| entities::decode(&t).into_owned());
     doc.metadata = record.metadata;

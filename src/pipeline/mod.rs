@@ -17,8 +17,10 @@
 //! | `steps.rs` | the steps other commands share: load the encoder, open the cache, embed, score |
 //! | `output.rs` | the output folder and the files written into it |
 //! | `events.rs` | the [`Events`] a run reports |
+//! | `given.rs` | vectors and themes found elsewhere ([`Given`]), used instead of embedding and fitting |
 
 mod events;
+mod given;
 mod output;
 pub mod steps;
 
@@ -26,6 +28,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 pub use events::{Events, Silent, Stage, Task};
+pub use given::{Given, GivenError};
 
 use crate::actors::{read_actor_file, ActorFile};
 use crate::cache::EmbeddingCache;
@@ -68,6 +71,8 @@ pub enum PipelineError {
     Sentiment(#[from] crate::sentiment::SentimentError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Given(#[from] GivenError),
     /// The output folder or a file in it could not be made.
     #[error("cannot {action} {}", path.display())]
     Output {
@@ -95,6 +100,9 @@ pub struct RunSpec {
     pub command: Vec<String>,
     /// Where models are looked up.
     pub resolve: ResolveOptions,
+    /// Vectors and themes found elsewhere (a distributed run), used instead of embedding the
+    /// paragraphs and fitting themes; the model still embeds the phrases and scores mentions.
+    pub given: Option<Given>,
 }
 
 impl RunSpec {
@@ -108,6 +116,7 @@ impl RunSpec {
             strict: false,
             command: vec!["themescope::pipeline::run".into()],
             resolve: ResolveOptions::from_env(),
+            given: None,
         }
     }
 
@@ -241,27 +250,33 @@ fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipeline
         Ok((model, embedder))
     })?;
     let cache = steps::open_cache(&c.model, clock.events);
-    let (set, long_rows) = clock.time(Stage::Embed, |ev| {
+    let (set, long_rows, given) = clock.time(Stage::Embed, |ev| {
         let units = corpus.units(Unit::Paragraph);
+        if let Some(given) = &spec.given {
+            let (set, themes) = given::align(given, units, embedder.info())?;
+            return Ok((set, Default::default(), Some(themes)));
+        }
         let long_text = c.model.long_text;
-        steps::embed(
+        let (set, long) = steps::embed(
             &embedder,
             cache.as_ref(),
             units,
             Unit::Paragraph,
             long_text,
             ev,
-        )
+        )?;
+        Ok((set, long, None))
     })?;
-    p.params.check_data(set.rows.len(), set.vectors.ncols())?;
+    if given.is_none() {
+        p.params.check_data(set.rows.len(), set.vectors.ncols())?;
+    }
     let found = clock.time(Stage::Themes, |_| {
         let mut embed_phrases = embedder.phrase_embedder();
-        Ok(themes::find_themes(
-            &set,
-            &p.params,
-            &p.phrase_opts,
-            &mut embed_phrases,
-        )?)
+        let (params, opts) = (&p.params, &p.phrase_opts);
+        Ok(match &given {
+            Some(g) => themes::themes_from_assignments(&set, g, params, opts, &mut embed_phrases)?,
+            None => themes::find_themes(&set, params, opts, &mut embed_phrases)?,
+        })
     })?;
     let (mentions, actors) = clock.time(Stage::Sentiment, |ev| {
         let scorer = p.scoring.scorer(Some(&embedder))?;

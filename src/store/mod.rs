@@ -61,6 +61,22 @@ pub struct EmbeddingInfo {
     pub themescope_version: String,
 }
 
+impl EmbeddingInfo {
+    /// What `encoder` makes, one row per `unit`.
+    pub fn of(encoder: &crate::embed::EncoderInfo, unit: &str) -> EmbeddingInfo {
+        EmbeddingInfo {
+            model_id: encoder.model_id.clone(),
+            revision: encoder.revision.clone(),
+            pooling: encoder.pooling.as_str().to_string(),
+            normalized: encoder.normalize,
+            max_seq_length: encoder.max_seq_length,
+            dim: encoder.dim,
+            unit: unit.to_string(),
+            themescope_version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
 /// Where one row's vector came from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RowMeta {

@@ -18,6 +18,8 @@ pub enum ThemeError {
         dim: usize,
         expected: usize,
     },
+    #[error("{given} themes given for {rows} rows: give one theme (or none, an outlier) per row")]
+    Given { given: usize, rows: usize },
     #[error("clustering failed ({algo}): {reason}")]
     Cluster { algo: &'static str, reason: String },
     #[error("dimension reduction failed: {0}")]

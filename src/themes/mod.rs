@@ -152,6 +152,39 @@ pub fn find_themes(
     embed: &mut PhraseEmbedder<'_>,
 ) -> Result<ThemeResult, ThemeError> {
     let (n, dim) = set.vectors.dim();
+    check_rows(set)?;
+    params.check_data(n, dim)?;
+    themes_of(set, params, phrase_opts, embed, None)
+}
+
+/// [`find_themes`] with each row's theme given instead of fitted (`given[r]`: row `r`'s theme,
+/// `None`: an outlier), as themes fitted elsewhere (on a Ray cluster) are: the same names,
+/// representatives, shares, near-duplicates, tree and `themes.json`. Themes are numbered by
+/// size as always; outliers stay outliers; rows of near-duplicate documents are left out of
+/// the counts and follow their nearest theme, as in a fit.
+pub fn themes_from_assignments(
+    set: &EmbeddingSet,
+    given: &[Option<usize>],
+    params: &ValidThemeParams,
+    phrase_opts: &PhraseOptions,
+    embed: &mut PhraseEmbedder<'_>,
+) -> Result<ThemeResult, ThemeError> {
+    check_rows(set)?;
+    if given.len() != set.rows.len() {
+        return Err(ThemeError::Given {
+            given: given.len(),
+            rows: set.rows.len(),
+        });
+    }
+    if set.rows.is_empty() {
+        return Err(ThemeError::Empty);
+    }
+    themes_of(set, params, phrase_opts, embed, Some(given))
+}
+
+/// The embedding set's vectors and rows line up.
+fn check_rows(set: &EmbeddingSet) -> Result<(), ThemeError> {
+    let (n, dim) = set.vectors.dim();
     if set.rows.len() != n {
         return Err(ThemeError::Shape {
             rows: n,
@@ -159,15 +192,29 @@ pub fn find_themes(
             expected: set.rows.len(),
         });
     }
-    params.check_data(n, dim)?;
+    Ok(())
+}
+
+/// The themes of `set`, fitted (`given` None) or given, named.
+fn themes_of(
+    set: &EmbeddingSet,
+    params: &ValidThemeParams,
+    phrase_opts: &PhraseOptions,
+    embed: &mut PhraseEmbedder<'_>,
+    given: Option<&[Option<usize>]>,
+) -> Result<ThemeResult, ThemeError> {
+    let n = set.rows.len();
     let vectors = normalized(set.vectors.view());
     let texts: Vec<&str> = set.rows.iter().map(|r| r.text.as_str()).collect();
     let docs = documents(set);
     let duplicates = duplicates::find(&docs, vectors.view(), &texts);
     let is_duplicate = duplicate_rows(&docs, &duplicates, n, params.keep_duplicates);
 
-    let fit = fit(params, vectors.view(), &is_duplicate)?;
-    let mut rows = assign(&fit, vectors.view(), &is_duplicate, params.outliers);
+    let (fit, outliers) = match given {
+        None => (fit(params, vectors.view(), &is_duplicate)?, params.outliers),
+        Some(g) => (given_fit(g, vectors.view(), &is_duplicate), Outliers::Keep),
+    };
+    let mut rows = assign(&fit, vectors.view(), &is_duplicate, outliers);
     rows.order_themes_by_size(&is_duplicate);
 
     // Labels from the counted paragraphs.
@@ -446,6 +493,27 @@ fn fit(
         min_size,
         layout_rows,
     })
+}
+
+/// The "fit" of themes given per row: the counted rows keep their given theme; centroids are
+/// the means of the counted rows.
+fn given_fit(given: &[Option<usize>], vectors: ArrayView2<f32>, is_duplicate: &[bool]) -> Fit {
+    let rows: Vec<usize> = (0..vectors.nrows()).filter(|&r| !is_duplicate[r]).collect();
+    let labels: Vec<Option<usize>> = rows.iter().map(|&r| given[r]).collect();
+    let n_themes = given.iter().flatten().max().map_or(0, |m| m + 1);
+    let fit_vectors = vectors.select(Axis(0), &rows);
+    Fit {
+        found_outliers: labels.iter().filter(|l| l.is_none()).count(),
+        centroids: centroids(fit_vectors.view(), &labels, n_themes),
+        rows,
+        labels,
+        n_themes,
+        k: n_themes,
+        k_scores: Vec::new(),
+        reduce: Reduce::None,
+        min_size: 1,
+        layout_rows: None,
+    }
 }
 
 /// Every row's theme, its cosine to each theme's centroid, and whether it was reassigned.

@@ -28,6 +28,13 @@ pub enum PhraseError {
     },
     #[error("partition {partition} groups paragraph {row} and the first does not, or the reverse: every partition must group the same paragraphs")]
     PartitionRows { partition: usize, row: usize },
+    #[error("phrase counts of {themes} themes and phrases of up to {ngram_max} words cannot name {centroids} themes with phrases of up to {wanted} words: count with the themes and options that name")]
+    Counts {
+        themes: usize,
+        ngram_max: usize,
+        centroids: usize,
+        wanted: usize,
+    },
     #[error("embedding the candidate phrases failed: {0}")]
     Embed(String),
     #[error("the phrase embedder returned {rows}×{dim} for {phrases} phrases, but the theme centroids have dimension {expected}: embed phrases with the encoder that embedded the paragraphs")]

@@ -23,6 +23,11 @@
 //! 6. **Top words** ([`topwords`]): the theme's best single words by c-TF-IDF, re-ranked by
 //!    their closeness to the centroid, for coherence and diversity as topic models are compared.
 //!
+//! Steps 1–2 read counts ([`PhraseCounts`], module `tally`) that add up over blocks of
+//! paragraphs: [`count_phrases`] on each block, [`PhraseCounts::append`], then [`name_counted`]
+//! names the themes from the sum as [`label_themes`] names them from the paragraphs (Ray's
+//! distributed phrase group-by; one machine counts all its paragraphs as one block).
+//!
 //! Everything is deterministic: maps that reach the output are ordered, ties are broken by the
 //! phrase's normalised text.
 
@@ -34,6 +39,7 @@ pub mod naming;
 pub mod ngrams;
 mod spread;
 pub mod stopwords;
+mod tally;
 pub mod topwords;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -42,8 +48,10 @@ use ndarray::{Array2, ArrayView2};
 
 pub use error::PhraseError;
 pub use stopwords::StopWords;
+pub use tally::PhraseCounts;
 
 use spread::DocSpread;
+use tally::Extracted;
 
 /// How key phrases are found.
 #[derive(Debug, Clone, PartialEq)]
@@ -283,7 +291,7 @@ pub fn explain_themes_by_document(
 ) -> Result<Vec<ThemeExplanation>, PhraseError> {
     validate(opts)?;
     check_assignment(texts.len(), docs, assignment, centroids.nrows())?;
-    let extracted = extract_all(texts, assignment, opts);
+    let extracted = tally::extract_all(texts, assignment, opts);
     let grouping = Grouping {
         assignment,
         centroids: centroids.view(),
@@ -338,7 +346,7 @@ pub fn label_partitions(
         check_assignment(texts.len(), docs, &p.assignment, p.centroids.nrows())?;
         let (named, read) = extracted.get_or_insert_with(|| {
             let named = p.assignment.iter().map(Option::is_some).collect();
-            (named, extract_all(texts, &p.assignment, opts))
+            (named, tally::extract_all(texts, &p.assignment, opts))
         });
         if let Some(row) = (0..texts.len()).find(|&r| named[r] != p.assignment[r].is_some()) {
             return Err(PhraseError::PartitionRows {
@@ -441,27 +449,112 @@ fn explain_extracted(
     embed: &mut crate::themes::PhraseEmbedder<'_>,
     opts: &PhraseOptions,
 ) -> Result<Vec<ThemeExplanation>, PhraseError> {
-    let Grouping {
+    let n_themes = grouping.centroids.nrows();
+    let name = |d: usize| d.to_string();
+    let counts = tally::count(
+        extracted,
+        docs,
+        &name,
+        grouping.assignment,
+        n_themes,
+        opts.ngram_max,
+    );
+    explain_counted(&Counted::of(counts), grouping, embed, opts)
+}
+
+/// Counts the phrase candidates of paragraphs per theme, as the themes are named from them:
+/// `doc_ids[i]` is paragraph `i`'s document (a document's paragraphs consecutive),
+/// `assignment[i]` its theme (`None`: not counted). Counts of consecutive blocks of paragraphs
+/// add up with [`PhraseCounts::append`]; [`name_counted`] names the themes from them.
+pub fn count_phrases(
+    texts: &[&str],
+    doc_ids: &[&str],
+    assignment: &[Option<usize>],
+    n_themes: usize,
+    opts: &PhraseOptions,
+) -> Result<PhraseCounts, PhraseError> {
+    validate(opts)?;
+    // Documents numbered as `find_themes` numbers them: by first appearance.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut names: Vec<&str> = Vec::new();
+    let docs: Vec<usize> = doc_ids
+        .iter()
+        .map(|&d| {
+            *index.entry(d).or_insert_with(|| {
+                names.push(d);
+                names.len() - 1
+            })
+        })
+        .collect();
+    check_assignment(texts.len(), &docs, assignment, n_themes)?;
+    let extracted = tally::extract_all(texts, assignment, opts);
+    let name = |d: usize| names[d].to_string();
+    Ok(tally::count(
+        &extracted,
+        &docs,
+        &name,
         assignment,
+        n_themes,
+        opts.ngram_max,
+    ))
+}
+
+/// Names the themes from their phrase counts ([`count_phrases`], added up over blocks) as
+/// [`label_themes_by_document`] names them from the paragraphs: the same c-TF-IDF, re-ranking,
+/// MMR, naming rules and top words. `centroids` has one row per theme.
+pub fn name_counted(
+    counts: PhraseCounts,
+    centroids: ArrayView2<'_, f32>,
+    embed: &mut crate::themes::PhraseEmbedder<'_>,
+    opts: &PhraseOptions,
+) -> Result<Vec<ThemeLabel>, PhraseError> {
+    validate(opts)?;
+    if counts.n_themes != centroids.nrows() || counts.ngram_max != opts.ngram_max {
+        return Err(PhraseError::Counts {
+            themes: counts.n_themes,
+            ngram_max: counts.ngram_max,
+            centroids: centroids.nrows(),
+            wanted: opts.ngram_max,
+        });
+    }
+    let grouping = Grouping {
+        assignment: &[],
+        centroids,
+        taken: &[],
+        wanted: &[],
+        name_yield: naming::NAME_YIELD,
+    };
+    let named = explain_counted(&Counted::of(counts), grouping, embed, opts)?;
+    Ok(named.into_iter().map(|t| t.label).collect())
+}
+
+/// Names the groups of `grouping` from their counts.
+fn explain_counted(
+    counted: &Counted,
+    grouping: Grouping<'_>,
+    embed: &mut crate::themes::PhraseEmbedder<'_>,
+    opts: &PhraseOptions,
+) -> Result<Vec<ThemeExplanation>, PhraseError> {
+    let Grouping {
         centroids,
         taken,
         wanted,
         name_yield,
+        ..
     } = grouping;
     let named = |c: usize| wanted.get(c).copied().unwrap_or(true);
     let n_themes = centroids.nrows();
-    let counted = count(extracted, docs, assignment, n_themes);
     let scores = ctfidf::ctfidf(&counted.counts, &counted.theme_tokens);
     // Groups not to be named need no candidates.
     let pools: Vec<Vec<u32>> = (0..n_themes)
         .map(|c| match named(c) {
-            true => pool(&counted, &scores[c], c, opts),
+            true => pool(counted, &scores[c], c, opts),
             false => Vec::new(),
         })
         .collect();
     let word_pools: Vec<Vec<u32>> = (0..n_themes)
         .map(|c| match named(c) {
-            true => word_pool(&counted, &scores[c], c, opts),
+            true => word_pool(counted, &scores[c], c, opts),
             false => Vec::new(),
         })
         .collect();
@@ -521,12 +614,7 @@ fn explain_extracted(
     };
 
     // Paragraphs per theme, for the support of a phrase.
-    let mut theme_size = vec![0usize; n_themes];
-    for t in assignment.iter().flatten() {
-        if *t < n_themes {
-            theme_size[*t] += 1;
-        }
-    }
+    let theme_size = &counted.theme_paragraphs;
 
     let mut out = Vec::with_capacity(n_themes);
     let mut used_in_labels: HashSet<String> = HashSet::new();
@@ -800,7 +888,7 @@ fn normalize_rows(mut m: Array2<f32>) -> Array2<f32> {
     m
 }
 
-/// Counts over the non-outlier paragraphs.
+/// Counts over the non-outlier paragraphs ([`PhraseCounts`]), with what naming reads of them.
 struct Counted {
     /// Normalised key of each phrase id.
     keys: Vec<String>,
@@ -812,8 +900,9 @@ struct Counted {
     df: Vec<u32>,
     /// Per theme: occurrences of each phrase id.
     counts: Vec<BTreeMap<u32, u32>>,
-    /// Per theme: tokens.
+    /// Per theme: tokens, and paragraphs.
     theme_tokens: Vec<usize>,
+    theme_paragraphs: Vec<usize>,
     /// Per theme: phrase ids that are somewhere a whole quoted span.
     quoted: Vec<BTreeSet<u32>>,
     /// Occurrences of each phrase id over all themes.
@@ -826,213 +915,69 @@ struct Counted {
     spread: DocSpread,
 }
 
-/// Each paragraph's candidates and token count ([`ngrams::extract`]); empty for paragraphs
-/// outside every theme.
-type Extracted = Vec<(Vec<ngrams::Candidate>, usize)>;
-
-fn extract_all(texts: &[&str], assignment: &[Option<usize>], opts: &PhraseOptions) -> Extracted {
-    texts
-        .iter()
-        .zip(assignment)
-        .map(|(text, a)| match a {
-            Some(_) => ngrams::extract(text, opts.ngram_max, &opts.stop_words),
-            None => (Vec::new(), 0),
-        })
-        .collect()
-}
-
-fn count(
-    extracted: &Extracted,
-    docs: &[usize],
-    assignment: &[Option<usize>],
-    n_themes: usize,
-) -> Counted {
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut keys: Vec<String> = Vec::new();
-    let mut len = Vec::new();
-    // Pass 1: the phrases of every paragraph, to find copied paragraphs.
-    let mut sets: Vec<Vec<u32>> = vec![Vec::new(); extracted.len()];
-    for (i, ((cands, _), a)) in extracted.iter().zip(assignment).enumerate() {
-        if a.is_none() {
-            continue;
-        }
-        let mut set: Vec<u32> = cands
-            .iter()
-            .map(|cand| {
-                *ids.entry(cand.key.clone()).or_insert_with_key(|key| {
-                    keys.push(key.clone());
-                    len.push(cand.len);
-                    (keys.len() - 1) as u32
-                })
+impl Counted {
+    fn of(tally: PhraseCounts) -> Counted {
+        let spread = DocSpread::of(&tally.spread);
+        let PhraseCounts {
+            keys,
+            len,
+            df,
+            spellings,
+            sides,
+            counts,
+            theme_tokens,
+            theme_paragraphs,
+            quoted,
+            ..
+        } = tally;
+        let surface = spellings
+            .into_iter()
+            .map(|forms| {
+                // Most common; then fewer capitals (a sentence-initial capital is not the
+                // phrase's spelling); then code-point order.
+                forms
+                    .into_iter()
+                    .max_by(|(a, na), (b, nb)| {
+                        na.cmp(nb)
+                            .then_with(|| capitals(b).cmp(&capitals(a)))
+                            .then_with(|| b.cmp(a))
+                    })
+                    .map(|(s, _)| s)
+                    .unwrap_or_default()
             })
             .collect();
-        set.sort_unstable();
-        set.dedup();
-        sets[i] = set;
-    }
-    let copy_of = find_copies(&sets, &len);
-
-    // Pass 2: counts; paragraph frequencies leave out what a copy shares with its original.
-    let mut df = vec![0u32; keys.len()];
-    let mut spellings: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); keys.len()];
-    let mut sides: Vec<[Side; 2]> = vec![[Side::Unseen, Side::Unseen]; keys.len()];
-    let mut counts = vec![BTreeMap::<u32, u32>::new(); n_themes];
-    let mut theme_tokens = vec![0usize; n_themes];
-    let mut quoted = vec![BTreeSet::<u32>::new(); n_themes];
-    let mut spread = DocSpread::new(keys.len(), n_themes);
-    for (i, ((cands, tokens), a)) in extracted.iter().zip(assignment).enumerate() {
-        let Some(c) = *a else { continue };
-        spread.see_paragraph(c, docs[i]);
-        theme_tokens[c] += tokens;
-        let original: &[u32] = copy_of[i].map_or(&[], |q| &sets[q]);
-        let mut seen: BTreeSet<u32> = BTreeSet::new();
-        for cand in cands {
-            let id = ids[&cand.key];
-            *counts[c].entry(id).or_default() += 1;
-            spread.see(id, c, docs[i]);
-            *spellings[id as usize]
-                .entry(cand.surface.clone())
-                .or_default() += 1;
-            let [l, r] = &mut sides[id as usize];
-            l.see(cand.left.as_deref());
-            r.see(cand.right.as_deref());
-            if cand.quoted {
-                quoted[c].insert(id);
-            }
-            // A copy is not independent evidence that the phrase recurs.
-            if seen.insert(id) && original.binary_search(&id).is_err() {
-                df[id as usize] += 1;
-            }
-        }
-    }
-    let surface = spellings
-        .into_iter()
-        .map(|forms| {
-            // Most common; then fewer capitals (a sentence-initial capital is not the
-            // phrase's spelling); then code-point order.
-            forms
-                .into_iter()
-                .max_by(|(a, na), (b, nb)| {
-                    na.cmp(nb)
-                        .then_with(|| capitals(b).cmp(&capitals(a)))
-                        .then_with(|| b.cmp(a))
-                })
-                .map(|(s, _)| s)
-                .unwrap_or_default()
-        })
-        .collect();
-    let totals = {
-        let mut t = vec![0u32; keys.len()];
+        let mut totals = vec![0u32; keys.len()];
         for theme in &counts {
             for (&id, &n) in theme {
-                t[id as usize] += n;
+                totals[id as usize] += n;
             }
         }
-        t
-    };
-    let fragment = sides
-        .iter()
-        .zip(&totals)
-        .map(|(s, &n)| n >= 2 && s.iter().any(|s| matches!(s, Side::Same(_))))
-        .collect();
-    Counted {
-        spread,
-        totals,
-        fragment,
-        keys,
-        surface,
-        len,
-        df,
-        counts,
-        theme_tokens,
-        quoted,
-        ids,
-    }
-}
-
-/// A phrase of the longest length in at most this many paragraphs is rare: sharing several
-/// rare phrases is what copied paragraphs do.
-const RARE_DF: usize = 5;
-/// A paragraph is a copy of an earlier one when they share at least this many rare phrases...
-const COPY_MIN_SHARED: usize = 3;
-/// ...and at least this share of the rare phrases of the one that has fewer.
-const COPY_MIN_SHARE: f32 = 0.3;
-
-/// For each paragraph, the earlier paragraph it copies, if any: the same article twice, a
-/// translation, a syndicated version. `sets[i]` holds paragraph `i`'s phrase ids (sorted);
-/// `len[id]` is a phrase's number of words. What a copy shares with its original does not add
-/// to a phrase's paragraph frequency: a sentence that only recurs because its article does
-/// is not a recurring phrase (`min_df`).
-fn find_copies(sets: &[Vec<u32>], len: &[usize]) -> Vec<Option<usize>> {
-    // Only the longest phrases: one shared trigram would otherwise count three times (with its
-    // two bigrams).
-    let longest = sets
-        .iter()
-        .flatten()
-        .map(|&id| len[id as usize])
-        .max()
-        .unwrap_or(0);
-    let evidence = |id: u32| longest >= 2 && len[id as usize] == longest;
-    let mut df: HashMap<u32, usize> = HashMap::new();
-    for set in sets {
-        for &id in set.iter().filter(|&&id| evidence(id)) {
-            *df.entry(id).or_default() += 1;
+        let fragment = sides
+            .iter()
+            .zip(&totals)
+            .map(|(s, &n)| n >= 2 && s.iter().any(|s| matches!(s, tally::Side::Same(_))))
+            .collect();
+        let ids = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i as u32))
+            .collect();
+        Counted {
+            spread,
+            totals,
+            fragment,
+            keys,
+            surface,
+            len,
+            df,
+            counts,
+            theme_tokens,
+            theme_paragraphs,
+            quoted,
+            ids,
         }
     }
-    let rare = |set: &Vec<u32>| -> Vec<u32> {
-        set.iter()
-            .copied()
-            .filter(|&id| evidence(id) && df[&id] <= RARE_DF)
-            .collect()
-    };
-    let rare_sets: Vec<Vec<u32>> = sets.iter().map(rare).collect();
-    let mut index: HashMap<u32, Vec<usize>> = HashMap::new();
-    let mut out = vec![None; sets.len()];
-    for (p, ids) in rare_sets.iter().enumerate() {
-        let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
-        for id in ids {
-            for &q in index.get(id).map_or(&[][..], Vec::as_slice) {
-                *shared.entry(q).or_default() += 1;
-            }
-        }
-        // The earlier paragraph sharing the most; ties to the earliest.
-        let best = shared
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
-        if let Some((q, n)) = best {
-            let smaller = ids.len().min(rare_sets[q].len());
-            if n >= COPY_MIN_SHARED && n as f32 >= COPY_MIN_SHARE * smaller as f32 {
-                out[p] = Some(out[q].unwrap_or(q));
-            }
-        }
-        for &id in ids {
-            index.entry(id).or_default().push(p);
-        }
-    }
-    out
-}
 
-/// What is next to every occurrence of a phrase, on one side.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Side {
-    Unseen,
-    /// Always this content word.
-    Same(String),
-    /// A boundary, a stop word, or different words.
-    Open,
-}
-
-impl Side {
-    fn see(&mut self, neighbour: Option<&str>) {
-        *self = match (std::mem::replace(self, Side::Open), neighbour) {
-            (Side::Unseen, Some(w)) => Side::Same(w.to_string()),
-            (Side::Same(a), Some(b)) if a == b => Side::Same(a),
-            _ => Side::Open,
-        };
-    }
-}
-
-impl Counted {
     /// What decides whether phrase `id` may name theme `c`. Whether its words recur is
     /// counted over the corpus: an article may discuss a quoted term in paragraphs that fall
     /// in other themes.
@@ -1311,34 +1256,62 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn themes_named_from_counts_added_over_blocks_are_named_as_from_the_paragraphs() {
+        let texts = [
+            "The gas pipeline to Europe was shut. Gas prices rose across Europe.",
+            "Gas pipeline repairs stalled; Europe burned coal. The gas pipeline stayed closed.",
+            "Oil exports through the pipeline fell; oil exports to Europe stopped.",
+            "Oil exports and oil prices: tankers waited while oil exports fell.",
+            "Tariffs on steel rose again. The trade war hit steel makers.",
+            "A trade war over steel tariffs worried markets; steel tariffs doubled.",
+            "An outlier about football.",
+        ];
+        let doc_ids = ["a", "a", "b", "c", "c", "d", "d"];
+        let docs = [0, 0, 1, 2, 2, 3, 3];
+        let assignment = [Some(0), Some(0), Some(1), Some(1), Some(2), Some(2), None];
+        let centroids =
+            Array2::<f32>::from_shape_fn((3, 32), |(c, j)| ((c * 7 + j) % 5) as f32 + 1.0);
+        let opts = PhraseOptions::default();
+        let whole = label_themes_by_document(
+            &texts,
+            &docs,
+            &assignment,
+            centroids.view(),
+            &mut fake_embed,
+            &opts,
+        )
+        .unwrap();
+        assert!(!whole[0].label.is_empty());
+        let count = |r: std::ops::Range<usize>| {
+            count_phrases(
+                &texts[r.clone()],
+                &doc_ids[r.clone()],
+                &assignment[r],
+                3,
+                &opts,
+            )
+            .unwrap()
+        };
+        for cut in 0..=texts.len() {
+            let mut sum = count(0..cut);
+            sum.append(count(cut..texts.len())).unwrap();
+            assert_eq!(sum.paragraphs(), 6);
+            let named = name_counted(sum, centroids.view(), &mut fake_embed, &opts).unwrap();
+            assert_eq!(named, whole, "cut at {cut}");
+        }
+        // Counts of other themes or options name nothing.
+        let counts = count(0..texts.len());
+        let two = centroids.slice(ndarray::s![..2, ..]);
+        let e = name_counted(counts, two, &mut fake_embed, &opts);
+        assert!(matches!(e, Err(PhraseError::Counts { themes: 3, .. })));
+    }
+
     fn pool_of(t: &ThemeExplanation) -> Vec<String> {
         t.candidates
             .iter()
             .map(|c| c.phrase.to_lowercase())
             .collect()
-    }
-
-    #[test]
-    fn copies_are_found() {
-        // Paragraph 1 shares 3 of its 4 rare trigrams with paragraph 0; 2 shares one; 3 copies
-        // 1 and so, transitively, 0.
-        let sets = vec![
-            vec![0, 1, 2, 3, 4],
-            vec![0, 1, 2, 5],
-            vec![0, 6, 7, 8],
-            vec![0, 1, 2, 5, 9],
-        ];
-        let len = vec![3; 10];
-        assert_eq!(find_copies(&sets, &len), [None, Some(0), None, Some(0)]);
-        // Only the longest phrases count: here 0, 1 and 2 are bigrams.
-        let mut len = vec![3; 10];
-        len[0] = 2;
-        len[1] = 2;
-        len[2] = 2;
-        assert_eq!(find_copies(&sets, &len), [None; 4]);
-        // Single words never make a copy.
-        let len = vec![1; 10];
-        assert_eq!(find_copies(&sets, &len), [None; 4]);
     }
 
     #[test]
