@@ -7,7 +7,6 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use themescope::config::RunConfig;
 use themescope::pipeline::{self, Events, Given, RunSpec};
-use themescope::store::RowMeta;
 
 use crate::embedder::{in_pool, resolve_options, thread_pool};
 use crate::{args, errors, json};
@@ -105,16 +104,7 @@ fn given_rows(given: &Bound<'_, PyDict>) -> PyResult<Given> {
             para_index.len()
         )));
     }
-    let rows = texts
-        .into_iter()
-        .zip(doc_ids)
-        .zip(para_index)
-        .map(|((text, doc_id), para_index)| RowMeta {
-            doc_id,
-            para_index,
-            text,
-        })
-        .collect();
+    let rows = crate::store::row_metas(texts, doc_ids, para_index);
     Ok(Given {
         rows,
         vectors,

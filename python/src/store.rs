@@ -51,7 +51,23 @@ pub fn write_embeddings<'py>(
             )));
         }
     }
-    let rows = texts
+    let rows = row_metas(texts, doc_ids, para_index);
+    let set = EmbeddingSet {
+        info: info(embedder.get()),
+        rows,
+        vectors: vectors.as_array().to_owned(),
+    };
+    py.detach(|| store::write(&path, &set))
+        .map_err(errors::to_py)
+}
+
+/// Rows from their texts, document ids and places, one of each per row.
+pub(crate) fn row_metas(
+    texts: Vec<String>,
+    doc_ids: Vec<String>,
+    para_index: Vec<usize>,
+) -> Vec<RowMeta> {
+    texts
         .into_iter()
         .zip(doc_ids)
         .zip(para_index)
@@ -60,14 +76,7 @@ pub fn write_embeddings<'py>(
             para_index,
             text,
         })
-        .collect();
-    let set = EmbeddingSet {
-        info: info(embedder.get()),
-        rows,
-        vectors: vectors.as_array().to_owned(),
-    };
-    py.detach(|| store::write(&path, &set))
-        .map_err(errors::to_py)
+        .collect()
 }
 
 /// Each row's place among the rows of its document so far.
