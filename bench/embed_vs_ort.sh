@@ -56,7 +56,17 @@ mkdir -p "$OUT/time" "$OUT/logs" "$OUT/vectors"
 INPUT=$OUT/input.jsonl
 "$PY" "$HERE/st_embed.py" prep --seeds "$SEEDS" --agnews "$AGNEWS" --n "$N" --model "$MODEL" \
     --out "$INPUT" > "$OUT/tokens.json"
-say "input: $INPUT ($(cat "$OUT/tokens.json"))"
+# Both engines embed the text as themescope reads it: its reader decodes the character
+# references AG News keeps (" #36;10 million", "&lt;TXN.N&gt;", " quot;"), which a raw ONNX
+# input would not. The texts come from the sidecar of one themescope run.
+"$BIN" embed "$INPUT" --unit document --out "$OUT/read.npy" --no-cache --dtype i8 \
+    --threads "$THREADS" > "$OUT/logs/read.log" 2>&1 || { tail -5 "$OUT/logs/read.log" >&2; die "reading the input failed"; }
+"$PY" -c 'import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+with open(sys.argv[2], "w") as out:
+    for r in rows:
+        out.write(json.dumps({"text": r["text"]}) + "\n")' "$OUT/read.jsonl" "$INPUT"
+say "input: $INPUT (as themescope reads it; tokens counted before decoding: $(cat "$OUT/tokens.json"))"
 
 # run ENGINE INPUT VECTORS TAG: one timed process; prints the embed-stage rows/s.
 run() {

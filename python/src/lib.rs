@@ -11,7 +11,7 @@
 //! | `corpus.rs` | `split_paragraphs`, `read_corpus` |
 //! | `sentiment.rs` | `Sentiment`: mentions of actors and their scores |
 //! | `themes.rs` | `themes`: vectors and texts → themes, as `themescope themes` finds them; `assign_themes` |
-//! | `phrases.rs` | `count_phrases`, `add_phrase_counts`, `name_themes`: theme names from phrase counts added up over blocks |
+//! | `phrases.rs` | `count_phrases`, `add_phrase_counts`, `name_themes`: theme names from phrase counts added up over blocks; `copy_evidence`, `find_copies`: copied paragraphs across blocks |
 //! | `lloyd.rs` | `kmeans_step`, `kmeans_centres`, `kmeans_labels`: k-means over rows held in blocks elsewhere |
 //! | `store.rs` | `write_embeddings`: vectors and rows → an embeddings file, as `themescope embed` writes it |
 //! | `run.rs` | `run`: the whole job, the CLI's files |
@@ -45,6 +45,8 @@ fn _themescope(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(themes::themes, m)?)?;
     m.add_function(wrap_pyfunction!(themes::assign_themes, m)?)?;
     m.add_function(wrap_pyfunction!(phrases::count_phrases, m)?)?;
+    m.add_function(wrap_pyfunction!(phrases::copy_evidence, m)?)?;
+    m.add_function(wrap_pyfunction!(phrases::find_copies, m)?)?;
     m.add_function(wrap_pyfunction!(phrases::add_phrase_counts, m)?)?;
     m.add_function(wrap_pyfunction!(phrases::name_themes, m)?)?;
     m.add_function(wrap_pyfunction!(lloyd::kmeans_step, m)?)?;

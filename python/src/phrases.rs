@@ -1,9 +1,10 @@
 //! The phrase counts themes are named from, counted per block of paragraphs elsewhere and
 //! added up (`themes::phrases::PhraseCounts`): `count_phrases` counts a block, `add_phrase_counts`
 //! adds blocks in reading order, `name_themes` names the themes from the sum as
-//! `themescope.themes` names them.
+//! `themescope.themes` names them. `copy_evidence` and `find_copies` find copied paragraphs
+//! across blocks, which `count_phrases` is then given.
 
-use numpy::PyUntypedArrayMethods;
+use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -61,15 +62,18 @@ fn to_bytes<'py>(py: Python<'py>, counts: &PhraseCounts) -> PyResult<Bound<'py, 
 /// The phrase candidates of a block of paragraphs counted per theme (`themes[i]`: paragraph
 /// `i`'s theme, in `0..n_themes`; negative or None: not counted), as opaque bytes for
 /// `add_phrase_counts` and `name_themes`. `doc_ids`: each paragraph's document (a document's
-/// paragraphs consecutive; default: each its own); `options`: the `[themes]` phrase settings.
+/// paragraphs consecutive; default: each its own); `originals`: each paragraph's original
+/// text if it is a copy (`find_copies` over every block), else None (default: copies are
+/// found within the block); `options`: the `[themes]` phrase settings.
 #[pyfunction]
-#[pyo3(signature = (texts, themes, n_themes, *, doc_ids=None, **options))]
+#[pyo3(signature = (texts, themes, n_themes, *, doc_ids=None, originals=None, **options))]
 pub fn count_phrases<'py>(
     py: Python<'py>,
     texts: &Bound<'py, PyAny>,
     themes: &Bound<'py, PyAny>,
     n_themes: usize,
     doc_ids: Option<&Bound<'py, PyAny>>,
+    originals: Option<&Bound<'py, PyAny>>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let texts = args::texts(texts, "texts")?;
@@ -78,13 +82,118 @@ pub fn count_phrases<'py>(
         Some(d) => args::texts(d, "doc_ids")?,
         None => (0..texts.len()).map(|i| i.to_string()).collect(),
     };
+    let originals = match originals.filter(|o| !o.is_none()) {
+        Some(o) => Some(optional_texts(o, "originals")?),
+        None => None,
+    };
     let (_, opts) = phrase_options(options)?;
     let counts = py.detach(|| {
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let docs: Vec<&str> = doc_ids.iter().map(String::as_str).collect();
-        phrases::count_phrases(&texts, &docs, &assignment, n_themes, &opts)
+        let given: Option<Vec<Option<&str>>> = originals
+            .as_ref()
+            .map(|o| o.iter().map(Option::as_deref).collect());
+        let copies = match &given {
+            Some(given) => phrases::Copies::Given(given),
+            None => phrases::Copies::Find,
+        };
+        phrases::count_phrases(&texts, &docs, &assignment, n_themes, copies, &opts)
     });
     to_bytes(py, &counts.map_err(errors::to_py)?)
+}
+
+/// Each item a str or None.
+fn optional_texts(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<Option<String>>> {
+    let items = obj
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err(format!("{name} must be a list of str or None")))?;
+    items
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item?;
+            match item.is_none() {
+                true => Ok(None),
+                false => item
+                    .extract()
+                    .map(Some)
+                    .map_err(|_| PyTypeError::new_err(format!("{name}[{i}] is not a str or None"))),
+            }
+        })
+        .collect()
+}
+
+/// One block's evidence of copied paragraphs: `(longest, sizes, hashes)`, the words of its
+/// longest phrase, and per paragraph the number of hashes (of its phrases of that length) that
+/// follow one another in `hashes` (uint64). `find_copies` reads the evidence of every block.
+#[pyfunction]
+#[pyo3(signature = (texts, themes, **options))]
+pub fn copy_evidence<'py>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyAny>,
+    themes: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Evidence<'py>> {
+    let texts = args::texts(texts, "texts")?;
+    let assignment = theme_ids(themes, texts.len())?;
+    let (_, opts) = phrase_options(options)?;
+    let evidence = py.detach(|| {
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        phrases::copy_evidence(&texts, &assignment, &opts)
+    });
+    let evidence = evidence.map_err(errors::to_py)?;
+    let sizes: Vec<i64> = evidence.sets.iter().map(|s| s.len() as i64).collect();
+    let hashes: Vec<u64> = evidence.sets.into_iter().flatten().collect();
+    Ok((
+        evidence.longest,
+        PyArray1::from_vec(py, sizes),
+        PyArray1::from_vec(py, hashes),
+    ))
+}
+
+type Evidence<'py> = (usize, Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<u64>>);
+
+/// The copied paragraphs of blocks given in reading order (each block's `copy_evidence`): for
+/// each paragraph, numbered across the blocks, the index of the earlier paragraph it copies, or
+/// -1, as `themescope.themes` finds them among all the paragraphs at once.
+#[pyfunction]
+pub fn find_copies<'py>(
+    py: Python<'py>,
+    blocks: Vec<(
+        usize,
+        PyReadonlyArray1<'py, i64>,
+        PyReadonlyArray1<'py, u64>,
+    )>,
+) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    let mut evidence = Vec::with_capacity(blocks.len());
+    for (b, (longest, sizes, hashes)) in blocks.iter().enumerate() {
+        let (sizes, hashes) = (sizes.as_slice()?, hashes.as_slice()?);
+        let total: i64 = sizes.iter().sum();
+        if sizes.iter().any(|&n| n < 0) || total != hashes.len() as i64 {
+            return Err(errors::message(format!(
+                "blocks[{b}]: the sizes add up to {total} but there are {} hashes: give each block's copy_evidence as it returned it",
+                hashes.len()
+            )));
+        }
+        let mut rest = hashes;
+        let sets = sizes
+            .iter()
+            .map(|&n| {
+                let (set, tail) = rest.split_at(n as usize);
+                rest = tail;
+                set.to_vec()
+            })
+            .collect();
+        evidence.push(phrases::CopyEvidence {
+            longest: *longest,
+            sets,
+        });
+    }
+    let found = py.detach(|| phrases::find_copies_over(&evidence));
+    let found = found
+        .into_iter()
+        .map(|q| q.map_or(-1, |q| q as i64))
+        .collect();
+    Ok(PyArray1::from_vec(py, found))
 }
 
 /// The counts of consecutive blocks added up, in the order given (reading order: a document

@@ -53,3 +53,35 @@ def test_run_writes_the_clis_files_and_returns_the_summary(models, seeds, tmp_pa
     assert len(summary["themes"]) == 4
     assert summary["manifest"] == json.loads((out / "run.json").read_text())
     assert summary["actors"], "the seeds name actors often enough to rank them"
+
+
+def test_blocks_given_the_copies_found_over_all_of_them_count_as_the_whole(corpus):
+    texts, ids = corpus
+    # Three paragraphs of the first article copied into the last two articles: copies that
+    # blocks cut between them cannot find within themselves.
+    first, last = ids[0], ids[-1]
+    story = sorted((t for t, d in zip(texts, ids) if d == first), key=len)[-3:]
+    texts = texts + story
+    ids = ids + [last] * len(story)
+    themes = [i % 3 for i in range(len(texts))]
+    whole = themescope.count_phrases(texts, themes, 3, doc_ids=ids)
+    n = len(texts)
+    for cuts in ([n // 3, 2 * n // 3], [5, n - 2], [n - 3, n - 1]):
+        bounds = [0, *cuts, n]
+        blocks = [slice(a, b) for a, b in zip(bounds, bounds[1:])]
+        evidence = [themescope.copy_evidence(texts[b], themes[b]) for b in blocks]
+        found = themescope.find_copies(evidence)
+        assert found.dtype == np.int64 and len(found) == n
+        assert list(found[-len(story):]) == [texts.index(t) for t in story]
+        originals = [texts[q] if q >= 0 else None for q in found]
+        counted = lambda copies: themescope.add_phrase_counts([
+            themescope.count_phrases(texts[b], themes[b], 3, doc_ids=ids[b], originals=originals[b] if copies else None)
+            for b in blocks
+        ])
+        assert counted(True) == whole, cuts
+        assert counted(False) != whole, cuts
+    with pytest.raises(ValueError, match="originals"):
+        themescope.count_phrases(texts, themes, 3, originals=[None])
+    with pytest.raises(ValueError, match="hashes"):
+        longest, sizes, hashes = evidence[0]
+        themescope.find_copies([(longest, sizes + 1, hashes)])

@@ -18,8 +18,10 @@ __all__ = [
     "__version__",
     "add_phrase_counts",
     "assign_themes",
+    "copy_evidence",
     "count_phrases",
     "discover_actors",
+    "find_copies",
     "kmeans_centres",
     "kmeans_labels",
     "kmeans_step",
@@ -160,14 +162,34 @@ def count_phrases(
     n_themes: int,
     *,
     doc_ids: Optional[Sequence[str]] = None,
+    originals: Optional[Sequence[Optional[str]]] = None,
     **options: Any,
 ) -> bytes:
     """The phrase candidates of a block of paragraphs counted per theme, what themes are named
     from (``themes[i]``: paragraph ``i``'s theme in ``range(n_themes)``; negative or None: not
     counted), as opaque bytes for :func:`add_phrase_counts` and :func:`name_themes`.
     ``doc_ids``: each paragraph's document, a document's paragraphs consecutive (default: each
-    its own); ``options``: the phrase settings of :func:`themes` (ngram, top_phrases,
-    stop_words). Paragraphs that copy another are found within the block. Runs without the GIL."""
+    its own); ``originals``: each paragraph's original text if it copies one
+    (:func:`find_copies` over every block), else None (default: paragraphs that copy another
+    are found within the block); ``options``: the phrase settings of :func:`themes` (ngram,
+    top_phrases, stop_words). Runs without the GIL."""
+
+def copy_evidence(
+    texts: Sequence[str],
+    themes: Union[Sequence[Optional[int]], npt.NDArray[np.int64]],
+    **options: Any,
+) -> Tuple[int, npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
+    """A block's evidence of copied paragraphs for :func:`find_copies`: ``(longest, sizes,
+    hashes)``, the words of the block's longest phrase, and per paragraph the number of hashes
+    of its phrases of that length, which follow one another in ``hashes``."""
+
+def find_copies(
+    blocks: Sequence[Tuple[int, npt.NDArray[np.int64], npt.NDArray[np.uint64]]],
+) -> npt.NDArray[np.int64]:
+    """The copied paragraphs of blocks given in reading order (each block's
+    :func:`copy_evidence`): for each paragraph, numbered across the blocks, the index of the
+    earlier paragraph it copies (the same article twice, a syndicated version), or -1, as
+    :func:`themes` finds them among all the paragraphs at once."""
 
 def add_phrase_counts(counts: Sequence[bytes]) -> bytes:
     """The phrase counts of consecutive blocks (:func:`count_phrases`) added up, in the order

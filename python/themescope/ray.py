@@ -33,6 +33,7 @@ through the library (on the driver: it reads the inputs again and needs every ve
 
 import hashlib
 import os
+import pickle
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -375,49 +376,84 @@ def label_themes(
 ) -> Dict[str, Any]:
     """``fitted`` with its themes named from every paragraph, as :func:`themescope.themes` names
     them from the paragraphs it is given: a distributed phrase group-by. Every paragraph is
-    assigned (:func:`assign`, unless ``embedded`` has a ``theme`` column already), the
-    paragraphs are sorted by ``(doc_id, para_index)``, each block counts the phrase candidates
-    of its paragraphs per theme in a ``map_batches`` task (:func:`themescope.count_phrases`:
-    outliers and the sample's near-duplicate documents left out), and the driver adds the
-    blocks' counts in reading order (:func:`themescope.add_phrase_counts`) and names the themes
-    from the sum (:func:`themescope.name_themes`: c-TF-IDF, re-ranking against the
-    ``centroids``, MMR, the naming rules, top words). Not a Ray ``groupby``: naming scores each
-    phrase against every theme (c-TF-IDF over all themes, a document counted once across blocks)
-    on one node anyway, and a block's counts per theme are one partial of a few MB, where a
-    groupby would shuffle one row per phrase and theme. When the sample is everything the names
-    equal the single machine's; paragraphs that copy one in another block count as independent
-    (copies are found within a block). ``options``: phrase settings (ngram, top_phrases,
+    assigned (:func:`assign`, unless ``embedded`` has a ``theme`` column already) and the
+    paragraphs are sorted by ``(doc_id, para_index)``. Copied paragraphs (the same story twice)
+    are found over all of them: each block gives its :func:`themescope.copy_evidence` in a
+    ``map_batches`` task, the driver finds the copies (:func:`themescope.find_copies`) and
+    fetches the texts they copy. Then each block counts the phrase candidates of its
+    paragraphs per theme (:func:`themescope.count_phrases`, given those texts; outliers and the
+    sample's near-duplicate documents left out), and the driver adds the blocks' counts in
+    reading order (:func:`themescope.add_phrase_counts`) and names the themes from the sum
+    (:func:`themescope.name_themes`: c-TF-IDF, re-ranking against the ``centroids``, MMR, the
+    naming rules, top words). Not a Ray ``groupby``: naming scores each phrase against every
+    theme (c-TF-IDF over all themes, a document counted once across blocks) on one node anyway,
+    and a block's counts per theme are one partial of a few MB, where a groupby would shuffle
+    one row per phrase and theme. When the sample is everything the names equal the single
+    machine's, wherever the blocks are cut. ``options``: phrase settings (ngram, top_phrases,
     stop_words) and ``model``. Sets each theme's ``label``, ``phrases`` and ``words``, its
     ``npmi`` and ``label_quality`` to None (they were the sample's), and ``labels``: the
-    paragraphs and blocks counted."""
+    paragraphs and blocks counted, and the copies found."""
     if "theme" not in embedded.schema().names:
         embedded = assign(embedded, fitted)
     n_themes = len(fitted["themes"])
     duplicates = ray.put(set(fitted.get("duplicates", ())))
     settings = {k: v for k, v in options.items() if k != "model"}
 
-    def block(batch: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+    def ordered(batch: Dict[str, np.ndarray]) -> Tuple[List[Tuple[str, int]], List[int], List[str]]:
+        """The block's keys, themes (the fit's duplicates left out) and texts, in reading order."""
         keys = [(str(d), int(p)) for d, p in zip(batch["doc_id"], batch["para_index"])]
         order = sorted(range(len(keys)), key=keys.__getitem__)
-        docs = [str(batch["doc_id"][i]) for i in order]
-        paras = [int(batch["para_index"][i]) for i in order]
         skip = ray.get(duplicates)
-        themes = [-1 if (d, p) in skip else int(batch["theme"][i]) for d, p, i in zip(docs, paras, order)]
-        texts = [str(batch["text"][i]) for i in order]
-        counts = themescope.count_phrases(texts, themes, n_themes, doc_ids=docs, **settings)
-        return {"doc_id": np.array([docs[0]], dtype=object), "para_index": np.array([paras[0]]),
-                "counts": np.array([counts], dtype=object)}
+        themes = [-1 if keys[i] in skip else int(batch["theme"][i]) for i in order]
+        return [keys[i] for i in order], themes, [str(batch["text"][i]) for i in order]
 
-    rows = embedded.select_columns(["doc_id", "para_index", "text", "theme"]).sort(["doc_id", "para_index"])
-    parts = rows.map_batches(block, batch_format="numpy", batch_size=None, num_cpus=num_cpus).take_all()
-    if not parts:
+    def evidence(batch: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+        keys, themes, texts = ordered(batch)
+        found = themescope.copy_evidence(texts, themes, **settings)
+        return _one_row(keys[0], pickle.dumps((keys, found)))
+
+    rows = embedded.select_columns(["doc_id", "para_index", "text", "theme"])
+    rows = rows.sort(["doc_id", "para_index"]).materialize()
+    blocks = [pickle.loads(p["part"]) for p in _in_order(rows.map_batches(
+        evidence, batch_format="numpy", batch_size=None, num_cpus=num_cpus).take_all())]
+    if not blocks:
         raise ValueError("no paragraphs to name the themes from: the dataset is empty")
-    parts.sort(key=lambda p: (str(p["doc_id"]), int(p["para_index"])))
-    total = themescope.add_phrase_counts([bytes(p["counts"]) for p in parts])
+    keys = [k for block_keys, _ in blocks for k in block_keys]
+    found = themescope.find_copies([e for _, e in blocks])
+    copies = {keys[i]: keys[q] for i, q in enumerate(found) if q >= 0}
+    wanted = set(copies.values())
+    copied = {}
+    if wanted:
+        got = rows.filter(lambda r: (str(r["doc_id"]), int(r["para_index"])) in wanted).take_all()
+        copied = {(str(r["doc_id"]), int(r["para_index"])): str(r["text"]) for r in got}
+    originals = ray.put({k: copied[q] for k, q in copies.items()})
+
+    def block(batch: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+        keys, themes, texts = ordered(batch)
+        given = ray.get(originals)
+        counts = themescope.count_phrases(
+            texts, themes, n_themes, doc_ids=[d for d, _ in keys],
+            originals=[given.get(k) for k in keys], **settings)
+        return _one_row(keys[0], counts)
+
+    parts = _in_order(rows.map_batches(block, batch_format="numpy", batch_size=None, num_cpus=num_cpus).take_all())
+    total = themescope.add_phrase_counts([bytes(p["part"]) for p in parts])
     centroids = np.ascontiguousarray(fitted["centroids"], dtype=np.float32)
     named = themescope.name_themes(total, centroids, embedder=embedder, model=options.get("model"), **settings)
     themes = [{**t, **named[t["id"]], "npmi": None} for t in fitted["themes"]]
-    return {**fitted, "themes": themes, "label_quality": None, "labels": {"blocks": len(parts)}}
+    labels = {"blocks": len(parts), "paragraphs": len(keys), "copies": len(copies)}
+    return {**fitted, "themes": themes, "label_quality": None, "labels": labels}
+
+
+def _one_row(first: Tuple[str, int], part: bytes) -> Dict[str, np.ndarray]:
+    """A block's one row: its first key, and its part (bytes)."""
+    return {"doc_id": np.array([first[0]], dtype=object), "para_index": np.array([first[1]]),
+            "part": np.array([part], dtype=object)}
+
+
+def _in_order(parts: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Blocks' rows in reading order: by their first key."""
+    return sorted(parts, key=lambda p: (str(p["doc_id"]), int(p["para_index"])))
 
 
 def write_report(

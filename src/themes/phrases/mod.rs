@@ -31,6 +31,7 @@
 //! Everything is deterministic: maps that reach the output are ordered, ties are broken by the
 //! phrase's normalised text.
 
+mod copies;
 pub mod ctfidf;
 mod dateline;
 mod error;
@@ -46,6 +47,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use ndarray::{Array2, ArrayView2};
 
+pub use copies::{find_copies_over, Copies, CopyEvidence};
 pub use error::PhraseError;
 pub use stopwords::StopWords;
 pub use tally::PhraseCounts;
@@ -457,7 +459,8 @@ fn explain_extracted(
         &name,
         grouping.assignment,
         n_themes,
-        opts.ngram_max,
+        Copies::Find,
+        opts,
     );
     explain_counted(&Counted::of(counts), grouping, embed, opts)
 }
@@ -466,14 +469,26 @@ fn explain_extracted(
 /// `doc_ids[i]` is paragraph `i`'s document (a document's paragraphs consecutive),
 /// `assignment[i]` its theme (`None`: not counted). Counts of consecutive blocks of paragraphs
 /// add up with [`PhraseCounts::append`]; [`name_counted`] names the themes from them.
+/// `copies`: [`Copies::Find`] finds copied paragraphs among these; blocks of a corpus are
+/// given the copies found over all of them ([`copy_evidence`], [`find_copies_over`]).
 pub fn count_phrases(
     texts: &[&str],
     doc_ids: &[&str],
     assignment: &[Option<usize>],
     n_themes: usize,
+    copies: Copies<'_>,
     opts: &PhraseOptions,
 ) -> Result<PhraseCounts, PhraseError> {
     validate(opts)?;
+    if let Copies::Given(originals) = copies {
+        if originals.len() != texts.len() {
+            return Err(PhraseError::Option(format!(
+                "{} texts but {} originals: give each text the text it copies, or none",
+                texts.len(),
+                originals.len()
+            )));
+        }
+    }
     // Documents numbered as `find_themes` numbers them: by first appearance.
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut names: Vec<&str> = Vec::new();
@@ -490,12 +505,27 @@ pub fn count_phrases(
     let extracted = tally::extract_all(texts, assignment, opts);
     let name = |d: usize| names[d].to_string();
     Ok(tally::count(
-        &extracted,
-        &docs,
-        &name,
-        assignment,
-        n_themes,
-        opts.ngram_max,
+        &extracted, &docs, &name, assignment, n_themes, copies, opts,
+    ))
+}
+
+/// The evidence [`find_copies_over`] reads of a block of paragraphs (`assignment[i]`: paragraph
+/// `i`'s theme, `None`: not counted), to find copied paragraphs across blocks.
+pub fn copy_evidence(
+    texts: &[&str],
+    assignment: &[Option<usize>],
+    opts: &PhraseOptions,
+) -> Result<CopyEvidence, PhraseError> {
+    validate(opts)?;
+    if texts.len() != assignment.len() {
+        return Err(PhraseError::LengthMismatch {
+            texts: texts.len(),
+            assignment: assignment.len(),
+        });
+    }
+    let extracted = tally::extract_all(texts, assignment, opts);
+    Ok(CopyEvidence::of(
+        extracted.iter().map(|(c, _)| c.as_slice()),
     ))
 }
 
@@ -1289,6 +1319,7 @@ mod tests {
                 &doc_ids[r.clone()],
                 &assignment[r],
                 3,
+                Copies::Find,
                 &opts,
             )
             .unwrap()

@@ -5,13 +5,14 @@
 //! What adds up: occurrences per theme, paragraph frequencies, spellings, the words beside a
 //! phrase, quoted spans, tokens and paragraphs per theme, and the documents that use a phrase
 //! (blocks in reading order: a document split between two blocks is counted once). What does
-//! not: copied paragraphs ([`find_copies`]) are found among the paragraphs counted together,
-//! so a paragraph that copies one of another block counts as independent evidence.
+//! not by itself: copied paragraphs are found among the paragraphs counted together, unless
+//! they are given ([`Copies::Given`], found over every block).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use super::copies::{find_copies, Copies};
 use super::ngrams;
 use super::spread::{DocCounter, DocRuns, Seam};
 use super::PhraseError;
@@ -63,7 +64,7 @@ impl PhraseCounts {
     }
 
     /// Adds `next`, the counts of the paragraphs that follow these in reading order. Adding the
-    /// counts of consecutive blocks gives the counts of the whole (copies aside: module doc).
+    /// counts of consecutive blocks gives the counts of the whole (copies: module doc).
     pub fn append(&mut self, next: PhraseCounts) -> Result<(), PhraseError> {
         if (self.n_themes, self.ngram_max) != (next.n_themes, next.ngram_max) {
             return Err(PhraseError::Option(format!(
@@ -175,7 +176,8 @@ pub(super) fn count(
     doc_name: &dyn Fn(usize) -> String,
     assignment: &[Option<usize>],
     n_themes: usize,
-    ngram_max: usize,
+    copies: Copies<'_>,
+    opts: &super::PhraseOptions,
 ) -> PhraseCounts {
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut keys: Vec<String> = Vec::new();
@@ -200,7 +202,7 @@ pub(super) fn count(
         set.dedup();
         sets[i] = set;
     }
-    let copy_of = find_copies(&sets, &len);
+    let originals = originals(copies, &sets, &len, &ids, opts);
 
     // Pass 2: counts; paragraph frequencies leave out what a copy shares with its original.
     let mut df = vec![0u32; keys.len()];
@@ -219,7 +221,7 @@ pub(super) fn count(
         spread.see_paragraph(c, docs[i]);
         theme_tokens[c] += tokens;
         theme_paragraphs[c] += 1;
-        let original: &[u32] = copy_of[i].map_or(&[], |q| &sets[q]);
+        let original = &originals[i];
         let mut seen: BTreeSet<u32> = BTreeSet::new();
         for cand in cands {
             let id = ids[&cand.key];
@@ -241,7 +243,7 @@ pub(super) fn count(
         }
     }
     PhraseCounts {
-        ngram_max,
+        ngram_max: opts.ngram_max,
         n_themes,
         keys,
         len,
@@ -258,66 +260,36 @@ pub(super) fn count(
     }
 }
 
-/// A phrase of the longest length in at most this many paragraphs is rare: sharing several
-/// rare phrases is what copied paragraphs do.
-const RARE_DF: usize = 5;
-/// A paragraph is a copy of an earlier one when they share at least this many rare phrases...
-const COPY_MIN_SHARED: usize = 3;
-/// ...and at least this share of the rare phrases of the one that has fewer.
-const COPY_MIN_SHARE: f32 = 0.3;
-
-/// For each paragraph, the earlier paragraph it copies, if any: the same article twice, a
-/// translation, a syndicated version. `sets[i]` holds paragraph `i`'s phrase ids (sorted);
-/// `len[id]` is a phrase's number of words. What a copy shares with its original does not add
-/// to a phrase's paragraph frequency: a sentence that only recurs because its article does
-/// is not a recurring phrase (`min_df`).
-pub(super) fn find_copies(sets: &[Vec<u32>], len: &[usize]) -> Vec<Option<usize>> {
-    // Only the longest phrases: one shared trigram would otherwise count three times (with its
-    // two bigrams).
-    let longest = sets
-        .iter()
-        .flatten()
-        .map(|&id| len[id as usize])
-        .max()
-        .unwrap_or(0);
-    let evidence = |id: u32| longest >= 2 && len[id as usize] == longest;
-    let mut df: HashMap<u32, usize> = HashMap::new();
-    for set in sets {
-        for &id in set.iter().filter(|&&id| evidence(id)) {
-            *df.entry(id).or_default() += 1;
-        }
-    }
-    let rare = |set: &Vec<u32>| -> Vec<u32> {
-        set.iter()
-            .copied()
-            .filter(|&id| evidence(id) && df[&id] <= RARE_DF)
-            .collect()
-    };
-    let rare_sets: Vec<Vec<u32>> = sets.iter().map(rare).collect();
-    let mut index: HashMap<u32, Vec<usize>> = HashMap::new();
-    let mut out = vec![None; sets.len()];
-    for (p, ids) in rare_sets.iter().enumerate() {
-        let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
-        for id in ids {
-            for &q in index.get(id).map_or(&[][..], Vec::as_slice) {
-                *shared.entry(q).or_default() += 1;
-            }
-        }
-        // The earlier paragraph sharing the most; ties to the earliest.
-        let best = shared
+/// Per paragraph, the phrase ids of the paragraph it copies (sorted; empty: no copy). `sets`
+/// holds each paragraph's phrase ids, `ids` the id of each phrase key.
+fn originals(
+    copies: Copies<'_>,
+    sets: &[Vec<u32>],
+    len: &[usize],
+    ids: &HashMap<String, u32>,
+    opts: &super::PhraseOptions,
+) -> Vec<Vec<u32>> {
+    match copies {
+        Copies::Find => find_copies(sets, len)
             .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
-        if let Some((q, n)) = best {
-            let smaller = ids.len().min(rare_sets[q].len());
-            if n >= COPY_MIN_SHARED && n as f32 >= COPY_MIN_SHARE * smaller as f32 {
-                out[p] = Some(out[q].unwrap_or(q));
-            }
-        }
-        for &id in ids {
-            index.entry(id).or_default().push(p);
-        }
+            .map(|q| q.map_or_else(Vec::new, |q| sets[q].clone()))
+            .collect(),
+        // A phrase the paragraphs here lack cannot be shared with one of them: only ids.
+        Copies::Given(texts) => texts
+            .iter()
+            .map(|text| {
+                let Some(text) = text else { return Vec::new() };
+                let (cands, _) = ngrams::extract(text, opts.ngram_max, &opts.stop_words);
+                let mut set: Vec<u32> = cands
+                    .iter()
+                    .filter_map(|c| ids.get(&c.key).copied())
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                set
+            })
+            .collect(),
     }
-    out
 }
 
 /// What is next to every occurrence of a phrase, on one side.
@@ -352,39 +324,104 @@ impl Side {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::themes::phrases::copies::{find_copies_over, CopyEvidence};
     use crate::themes::phrases::PhraseOptions;
 
-    #[test]
-    fn copies_are_found() {
-        // Paragraph 1 shares 3 of its 4 rare trigrams with paragraph 0; 2 shares one; 3 copies
-        // 1 and so, transitively, 0.
-        let sets = vec![
-            vec![0, 1, 2, 3, 4],
-            vec![0, 1, 2, 5],
-            vec![0, 6, 7, 8],
-            vec![0, 1, 2, 5, 9],
-        ];
-        let len = vec![3; 10];
-        assert_eq!(find_copies(&sets, &len), [None, Some(0), None, Some(0)]);
-        // Only the longest phrases count: here 0, 1 and 2 are bigrams.
-        let mut len = vec![3; 10];
-        len[0] = 2;
-        len[1] = 2;
-        len[2] = 2;
-        assert_eq!(find_copies(&sets, &len), [None; 4]);
-        // Single words never make a copy.
-        let len = vec![1; 10];
-        assert_eq!(find_copies(&sets, &len), [None; 4]);
-    }
+    type Row<'a> = (&'a str, usize, Option<usize>);
 
     /// Counts of texts (each with its document and theme) in reading order.
-    fn counts_of(rows: &[(&str, usize, Option<usize>)]) -> PhraseCounts {
+    fn counts_of(rows: &[Row<'_>]) -> PhraseCounts {
+        counted(rows, Copies::Find)
+    }
+
+    fn counted(rows: &[Row<'_>], copies: Copies<'_>) -> PhraseCounts {
         let opts = PhraseOptions::default();
         let texts: Vec<&str> = rows.iter().map(|r| r.0).collect();
         let docs: Vec<usize> = rows.iter().map(|r| r.1).collect();
         let assignment: Vec<Option<usize>> = rows.iter().map(|r| r.2).collect();
         let extracted = extract_all(&texts, &assignment, &opts);
-        count(&extracted, &docs, &|d| format!("doc{d}"), &assignment, 2, 3)
+        count(
+            &extracted,
+            &docs,
+            &|d| format!("doc{d}"),
+            &assignment,
+            2,
+            copies,
+            &opts,
+        )
+    }
+
+    /// The counts of `rows` cut into blocks at `cuts`, added up; copies found over all blocks
+    /// from their evidence when `across`, else within each block.
+    fn blocks_added(rows: &[Row<'_>], cuts: &[usize], across: bool) -> PhraseCounts {
+        let mut bounds = vec![0];
+        bounds.extend_from_slice(cuts);
+        bounds.push(rows.len());
+        let blocks: Vec<&[Row<'_>]> = bounds.windows(2).map(|w| &rows[w[0]..w[1]]).collect();
+        let opts = PhraseOptions::default();
+        let evidence: Vec<CopyEvidence> = blocks
+            .iter()
+            .map(|b| {
+                let texts: Vec<&str> = b.iter().map(|r| r.0).collect();
+                let assignment: Vec<Option<usize>> = b.iter().map(|r| r.2).collect();
+                crate::themes::phrases::copy_evidence(&texts, &assignment, &opts).unwrap()
+            })
+            .collect();
+        let originals: Vec<Option<&str>> = find_copies_over(&evidence)
+            .into_iter()
+            .map(|q| q.map(|q| rows[q].0))
+            .collect();
+        let mut parts = blocks.iter().zip(bounds.windows(2)).map(|(b, w)| {
+            let copies = match across {
+                true => Copies::Given(&originals[w[0]..w[1]]),
+                false => Copies::Find,
+            };
+            counted(b, copies)
+        });
+        let mut sum = parts.next().unwrap();
+        for part in parts {
+            sum.append(part).unwrap();
+        }
+        sum
+    }
+
+    #[test]
+    fn copies_found_over_blocks_count_as_the_whole_counts_them() {
+        let story =
+            "The gas pipeline deal, the energy security pact, the border treaty and arms talks.";
+        let rows = [
+            (story, 0, Some(0)),
+            (
+                "Steel tariffs rose; the trade war hit steel makers.",
+                0,
+                Some(1),
+            ),
+            ("An outlier about football.", 1, None),
+            (
+                "Xi Jinping met the press about the gas pipeline deal.",
+                1,
+                Some(0),
+            ),
+            // The same story again, in other documents and themes.
+            (story, 2, Some(1)),
+            (
+                "A trade war over steel tariffs, said Xi Jinping.",
+                2,
+                Some(1),
+            ),
+            (story, 3, Some(0)),
+        ];
+        let whole = by_key(&counts_of(&rows));
+        let mut missed = 0;
+        for a in 0..=rows.len() {
+            for b in a..=rows.len() {
+                let sum = blocks_added(&rows, &[a, b], true);
+                assert_eq!(by_key(&sum), whole, "cut at {a} and {b}");
+                missed += usize::from(by_key(&blocks_added(&rows, &[a, b], false)) != whole);
+            }
+        }
+        // Copies looked for within each block alone miss those of other blocks.
+        assert!(missed > 0);
     }
 
     /// `counts` with phrase ids renumbered in key order, to compare counts made in any order.
