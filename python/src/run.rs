@@ -6,7 +6,8 @@ use pyo3::exceptions::{PyTypeError, PyUserWarning};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use themescope::config::RunConfig;
-use themescope::pipeline::{self, Events, Given, RunSpec};
+use themescope::pipeline::{self, Events, Given, GivenScore, RunSpec};
+use themescope::sentiment::{Label, Prediction};
 
 use crate::embedder::{in_pool, resolve_options, thread_pool};
 use crate::{args, errors, json};
@@ -105,9 +106,59 @@ fn given_rows(given: &Bound<'_, PyDict>) -> PyResult<Given> {
         )));
     }
     let rows = crate::store::row_metas(texts, doc_ids, para_index);
+    let scores = match given.get_item("mentions")?.filter(|m| !m.is_none()) {
+        Some(m) => Some(given_scores(&m)?),
+        None => None,
+    };
     Ok(Given {
         rows,
         vectors,
         themes,
+        scores,
+    })
+}
+
+/// `given['mentions']`: scored mentions as `themescope.ray.score` gives them, one dict each
+/// (doc_id, para_index, actor, start and end in characters, label, score, and the
+/// probabilities p_negative, p_neutral, p_positive).
+fn given_scores(mentions: &Bound<'_, PyAny>) -> PyResult<Vec<GivenScore>> {
+    let items = mentions.try_iter().map_err(|_| {
+        PyTypeError::new_err(
+            "given['mentions'] must be a list of dicts (themescope.ray.score's rows)",
+        )
+    })?;
+    items
+        .enumerate()
+        .map(|(i, m)| {
+            given_score(&m?).map_err(|e| {
+                PyTypeError::new_err(format!(
+                    "given['mentions'][{i}]: {e}: give themescope.ray.score's rows"
+                ))
+            })
+        })
+        .collect()
+}
+
+fn given_score(m: &Bound<'_, PyAny>) -> PyResult<GivenScore> {
+    let field = |key: &str| m.get_item(key);
+    let label: String = field("label")?.extract()?;
+    let label = Label::parse(&label).ok_or_else(|| {
+        PyTypeError::new_err(format!(
+            "label {label:?} is none of negative, neutral, positive"
+        ))
+    })?;
+    let probs = ["p_negative", "p_neutral", "p_positive"]
+        .map(|k| field(k).and_then(|p| p.extract::<f32>()));
+    let [neg, neu, pos] = probs;
+    Ok(GivenScore {
+        doc_id: field("doc_id")?.extract()?,
+        para_index: field("para_index")?.extract()?,
+        actor: field("actor")?.extract()?,
+        chars: field("start")?.extract()?..field("end")?.extract()?,
+        prediction: Prediction {
+            label,
+            probs: [neg?, neu?, pos?],
+            score: field("score")?.extract()?,
+        },
     })
 }

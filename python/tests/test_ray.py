@@ -261,7 +261,7 @@ def test_themes_are_named_from_every_paragraph_by_phrase_counts_added_up_over_bl
     assert names(themescope.name_themes(part, fitted["centroids"], embedder=embedder)) != names(one)
 
 
-def test_the_report_of_distributed_themes_is_the_report_one_machine_writes(embedded, ag_news, embedder, tmp_path):
+def test_the_report_of_distributed_themes_is_the_report_one_machine_writes(embedded, paragraphs, ag_news, embedder, tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
     embedded, _ = embedded
     settings = dict(k=4, seed=42, threads=1, method="vader")
@@ -284,3 +284,15 @@ def test_the_report_of_distributed_themes_is_the_report_one_machine_writes(embed
     assert [(r["doc_id"], r["para_index"], r["theme"]) for r in ray_rows] == [
         (r["doc_id"], r["para_index"], r["theme"]) for r in table
     ]
+    # The mentions scored on the cluster, given: the driver scores none and the report is the same.
+    actors = tsr.discover_actors(paragraphs)
+    mentions = tsr.score(paragraphs, actors, concurrency=2, batch_size=64, num_cpus=0.5, threads=1, method="vader")
+    mentions = mentions.materialize()
+    tsr.write_report(assigned, str(ag_news), str(tmp_path / "scored"), mentions=mentions, **settings)
+    for name in ("report.json", "report.md", "report.html"):
+        assert (tmp_path / "scored" / name).read_bytes() == (tmp_path / "one" / name).read_bytes(), name
+    # A mention the cluster did not score is named, not scored on the driver.
+    first = mentions.take(1)[0]
+    fewer = mentions.filter(lambda r: (r["doc_id"], r["para_index"], r["start"]) != (first["doc_id"], first["para_index"], first["start"]))
+    with pytest.raises(ValueError, match=f"character {first['start']} of paragraph {first['para_index']} of document \"{first['doc_id']}\" has no given score"):
+        tsr.write_report(assigned, str(ag_news), str(tmp_path / "fewer"), mentions=fewer, **settings)

@@ -277,4 +277,7 @@ def run(
     found elsewhere (a distributed run), used instead of embedding the paragraphs and fitting
     themes: a dict of ``embeddings`` (rows × dim float32), ``doc_ids``, ``para_index``,
     ``texts`` and ``themes`` (int; negative or None: an outlier), one per row, in any order;
-    every paragraph of ``inputs`` must have its row (the same document, index and text)."""
+    every paragraph of ``inputs`` must have its row (the same document, index and text); and
+    ``mentions`` (optional): the mentions' scores, rows of :func:`themescope.ray.score` (dicts
+    of doc_id, para_index, actor, start, end, label, score, p_negative, p_neutral,
+    p_positive), used instead of scoring them: every mention the run finds needs its row."""

@@ -460,6 +460,7 @@ def write_report(
     assigned: "ray.data.Dataset",
     inputs: PathLike,
     out: str,
+    mentions: Optional["ray.data.Dataset"] = None,
     **settings: Any,
 ) -> Dict[str, Any]:
     """report.json, report.md, report.html, paragraphs.parquet and run.json of the distributed
@@ -467,9 +468,12 @@ def write_report(
     ``text``, ``embedding``, ``theme``), written by :func:`themescope.run` with them
     ``given``: the documents of ``inputs`` are read again on the driver (for their metadata,
     actors and dates), every paragraph must have its row, and the themes are named, the
-    mentions scored and the report made there as one machine does, from these themes instead
-    of a fit of its own. Every vector comes to the driver (1.5 KiB a paragraph at 384 float32).
-    ``settings``: as :func:`themescope.run` (model, threads, title...). Returns its summary."""
+    mentions found (and scored, unless ``mentions`` are given) and the report made there as one
+    machine does, from these themes instead of a fit of its own. Every vector comes to the driver (1.5 KiB a paragraph at 384 float32).
+    ``mentions``: :func:`score`'s dataset, scored with the actors the run finds
+    (:func:`discover_actors`, or the same actor file): the driver takes those scores instead of
+    scoring every mention again. ``settings``: as :func:`themescope.run` (model, threads,
+    title...). Returns its summary."""
     rows = assigned.select_columns(["doc_id", "para_index", "text", "embedding", "theme"]).take_all()
     if not rows:
         raise ValueError("no paragraphs to report: the dataset is empty")
@@ -480,6 +484,8 @@ def write_report(
         "texts": [str(r["text"]) for r in rows],
         "themes": [int(r["theme"]) for r in rows],
     }
+    if mentions is not None:
+        given["mentions"] = mentions.select_columns([c for c in MENTION_COLUMNS if c != "alias"]).take_all()
     return themescope.run(inputs, out, given=given, **settings)
 
 
@@ -493,7 +499,8 @@ def discover_actors(paragraphs: "ray.data.Dataset", min_mentions: int = 3) -> Di
     return themescope.discover_actors([r["text"] for r in rows], min_mentions)
 
 
-MENTION_COLUMNS = ("doc_id", "para_index", "actor", "alias", "start", "end", "label", "score")
+MENTION_COLUMNS = ("doc_id", "para_index", "actor", "alias", "start", "end", "label", "score",
+                   "p_negative", "p_neutral", "p_positive")
 
 
 class ScoreBatch:
@@ -514,7 +521,8 @@ class ScoreBatch:
 
 
 _MENTION_DTYPES = {"doc_id": object, "para_index": np.int64, "actor": object, "alias": object,
-                   "start": np.int64, "end": np.int64, "label": object, "score": np.float64}
+                   "start": np.int64, "end": np.int64, "label": object, "score": np.float64,
+                   "p_negative": np.float64, "p_neutral": np.float64, "p_positive": np.float64}
 
 
 def mention_row(doc_id: str, para_index: int, mention: Dict[str, Any]) -> Dict[str, Any]:
@@ -528,6 +536,9 @@ def mention_row(doc_id: str, para_index: int, mention: Dict[str, Any]) -> Dict[s
         "end": mention["chars"]["end"],
         "label": mention["label"],
         "score": mention["score"],
+        "p_negative": mention["probs"][0],
+        "p_neutral": mention["probs"][1],
+        "p_positive": mention["probs"][2],
     }
 
 

@@ -1,12 +1,16 @@
-//! Vectors and themes found elsewhere (a distributed run on Ray), which a run uses instead of
-//! embedding the paragraphs and fitting themes: the report of distributed results.
+//! Vectors, themes and mention scores found elsewhere (a distributed run on Ray), which a run
+//! uses instead of embedding the paragraphs, fitting themes and scoring mentions: the report of
+//! distributed results.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use ndarray::Array2;
 
 use crate::corpus::TextUnit;
 use crate::embed::EncoderInfo;
+use crate::sentiment::score::{CorpusMention, ScoredMention};
+use crate::sentiment::Prediction;
 use crate::store::{EmbeddingInfo, EmbeddingSet, RowMeta};
 
 /// Each paragraph's vector and theme, found elsewhere. Rows may come in any order and may
@@ -19,6 +23,19 @@ pub struct Given {
     pub vectors: Array2<f32>,
     /// Each row's theme; `None`: an outlier.
     pub themes: Vec<Option<usize>>,
+    /// The mentions' scores, if they were scored elsewhere too (`None`: the run scores them).
+    pub scores: Option<Vec<GivenScore>>,
+}
+
+/// One mention's score found elsewhere: the paragraph, the actor, its character span in the
+/// paragraph, and the prediction.
+#[derive(Debug, Clone)]
+pub struct GivenScore {
+    pub doc_id: String,
+    pub para_index: usize,
+    pub actor: String,
+    pub chars: Range<usize>,
+    pub prediction: Prediction,
 }
 
 /// Why given rows cannot stand for the corpus.
@@ -41,6 +58,55 @@ pub enum GivenError {
     Missing { doc_id: String, para_index: usize },
     #[error("paragraph {para_index} of document {doc_id:?} reads differently in the given rows: split the documents as the inputs are read (themescope.split_paragraphs)")]
     Text { doc_id: String, para_index: usize },
+    #[error("the mention of {actor:?} at character {start} of paragraph {para_index} of document {doc_id:?} has no given score: score every paragraph with the actors this run finds (themescope.ray.discover_actors)")]
+    Unscored {
+        actor: String,
+        start: usize,
+        doc_id: String,
+        para_index: usize,
+    },
+}
+
+/// The run's mentions with their given scores. Scores of mentions the run does not find are
+/// left out; a mention without a score is an error.
+pub fn scored(
+    given: &[GivenScore],
+    mentions: Vec<CorpusMention>,
+) -> Result<Vec<ScoredMention>, GivenError> {
+    let index: HashMap<(&str, usize, &str, usize, usize), Prediction> = given
+        .iter()
+        .map(|g| {
+            let key = (g.doc_id.as_str(), g.para_index, g.actor.as_str());
+            (
+                (key.0, key.1, key.2, g.chars.start, g.chars.end),
+                g.prediction,
+            )
+        })
+        .collect();
+    mentions
+        .into_iter()
+        .map(|m| {
+            let key = (
+                m.doc_id.as_str(),
+                m.paragraph,
+                m.actor_name.as_str(),
+                m.chars.start,
+                m.chars.end,
+            );
+            match index.get(&key) {
+                Some(&prediction) => Ok(ScoredMention {
+                    mention: m,
+                    prediction,
+                }),
+                None => Err(GivenError::Unscored {
+                    actor: m.actor_name,
+                    start: m.chars.start,
+                    doc_id: m.doc_id,
+                    para_index: m.paragraph,
+                }),
+            }
+        })
+        .collect()
 }
 
 /// The corpus's paragraphs (`units`, in reading order) as an embedding set of the given
@@ -140,12 +206,63 @@ mod tests {
         }
     }
 
+    fn mention(doc: &str, paragraph: usize, actor: &str, start: usize) -> CorpusMention {
+        CorpusMention {
+            doc: 0,
+            doc_id: doc.into(),
+            paragraph,
+            row: 0,
+            actor: 0,
+            actor_name: actor.into(),
+            alias: actor.into(),
+            text: actor.into(),
+            span: start..start + actor.len(),
+            chars: start..start + actor.len(),
+            sentence: 0..40,
+        }
+    }
+
+    fn score(doc: &str, para_index: usize, actor: &str, start: usize, p: f32) -> GivenScore {
+        GivenScore {
+            doc_id: doc.into(),
+            para_index,
+            actor: actor.into(),
+            chars: start..start + actor.len(),
+            prediction: Prediction::from_probs([1.0 - p, 0.0, p]),
+        }
+    }
+
+    #[test]
+    fn given_scores_go_to_their_mentions_and_a_mention_without_one_is_named() {
+        let given = [
+            score("b", 0, "Xi", 3, 0.9),
+            score("a", 1, "Putin", 0, 0.2),
+            score("a", 1, "Xi", 10, 0.7),
+            score("c", 0, "Xi", 0, 0.5),
+        ];
+        let mentions = vec![
+            mention("a", 1, "Putin", 0),
+            mention("a", 1, "Xi", 10),
+            mention("b", 0, "Xi", 3),
+        ];
+        let got = scored(&given, mentions).unwrap();
+        let probs: Vec<f32> = got.iter().map(|m| m.prediction.probs[2]).collect();
+        assert_eq!(probs, [0.2, 0.7, 0.9]);
+        assert_eq!(got[0].mention, mention("a", 1, "Putin", 0));
+        let e = scored(&given, vec![mention("a", 1, "Xi", 11)]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the mention of \"Xi\" at character 11 of paragraph 1 of document \"a\" has no given score: score every paragraph with the actors this run finds (themescope.ray.discover_actors)"
+        );
+    }
+
     #[test]
     fn given_rows_in_any_order_line_up_with_the_corpus() {
         let given = Given {
             rows: vec![row("b", 0, "three"), row("a", 1, "two"), row("a", 0, "one")],
             vectors: ndarray::array![[3.0f32, 0.0], [2.0, 0.0], [1.0, 0.0]],
             themes: vec![None, Some(1), Some(0)],
+            scores: None,
         };
         let units = || {
             vec![

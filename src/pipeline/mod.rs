@@ -17,7 +17,7 @@
 //! | `steps.rs` | the steps other commands share: load the encoder, open the cache, embed, score |
 //! | `output.rs` | the output folder and the files written into it |
 //! | `events.rs` | the [`Events`] a run reports |
-//! | `given.rs` | vectors and themes found elsewhere ([`Given`]), used instead of embedding and fitting |
+//! | `given.rs` | vectors, themes and mention scores found elsewhere ([`Given`]), used instead of embedding, fitting and scoring |
 
 mod events;
 mod given;
@@ -28,7 +28,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 pub use events::{Events, Silent, Stage, Task};
-pub use given::{Given, GivenError};
+pub use given::{Given, GivenError, GivenScore};
 
 use crate::actors::{read_actor_file, ActorFile};
 use crate::cache::EmbeddingCache;
@@ -101,7 +101,8 @@ pub struct RunSpec {
     /// Where models are looked up.
     pub resolve: ResolveOptions,
     /// Vectors and themes found elsewhere (a distributed run), used instead of embedding the
-    /// paragraphs and fitting themes; the model still embeds the phrases and scores mentions.
+    /// paragraphs and fitting themes, and mention scores instead of scoring them (without
+    /// them the run scores the mentions); the model still embeds the phrases.
     pub given: Option<Given>,
 }
 
@@ -284,7 +285,8 @@ fn run_in(spec: &RunSpec, events: &mut dyn Events) -> Result<RunOutput, Pipeline
             corpus: &corpus,
             themes: &found,
         };
-        sentiment(c, &p, found, scorer.as_ref(), cache.as_ref(), ev)
+        let given = spec.given.as_ref().and_then(|g| g.scores.as_deref());
+        sentiment(c, &p, found, scorer.as_ref(), given, cache.as_ref(), ev)
     })?;
     drop(cache);
     let axes = DocumentAxes::read(&corpus, &c.axes.fields());
@@ -391,12 +393,16 @@ fn sentiment(
     p: &Prepared,
     found: Found<'_>,
     scorer: &dyn Scorer,
+    given: Option<&[GivenScore]>,
     cache: Option<&EmbeddingCache>,
     events: &mut dyn Events,
 ) -> Result<(Vec<ScoredMention>, Vec<ActorSummary>), PipelineError> {
     let min_mentions = c.sentiment.min_mentions;
     let (actors, mentions) = actors_and_mentions(found.corpus, p.actor_file.as_ref(), min_mentions);
-    let scored = steps::score(found.corpus, mentions, scorer, cache, events)?;
+    let scored = match given {
+        Some(given) => given::scored(given, mentions)?,
+        None => steps::score(found.corpus, mentions, scorer, cache, events)?,
+    };
     let opts = AggregateOptions {
         min_mentions,
         seed: p.params.seed,
