@@ -13,13 +13,12 @@ from every paragraph (the distributed phrase counts), assign every paragraph and
 assigned rows as Parquet, discover the actors and score their mentions. Prints one JSON line
 per stage and a summary (also ``OUT/scale.json``). Memory: every process's VmHWM (its peak
 resident set, kept by the kernel) sampled each second while it lives, and the object store's
-use from Ray's memory summary.
+use (what /dev/shm holds beyond what it held before: Ray maps its object store from there).
 """
 
 import argparse
 import json
 import os
-import re
 import threading
 import time
 from typing import Dict, List
@@ -32,11 +31,13 @@ import themescope.ray as tsr
 
 class Peaks:
     """Samples, once a second in a thread, every process's peak RSS (VmHWM) and the object
-    store's use, keeping the largest of each."""
+    store's use (Ray maps its object store from /dev/shm: what the tmpfs holds beyond what it
+    held before), keeping the largest of each."""
 
     def __init__(self) -> None:
         self.rss: Dict[int, Dict[str, object]] = {}
         self.store_mib = 0.0
+        self._shm_before = _shm_used_mib()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -58,26 +59,44 @@ class Peaks:
         for pid in (int(p) for p in os.listdir("/proc") if p.isdigit()):
             name = _process_name(pid, me)
             hwm = _vm_hwm_kib(pid) if name else None
-            if hwm is not None:
-                seen = self.rss.setdefault(pid, {"name": name, "peak_mib": 0.0})
-                seen["peak_mib"] = max(float(seen["peak_mib"]), hwm / 1024)
-        self.store_mib = max(self.store_mib, _object_store_mib())
+            if hwm is None:
+                continue
+            seen = self.rss.setdefault(pid, {"name": name, "peak_mib": 0.0})
+            # A worker is named by the task it ran, not by the idle title it ends with.
+            if name != "ray::IDLE":
+                seen["name"] = name
+            seen["peak_mib"] = max(float(seen["peak_mib"]), hwm / 1024)
+        self.store_mib = max(self.store_mib, _shm_used_mib() - self._shm_before)
+
+
+def _shm_used_mib() -> float:
+    s = os.statvfs("/dev/shm")
+    return (s.f_blocks - s.f_bfree) * s.f_frsize / 2**20
 
 
 def _process_name(pid: int, driver: int) -> str:
-    """The driver, or a Ray process (its title: ray::IDLE, ray::EmbedBatch, raylet, gcs_server...)."""
+    """The driver, or a Ray process: a worker's title (ray::IDLE, ray::EmbedBatch...), a worker
+    not titled yet, raylet, gcs_server, or another of Ray's helpers."""
     if pid == driver:
         return "driver"
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
-            cmd = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+            argv = f.read().decode(errors="replace").split("\0")
     except OSError:
         return ""
-    if cmd.startswith("ray::"):
-        return cmd.split()[0]
-    for part in ("raylet", "gcs_server", "dashboard", "log_monitor", "runtime_env", "monitor.py"):
-        if part in cmd and "ray" in cmd:
-            return part
+    cmd = " ".join(argv)
+    if argv[0].startswith("ray::"):
+        return argv[0].split()[0]
+    if "ray" not in cmd:
+        return ""
+    if "default_worker.py" in cmd:
+        return "worker"
+    program = os.path.basename(argv[0])
+    if program in ("raylet", "gcs_server"):
+        return program
+    for helper in ("dashboard", "log_monitor", "runtime_env", "monitor.py"):
+        if helper in cmd:
+            return helper
     return ""
 
 
@@ -90,17 +109,6 @@ def _vm_hwm_kib(pid: int):
     except OSError:
         return None
     return None
-
-
-def _object_store_mib() -> float:
-    try:
-        from ray._private.internal_api import memory_summary
-
-        text = memory_summary(stats_only=True)
-    except Exception:  # the summary is best effort: an older or newer Ray may word it otherwise
-        return 0.0
-    found = re.search(r"Plasma memory usage (\d+(?:\.\d+)?) MiB", text)
-    return float(found.group(1)) if found else 0.0
 
 
 def stage(name: str, log: List[Dict[str, object]], start: float, **facts: object) -> float:
