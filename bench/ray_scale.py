@@ -155,7 +155,7 @@ def main() -> None:
     actors = tsr.discover_actors(paragraphs)
     mentions = tsr.score(paragraphs, actors, concurrency=args.concurrency, threads=args.threads, num_cpus=0.5,
                          method=args.method).materialize()
-    t = stage("actors and mentions", log, t, actors=len(actors), mentions=mentions.count())
+    t = stage("actors and mentions", log, t, actors=len(actors["actors"]), mentions=mentions.count())
     peaks.stop()
     summary = {
         "wall_s": round(time.time() - began, 1),

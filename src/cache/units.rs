@@ -72,14 +72,7 @@ pub fn embed_units(
     );
     let set = EmbeddingSet {
         info: EmbeddingInfo::of(embedder.info(), unit.as_str()),
-        rows: units
-            .into_iter()
-            .map(|u| RowMeta {
-                doc_id: u.doc_id,
-                para_index: u.index,
-                text: u.text,
-            })
-            .collect(),
+        rows: units.into_iter().map(RowMeta::from).collect(),
         vectors,
     };
     Ok(EmbeddedUnits {

@@ -157,14 +157,7 @@ pub fn align(
     let set = EmbeddingSet {
         info: EmbeddingInfo::of(encoder, "paragraph"),
         vectors: given.vectors.select(ndarray::Axis(0), &picked),
-        rows: units
-            .into_iter()
-            .map(|u| RowMeta {
-                doc_id: u.doc_id,
-                para_index: u.index,
-                text: u.text,
-            })
-            .collect(),
+        rows: units.into_iter().map(RowMeta::from).collect(),
     };
     let themes = picked.iter().map(|&i| given.themes[i]).collect();
     Ok((set, themes))

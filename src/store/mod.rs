@@ -85,6 +85,16 @@ pub struct RowMeta {
     pub text: String,
 }
 
+impl From<crate::corpus::TextUnit> for RowMeta {
+    fn from(u: crate::corpus::TextUnit) -> RowMeta {
+        RowMeta {
+            doc_id: u.doc_id,
+            para_index: u.index,
+            text: u.text,
+        }
+    }
+}
+
 /// Vectors with their provenance; row `i` of `vectors` belongs to `rows[i]`.
 #[derive(Debug, Clone)]
 pub struct EmbeddingSet {

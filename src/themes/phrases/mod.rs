@@ -1205,17 +1205,20 @@ mod tests {
         assert_eq!(t[1].label.label, "gas pipeline deal (#1)");
     }
 
+    /// Two paragraphs on each of gas, oil and steel, then an outlier.
+    const THREE_SUBJECTS: [&str; 7] = [
+        "The gas pipeline to Europe was shut. Gas prices rose across Europe.",
+        "Gas pipeline repairs stalled; Europe burned coal. The gas pipeline stayed closed.",
+        "Oil exports through the pipeline fell; oil exports to Europe stopped.",
+        "Oil exports and oil prices: tankers waited while oil exports fell.",
+        "Tariffs on steel rose again. The trade war hit steel makers.",
+        "A trade war over steel tariffs worried markets; steel tariffs doubled.",
+        "An outlier about football.",
+    ];
+
     #[test]
     fn partitions_are_labelled_as_themes_are_with_each_phrase_embedded_once() {
-        let texts = [
-            "The gas pipeline to Europe was shut. Gas prices rose across Europe.",
-            "Gas pipeline repairs stalled; Europe burned coal. The gas pipeline stayed closed.",
-            "Oil exports through the pipeline fell; oil exports to Europe stopped.",
-            "Oil exports and oil prices: tankers waited while oil exports fell.",
-            "Tariffs on steel rose again. The trade war hit steel makers.",
-            "A trade war over steel tariffs worried markets; steel tariffs doubled.",
-            "An outlier about football.",
-        ];
+        let texts = THREE_SUBJECTS;
         let docs: Vec<usize> = (0..texts.len()).collect();
         let fine = vec![Some(0), Some(0), Some(1), Some(1), Some(2), Some(2), None];
         let coarse = vec![Some(0), Some(0), Some(0), Some(0), Some(1), Some(1), None];
@@ -1288,15 +1291,7 @@ mod tests {
 
     #[test]
     fn themes_named_from_counts_added_over_blocks_are_named_as_from_the_paragraphs() {
-        let texts = [
-            "The gas pipeline to Europe was shut. Gas prices rose across Europe.",
-            "Gas pipeline repairs stalled; Europe burned coal. The gas pipeline stayed closed.",
-            "Oil exports through the pipeline fell; oil exports to Europe stopped.",
-            "Oil exports and oil prices: tankers waited while oil exports fell.",
-            "Tariffs on steel rose again. The trade war hit steel makers.",
-            "A trade war over steel tariffs worried markets; steel tariffs doubled.",
-            "An outlier about football.",
-        ];
+        let texts = THREE_SUBJECTS;
         let doc_ids = ["a", "a", "b", "c", "c", "d", "d"];
         let docs = [0, 0, 1, 2, 2, 3, 3];
         let assignment = [Some(0), Some(0), Some(1), Some(1), Some(2), Some(2), None];
