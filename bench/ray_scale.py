@@ -89,11 +89,12 @@ def _process_name(pid: int, driver: int) -> str:
         return argv[0].split()[0]
     if "ray" not in cmd:
         return ""
-    if "default_worker.py" in cmd:
-        return "worker"
+    # Before the worker test: the raylet's own arguments name the worker script.
     program = os.path.basename(argv[0])
     if program in ("raylet", "gcs_server"):
         return program
+    if "default_worker.py" in cmd:
+        return "worker"
     for helper in ("dashboard", "log_monitor", "runtime_env", "monitor.py"):
         if helper in cmd:
             return helper
