@@ -147,9 +147,7 @@ fn given_score(m: &Bound<'_, PyAny>) -> PyResult<GivenScore> {
             "label {label:?} is none of negative, neutral, positive"
         ))
     })?;
-    let probs = ["p_negative", "p_neutral", "p_positive"]
-        .map(|k| field(k).and_then(|p| p.extract::<f32>()));
-    let [neg, neu, pos] = probs;
+    let prob = |key: &str| field(key)?.extract::<f32>();
     Ok(GivenScore {
         doc_id: field("doc_id")?.extract()?,
         para_index: field("para_index")?.extract()?,
@@ -157,7 +155,7 @@ fn given_score(m: &Bound<'_, PyAny>) -> PyResult<GivenScore> {
         chars: field("start")?.extract()?..field("end")?.extract()?,
         prediction: Prediction {
             label,
-            probs: [neg?, neu?, pos?],
+            probs: [prob("p_negative")?, prob("p_neutral")?, prob("p_positive")?],
             score: field("score")?.extract()?,
         },
     })

@@ -469,7 +469,8 @@ def write_report(
     ``given``: the documents of ``inputs`` are read again on the driver (for their metadata,
     actors and dates), every paragraph must have its row, and the themes are named, the
     mentions found (and scored, unless ``mentions`` are given) and the report made there as one
-    machine does, from these themes instead of a fit of its own. Every vector comes to the driver (1.5 KiB a paragraph at 384 float32).
+    machine does, from these themes instead of a fit of its own. Every vector comes to the
+    driver (1.5 KiB a paragraph at 384 float32).
     ``mentions``: :func:`score`'s dataset, scored with the actors the run finds
     (:func:`discover_actors`, or the same actor file): the driver takes those scores instead of
     scoring every mention again. ``settings``: as :func:`themescope.run` (model, threads,

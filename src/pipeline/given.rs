@@ -73,14 +73,20 @@ pub fn scored(
     given: &[GivenScore],
     mentions: Vec<CorpusMention>,
 ) -> Result<Vec<ScoredMention>, GivenError> {
-    let index: HashMap<(&str, usize, &str, usize, usize), Prediction> = given
+    // (document, paragraph, actor, first and last character) → the given prediction.
+    type Key<'a> = (&'a str, usize, &'a str, usize, usize);
+    let index: HashMap<Key<'_>, Prediction> = given
         .iter()
         .map(|g| {
-            let key = (g.doc_id.as_str(), g.para_index, g.actor.as_str());
-            (
-                (key.0, key.1, key.2, g.chars.start, g.chars.end),
-                g.prediction,
-            )
+            let (start, end) = (g.chars.start, g.chars.end);
+            let key = (
+                g.doc_id.as_str(),
+                g.para_index,
+                g.actor.as_str(),
+                start,
+                end,
+            );
+            (key, g.prediction)
         })
         .collect();
     mentions

@@ -73,9 +73,11 @@ pub fn find_copies_over(blocks: &[CopyEvidence]) -> Vec<Option<usize>> {
         .iter()
         .flat_map(|b| b.sets.iter().map(move |set| (b.longest == longest, set)))
         .map(|(evidence, set)| {
+            if !evidence {
+                return Vec::new();
+            }
             let mut set: Vec<u32> = set
                 .iter()
-                .filter(|_| evidence)
                 .map(|h| {
                     let next = ids.len() as u32;
                     *ids.entry(*h).or_insert(next)

@@ -8,6 +8,7 @@
 //! not by itself: copied paragraphs are found among the paragraphs counted together, unless
 //! they are given ([`Copies::Given`], found over every block).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -262,23 +263,25 @@ pub(super) fn count(
 
 /// Per paragraph, the phrase ids of the paragraph it copies (sorted; empty: no copy). `sets`
 /// holds each paragraph's phrase ids, `ids` the id of each phrase key.
-fn originals(
+fn originals<'s>(
     copies: Copies<'_>,
-    sets: &[Vec<u32>],
+    sets: &'s [Vec<u32>],
     len: &[usize],
     ids: &HashMap<String, u32>,
     opts: &super::PhraseOptions,
-) -> Vec<Vec<u32>> {
+) -> Vec<Cow<'s, [u32]>> {
     match copies {
         Copies::Find => find_copies(sets, len)
             .into_iter()
-            .map(|q| q.map_or_else(Vec::new, |q| sets[q].clone()))
+            .map(|q| Cow::Borrowed(q.map_or(&[][..], |q| sets[q].as_slice())))
             .collect(),
         // A phrase the paragraphs here lack cannot be shared with one of them: only ids.
         Copies::Given(texts) => texts
             .iter()
             .map(|text| {
-                let Some(text) = text else { return Vec::new() };
+                let Some(text) = text else {
+                    return Cow::Borrowed(&[][..]);
+                };
                 let (cands, _) = ngrams::extract(text, opts.ngram_max, &opts.stop_words);
                 let mut set: Vec<u32> = cands
                     .iter()
@@ -286,7 +289,7 @@ fn originals(
                     .collect();
                 set.sort_unstable();
                 set.dedup();
-                set
+                Cow::Owned(set)
             })
             .collect(),
     }
