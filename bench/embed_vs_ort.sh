@@ -17,6 +17,8 @@
 # a paragraph past 256 tokens as windows, a different and better vector).
 #
 # Environment (all optional): REPS=3 N=2000 BATCH=32 THREADS=2 OUT=bench/out SHARED=../shared
+#   ENGINES (default "themescope-f32 themescope-bf16 themescope-i8 ort-fp32 ort-int8"; themescope
+#   bf16 is timed against ONNX Runtime fp32, the nearest precision ONNX Runtime runs on a CPU)
 #   THEMESCOPE_MODELS, THEMESCOPE_BIN (default target/release/themescope, built if missing),
 #   THEMESCOPE_CPU_KERNEL (forces themescope's integer kernel: portable, avx2, avx512-vnni)
 set -euo pipefail
@@ -38,7 +40,7 @@ THREADS=${THREADS:-2}
 VENV=$HERE/.venv-ort
 PY=$VENV/bin/python
 TIME=/usr/bin/time
-ENGINES="themescope-f32 themescope-i8 ort-fp32 ort-int8"
+ENGINES=${ENGINES:-"themescope-f32 themescope-bf16 themescope-i8 ort-fp32 ort-int8"}
 
 die() { echo "ort-bench: $*" >&2; exit 1; }
 say() { echo "ort-bench: $*" >&2; }
@@ -56,16 +58,7 @@ mkdir -p "$OUT/time" "$OUT/logs" "$OUT/vectors"
 INPUT=$OUT/input.jsonl
 "$PY" "$HERE/st_embed.py" prep --seeds "$SEEDS" --agnews "$AGNEWS" --n "$N" --model "$MODEL" \
     --out "$INPUT" > "$OUT/tokens.json"
-# Both engines embed the text as themescope reads it: its reader decodes the character
-# references AG News keeps (" #36;10 million", "&lt;TXN.N&gt;", " quot;"), which a raw ONNX
-# input would not. The texts come from the sidecar of one themescope run.
-"$BIN" embed "$INPUT" --unit document --out "$OUT/read.npy" --no-cache --dtype i8 \
-    --threads "$THREADS" > "$OUT/logs/read.log" 2>&1 || { tail -5 "$OUT/logs/read.log" >&2; die "reading the input failed"; }
-"$PY" -c 'import json, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-with open(sys.argv[2], "w") as out:
-    for r in rows:
-        out.write(json.dumps({"text": r["text"]}) + "\n")' "$OUT/read.jsonl" "$INPUT"
+as_themescope_reads "$BIN" "$PY" "$INPUT" "$OUT/logs/read.log" || die "reading the input failed"
 say "input: $INPUT (as themescope reads it; tokens counted before decoding: $(cat "$OUT/tokens.json"))"
 
 # run ENGINE INPUT VECTORS TAG: one timed process; prints the embed-stage rows/s.
@@ -123,9 +116,9 @@ med = lambda e, k: statistics.median(float(r[k]) for r in rows if r["engine"] ==
 engines = list(dict.fromkeys(r["engine"] for r in rows))
 lines = ["| engine | embed rows/s (median) | × ONNX Runtime same precision | whole process s | CPU s | peak RSS MiB | cosine to themescope f32 min / mean | cosine to sentence-transformers min / mean |",
          "|---|---|---|---|---|---|---|---|"]
-peer = {"themescope-f32": "ort-fp32", "themescope-i8": "ort-int8"}
+peer = {"themescope-f32": "ort-fp32", "themescope-bf16": "ort-fp32", "themescope-i8": "ort-int8"}
 for e in engines:
-    ratio = f"{med(e, 'rows_per_s') / med(peer[e], 'rows_per_s'):.2f}" if e in peer else "1.00"
+    ratio = f"{med(e, 'rows_per_s') / med(peer[e], 'rows_per_s'):.2f}" if peer.get(e) in engines else "1.00"
     f = fid[e]
     lines.append(f"| {e} | {med(e, 'rows_per_s'):.1f} | {ratio} | {med(e, 'wall_s'):.1f} | {med(e, 'cpu_s'):.1f} | "
                  f"{med(e, 'maxrss_kb') / 1024:.0f} | {f['min_f32']} / {f['mean_f32']} | {f['min_st']} / {f['mean_st']} |")

@@ -66,7 +66,8 @@ INPUT=$OUT/embed_input.jsonl
 TOKENS=$OUT/embed/tokens.json
 "$PY" "$HERE/st_embed.py" prep --seeds "$SEEDS" --agnews "$AGNEWS" --n "$N" --model "$MODEL" \
     --out "$INPUT" > "$TOKENS"
-say "input: $INPUT ($(cat "$TOKENS"))"
+as_themescope_reads "$BIN" "$PY" "$INPUT" "$OUT/embed/logs/read.log" || die "reading the input failed"
+say "input: $INPUT (as themescope reads it; tokens counted before decoding: $(cat "$TOKENS"))"
 
 # --- 4. alternating measurements ----------------------------------------------------------------
 RESULTS=$OUT/embed/results.tsv

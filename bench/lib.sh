@@ -37,3 +37,20 @@ themescope_bin() {
     [ -x "$bin" ] || { echo "bench: no themescope binary at $bin" >&2; return 1; }
     echo "$bin"
 }
+
+# as_themescope_reads BIN PY INPUT LOG: rewrites INPUT (jsonl, one {"text": ...} per line) with the
+# texts as themescope reads them, so that every engine embeds the same text: themescope's reader
+# decodes the character references AG News keeps (" #36;10 million", "&lt;TXN.N&gt;", " quot;"),
+# which a raw Python input would not. The texts come from the sidecar of one themescope run.
+as_themescope_reads() {
+    local bin=$1 py=$2 input=$3 log=$4 dir
+    dir=$(mktemp -d)
+    "$bin" embed "$input" --unit document --out "$dir/read.npy" --no-cache --dtype i8 \
+        > "$log" 2>&1 || { tail -5 "$log" >&2; rm -rf "$dir"; return 1; }
+    "$py" -c 'import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+with open(sys.argv[2], "w") as out:
+    for r in rows:
+        out.write(json.dumps({"text": r["text"]}) + "\n")' "$dir/read.jsonl" "$input"
+    rm -rf "$dir"
+}

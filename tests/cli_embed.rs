@@ -144,8 +144,10 @@ fn help_teaches_formats_and_examples() {
     }
 }
 
-/// Every integer product kernel the CPU has (forced with `THEMESCOPE_CPU_KERNEL`) gives the same
-/// i8 and i16 vectors, byte for byte, as the portable one: the kernel changes speed, never results.
+/// Every product kernel the CPU has (forced with `THEMESCOPE_CPU_KERNEL`) gives the same i8, i16
+/// and bf16 vectors, byte for byte, as the portable one: the kernel changes speed, never results.
+/// (The element-wise kernels follow the choice too: AVX2 ones beside the portable and AVX2
+/// products, AVX-512 ones beside the AVX-512 products.)
 #[test]
 fn every_integer_kernel_gives_the_same_vectors() {
     let tmp = tempfile::tempdir().unwrap();
@@ -170,7 +172,7 @@ fn every_integer_kernel_gives_the_same_vectors() {
         assert!(result.status.success(), "{kernel}: {}", stderr(&result));
         std::fs::read(&out).unwrap()
     };
-    for dtype in ["i8", "i16"] {
+    for dtype in ["i8", "i16", "bf16"] {
         let portable = embed("portable", dtype);
         assert!(portable.len() > 3 * 384 * 4, "{} bytes", portable.len());
         // A kernel the CPU lacks falls back to the widest it has: still the same bytes.

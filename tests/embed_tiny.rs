@@ -10,7 +10,7 @@ fn load(dir: &std::path::Path, precision: Precision, batch_size: usize) -> Embed
     load_with(dir, precision, batch_size, true)
 }
 
-/// `packed`: the padding-free CPU encoder (f32 only) rather than candle's tensor path.
+/// `packed`: the padding-free CPU encoder rather than candle's tensor path.
 fn load_with(
     dir: &std::path::Path,
     precision: Precision,
@@ -90,8 +90,9 @@ fn half_precision_with_padding_stays_finite_and_close() {
         .embed(&TEXTS, &mut |_| {})
         .unwrap();
     for precision in [Precision::F16, Precision::Bf16] {
-        // One batch of all four texts: three of them are padded.
-        let half = load(tmp.path(), precision, 4)
+        // One batch of all four texts through candle's tensor path (the path GPUs take): three
+        // of them are padded.
+        let half = load_with(tmp.path(), precision, 4, false)
             .embed(&TEXTS, &mut |_| {})
             .unwrap();
         assert!(
@@ -105,17 +106,22 @@ fn half_precision_with_padding_stays_finite_and_close() {
     }
 }
 
-/// `--dtype i16` and `i8` on the tiny model: every linear layer quantised (i8 after calibrating
-/// on the tiny model's own activations) and run through the packed encoder. (Partial tiles, odd
+/// `--dtype i16`, `i8` and `bf16` on the tiny model: every linear layer quantised (i8 after
+/// calibrating on the tiny model's own activations) or rounded to bf16 and run through the packed
+/// encoder. (Partial tiles, odd
 /// inner dimensions and outlier channels are covered by the kernels' unit tests.)
 #[test]
-fn integer_linear_layers_stay_close_to_f32_and_say_so_in_the_info() {
+fn quantised_linear_layers_stay_close_to_f32_and_say_so_in_the_info() {
     let tmp = tempfile::tempdir().unwrap();
     write_tiny_bert(tmp.path(), false);
     let full = load(tmp.path(), Precision::F32, 4)
         .embed(&TEXTS, &mut |_| {})
         .unwrap();
-    for (precision, floor) in [(Precision::I16, 0.999), (Precision::I8, 0.99)] {
+    for (precision, floor) in [
+        (Precision::I16, 0.999),
+        (Precision::I8, 0.99),
+        (Precision::Bf16, 0.999),
+    ] {
         let e = load(tmp.path(), precision, 4);
         assert_eq!(e.info().precision, precision);
         let quantised = e.embed(&TEXTS, &mut |_| {}).unwrap();

@@ -23,9 +23,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "THEMESCOPE_DEVICE", value_enum, default_value_t = DeviceChoice::Auto)]
     pub device: DeviceChoice,
 
-    /// Precision the encoder computes in: f16/bf16 are for GPUs; i16 and i8 are for CPUs with AVX2
-    /// (integer linear layers). i16: about 1.5× f32's speed, cosine ≥ 0.9999 to f32's vectors. i8:
-    /// the fastest, cosine about 0.999 (≥ 0.997 seen) to f32's. Pooling is always f32.
+    /// Precision the encoder computes in: f16 is for GPUs; bf16 for GPUs and for CPUs with AVX-512
+    /// BF16 (bf16 linear layers, f32 sums: about 1.4× f32's speed, cosine ≥ 0.9999 to f32's
+    /// vectors); i16 and i8 for CPUs with AVX2 or AVX-512 VNNI (integer linear layers). i16:
+    /// cosine ≥ 0.9999 to f32's. i8: the fastest, cosine about 0.999 (≥ 0.997 seen) to f32's.
+    /// Pooling is always f32.
     #[arg(long, global = true, env = "THEMESCOPE_DTYPE", value_enum, default_value_t = Precision::F32)]
     pub dtype: Precision,
 

@@ -125,6 +125,12 @@ fn build_encoder(
     let quantize = s.linear != cpu::packed::Linear::F32;
     if (s.packed || quantize) && s.device.is_cpu() && s.dtype == DType::F32 {
         let mut packed = cpu::packed::PackedBert::load(config, vb)?;
+        if s.linear == cpu::packed::Linear::Bf16 && !cpu::bf16_native() {
+            tracing::warn!(
+                "dtype bf16: this CPU lacks AVX-512 BF16, so the bf16 products run in portable \
+                 code, slower than f32; use f32, or i8 for speed"
+            );
+        }
         if quantize {
             let calibration = tokenizer
                 .encode_batch(cpu::calibration::TEXTS.to_vec(), true)
@@ -147,22 +153,29 @@ impl Embedder {
         if opts.batch_size == 0 {
             return Err(EmbedError::BatchSize);
         }
-        let linear = match opts.precision {
-            Precision::I16 => cpu::packed::Linear::I16,
-            Precision::I8 => cpu::packed::Linear::I8,
-            _ => cpu::packed::Linear::F32,
-        };
-        let quantize = linear != cpu::packed::Linear::F32;
+        let integer = matches!(opts.precision, Precision::I16 | Precision::I8);
         // The integer precisions are CPU precisions: `auto` means the CPU for them.
-        let device = if quantize && opts.device == DeviceChoice::Auto {
+        let device = if integer && opts.device == DeviceChoice::Auto {
             Device::Cpu
         } else {
             opts.device.open()?
         };
+        let linear = match opts.precision {
+            Precision::I16 => cpu::packed::Linear::I16,
+            Precision::I8 => cpu::packed::Linear::I8,
+            // On the CPU, bf16 runs as the packed encoder's bf16 products with f32 sums (layer
+            // norm, softmax and GELU stay f32); on a GPU, as bf16 tensors.
+            Precision::Bf16 if device.is_cpu() && opts.packed => cpu::packed::Linear::Bf16,
+            _ => cpu::packed::Linear::F32,
+        };
         let config = BertConfig::load(&model.dir)?;
         let sentence = SentenceConfig::load(&model.dir)?;
         let weights = model.dir.join("model.safetensors");
-        let dtype = opts.precision.dtype();
+        let dtype = match linear {
+            cpu::packed::Linear::F32 => opts.precision.dtype(),
+            // Loaded in f32, then converted by the CPU encoder.
+            _ => DType::F32,
+        };
         // SAFETY: the file is mapped read-only; themescope never writes model files while running.
         let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], dtype, &device) }
             .map_err(|source| EmbedError::Weights {
@@ -173,7 +186,7 @@ impl Embedder {
             path: weights.clone(),
             source,
         };
-        if quantize && !device.is_cpu() {
+        if integer && !device.is_cpu() {
             return Err(EmbedError::Device {
                 device: device_name(&device).into(),
                 reason: format!(

@@ -14,7 +14,8 @@ pub(crate) enum Kernel {
     Portable,
     /// AVX2 + FMA: `vpmaddubsw`, `vpmaddwd`.
     Avx2,
-    /// AVX-512 F, BW and VNNI: `vpdpbusd` (i8), `vpdpwssd` (i16).
+    /// AVX-512 F, BW, DQ, VL and VNNI: `vpdpbusd` (i8), `vpdpwssd` (i16); the element-wise
+    /// kernels in 512-bit vectors.
     Avx512Vnni,
 }
 
@@ -31,6 +32,8 @@ impl Kernel {
                 kernels.push(Kernel::Avx2);
                 if is_x86_feature_detected!("avx512f")
                     && is_x86_feature_detected!("avx512bw")
+                    && is_x86_feature_detected!("avx512dq")
+                    && is_x86_feature_detected!("avx512vl")
                     && is_x86_feature_detected!("avx512vnni")
                 {
                     kernels.push(Kernel::Avx512Vnni);

@@ -8,7 +8,8 @@
 //! before it accumulates, GELU and softmax use vectorised kernels ([`super::kernels`]), and every
 //! buffer is reused from layer to layer. Same weights and the same arithmetic up to summation
 //! order: tests hold it to the tensor path and to sentence-transformers' vectors. The linear
-//! layers can also run as 16-bit ([`super::qgemm`]) or 8-bit ([`super::q8gemm`]) integer products.
+//! layers can also run as 16-bit ([`super::qgemm`]) or 8-bit ([`super::q8gemm`]) integer products,
+//! or as bfloat16 products ([`super::bf16gemm`]).
 
 use candle_core::{Result, Tensor};
 use candle_nn::VarBuilder;
@@ -16,7 +17,7 @@ use gemm::{gemm, Parallelism};
 use rayon::prelude::*;
 
 use super::kernels;
-use super::{q8gemm, qgemm};
+use super::{bf16gemm, q8gemm, qgemm};
 use crate::embed::config::{Activation, BertConfig};
 
 /// How the encoder's linear layers compute.
@@ -28,6 +29,8 @@ pub enum Linear {
     I16,
     /// 8-bit integer products ([`q8gemm`]).
     I8,
+    /// bfloat16 products with f32 sums ([`bf16gemm`]).
+    Bf16,
 }
 
 /// A dense layer's weight: f32 as stored in the checkpoint (out × in, row-major), or quantised
@@ -36,6 +39,7 @@ enum Weights {
     F32(Vec<f32>),
     I16(qgemm::QuantWeights),
     I8(q8gemm::QuantWeights),
+    Bf16(bf16gemm::Bf16Weights),
 }
 
 /// A layer input's quantised rows, one buffer per integer width; reused from call to call.
@@ -43,6 +47,7 @@ enum Weights {
 pub struct QuantRows {
     i16: qgemm::QuantRows,
     i8: q8gemm::QuantRows,
+    bf16: bf16gemm::Bf16Rows,
     /// While calibrating: each linear layer's largest input magnitude per channel, in the order
     /// the forward pass reaches them.
     observed: Option<Vec<Vec<f32>>>,
@@ -113,6 +118,7 @@ impl Dense {
             (Weights::F32(w), Linear::I8) => {
                 Weights::I8(q8gemm::QuantWeights::new(&w, n, k, range))
             }
+            (Weights::F32(w), Linear::Bf16) => Weights::Bf16(bf16gemm::Bf16Weights::new(&w, n, k)),
             (weights, _) => weights,
         };
         Dense { weights, ..self }
@@ -133,6 +139,7 @@ impl Dense {
         match &self.weights {
             Weights::I16(w) => q.i16.quantize(x_in, w),
             Weights::I8(w) => q.i8.quantize(x_in, w),
+            Weights::Bf16(w) => q.bf16.convert(x_in, w),
             Weights::F32(_) => {}
         }
         self.product(x, rows, residual, out, q);
@@ -154,6 +161,7 @@ impl Dense {
         match &self.weights {
             Weights::I16(w) => q.i16.quantize_prepared(x, w, prepare),
             Weights::I8(w) => q.i8.quantize_prepared(x, w, prepare),
+            Weights::Bf16(w) => q.bf16.convert_prepared(x, w, prepare),
             Weights::F32(_) => x
                 .par_chunks_mut(self.n_in * ROWS_PER_TASK)
                 .for_each(|chunk| chunk.chunks_exact_mut(self.n_in).for_each(&prepare)),
@@ -183,6 +191,7 @@ impl Dense {
         let weight = match &self.weights {
             Weights::I16(w) => return qgemm::matmul(&q.i16, w, out),
             Weights::I8(w) => return q8gemm::matmul(&q.i8, w, x, out),
+            Weights::Bf16(w) => return bf16gemm::matmul(&q.bf16, w, out),
             Weights::F32(w) => w,
         };
         // SAFETY: the pointers and strides describe x (rows × n_in), Wᵀ (n_in × n_out, read

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 pub(crate) use super::kernel_choice::Kernel;
 use super::kernels::{quantize_row, quantize_row_u8};
-use super::qgemm::{by_rows, for_each_tile, MR, NR, ROWS_PER_TASK};
+use super::qgemm::{by_rows, for_each_tile, MR, MR_WIDE, NR, ROWS_PER_TASK};
 
 /// Activation levels: `0..=255`.
 const A_LEVELS: f32 = 255.0;
@@ -224,17 +224,22 @@ pub(crate) fn matmul_with(
     assert_eq!(out.len(), a.rows() * w.n, "output is not rows × n");
     assert_eq!(x.len(), a.rows() * w.k, "input is not rows × k");
     let (kp, k, o) = (w.kp, w.k, w.outliers.len());
-    for_each_tile(out, w.n, MR, |r0, mr, panel, dst, c0, cols| {
-        let columns = panel * NR..(panel + 1) * NR;
+    let (rows, panels) = match kernel {
+        Kernel::Avx512Vnni => (MR_WIDE, 2),
+        _ => (MR, 1),
+    };
+    for_each_tile(out, w.n, rows, panels, |r0, mr, panel, dst, c0, cols| {
+        let group = panel..panel + cols.div_ceil(NR);
+        let columns = group.start * NR..group.end * NR;
         let tile = Tile {
             x: &x[r0 * k..(r0 + mr) * k],
             k,
             outliers: &w.outliers,
-            ow: &w.outlier_weights[panel * o * NR..(panel + 1) * o * NR],
+            ow: &w.outlier_weights[group.start * o * NR..group.end * o * NR],
             a: &a.data[r0 * kp..(r0 + mr) * kp],
             sa: &a.scales[r0..r0 + mr],
             za: &a.zeros[r0..r0 + mr],
-            b: &w.panels[w.offset + panel * NR * kp..w.offset + (panel + 1) * NR * kp],
+            b: &w.panels[w.offset + columns.start * kp..w.offset + columns.end * kp],
             sw: &w.scales[columns.clone()],
             sums: &w.sums[columns],
             kp,
@@ -245,19 +250,27 @@ pub(crate) fn matmul_with(
             Kernel::Avx2 => unsafe { by_rows!(mr, avx2::tile(&tile, dst, w.n, c0, cols)) },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Kernel::Avx512Vnni` is only made where the CPU has AVX-512 F, BW and VNNI.
-            Kernel::Avx512Vnni => unsafe { by_rows!(mr, avx512::tile(&tile, dst, w.n, c0, cols)) },
+            Kernel::Avx512Vnni if cols > NR => unsafe {
+                by_rows!(wide mr, avx512::tile2(&tile, dst, w.n, c0, cols))
+            },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            Kernel::Avx512Vnni => unsafe {
+                by_rows!(wide mr, avx512::tile(&tile, dst, w.n, c0, cols))
+            },
             _ => tile_portable(&tile, dst, w.n, c0, cols),
         }
     });
 }
 
-/// One micro-tile's operands: up to [`MR`] quantised rows and one weight panel.
+/// One micro-tile's operands: up to [`MR`] quantised rows and one weight panel (or up to
+/// [`MR_WIDE`] rows and two panels).
 struct Tile<'a> {
     /// The rows' f32 inputs (stride `k`), read only at the outlier channels.
     x: &'a [f32],
     k: usize,
     outliers: &'a [usize],
-    /// The panel's outlier weights: per outlier channel, [`NR`] columns.
+    /// The panels' outlier weights: per panel and outlier channel, [`NR`] columns.
     ow: &'a [f32],
     a: &'a [u8],
     sa: &'a [f32],
@@ -268,14 +281,15 @@ struct Tile<'a> {
     kp: usize,
 }
 
-/// The scale-back shared by both kernels, for row `r` and panel column `c`: one f32
+/// The scale-back shared by all kernels, for row `r` and the tile's column `c`: one f32
 /// multiply-add onto the bias already in `out`, then one per outlier channel.
 #[inline(always)]
 fn epilogue(t: &Tile, r: usize, c: usize, acc: i32, out: &mut f32) {
     let scale = t.sa[r] * t.sw[c];
     let mut v = ((acc - t.za[r] * t.sums[c]) as f32).mul_add(scale, *out);
+    let ow = &t.ow[(c / NR) * t.outliers.len() * NR..];
     for (o, &j) in t.outliers.iter().enumerate() {
-        v = t.x[r * t.k + j].mul_add(t.ow[o * NR + c], v);
+        v = t.x[r * t.k + j].mul_add(ow[o * NR + c % NR], v);
     }
     *out = v;
 }
@@ -371,10 +385,19 @@ mod avx512 {
 
     use super::{epilogue, Tile, NR};
 
-    /// [`super::avx2::tile`] with AVX-512 VNNI: one `vpdpbusd` multiplies a row's four bytes by
-    /// the panel's sixteen columns and adds them into sixteen i32 sums, where AVX2 needs six
-    /// instructions. The sums are the same exact integers, and the epilogue the same f32
-    /// operations lane by lane, so the results equal the other kernels' bit for bit.
+    /// `R` rows × two panels (32 columns): [`tile_panels`].
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni,fma")]
+    pub(super) unsafe fn tile2<const R: usize>(
+        t: &Tile,
+        out: &mut [f32],
+        ldo: usize,
+        c0: usize,
+        cols: usize,
+    ) {
+        tile_panels::<R, 2>(t, out, ldo, c0, cols)
+    }
+
+    /// `R` rows × one panel, for a last odd panel: [`tile_panels`].
     #[target_feature(enable = "avx512f,avx512bw,avx512vnni,fma")]
     pub(super) unsafe fn tile<const R: usize>(
         t: &Tile,
@@ -383,40 +406,70 @@ mod avx512 {
         c0: usize,
         cols: usize,
     ) {
+        tile_panels::<R, 1>(t, out, ldo, c0, cols)
+    }
+
+    /// [`super::avx2::tile`] with AVX-512 VNNI over `P` panels: one `vpdpbusd` multiplies a
+    /// row's four bytes by a panel's sixteen columns and adds them into sixteen i32 sums, where
+    /// AVX2 needs six instructions, and each broadcast serves `P` panels. The sums are the same
+    /// exact integers, and the epilogue the same f32 operations lane by lane, so the results
+    /// equal the other kernels' bit for bit.
+    #[inline(always)]
+    unsafe fn tile_panels<const R: usize, const P: usize>(
+        t: &Tile,
+        out: &mut [f32],
+        ldo: usize,
+        c0: usize,
+        cols: usize,
+    ) {
         const _: () = assert!(NR == 16, "one panel is one 512-bit register of i32 sums");
-        debug_assert!(t.a.len() >= R * t.kp && t.b.len() >= t.kp * NR);
+        debug_assert!(t.a.len() >= R * t.kp && t.b.len() >= P * t.kp * NR);
+        debug_assert!(cols > (P - 1) * NR && cols <= P * NR);
         debug_assert!(out.len() >= (R - 1) * ldo + c0 + cols);
-        let mut acc = [_mm512_setzero_si512(); R];
+        let mut acc = [[_mm512_setzero_si512(); P]; R];
         let a = t.a.as_ptr();
         let b = t.b.as_ptr();
+        let panel = t.kp * NR;
         for g in 0..t.kp / 4 {
-            let bv = _mm512_loadu_si512(b.add(g * 4 * NR) as *const __m512i);
+            let mut bv = [_mm512_setzero_si512(); P];
+            for (j, bv) in bv.iter_mut().enumerate() {
+                *bv = _mm512_loadu_si512(b.add(j * panel + g * 4 * NR) as *const __m512i);
+            }
             for (r, acc) in acc.iter_mut().enumerate() {
                 let quad = (a.add(r * t.kp + 4 * g) as *const i32).read_unaligned();
-                *acc = _mm512_dpbusd_epi32(*acc, _mm512_set1_epi32(quad), bv);
+                let av = _mm512_set1_epi32(quad);
+                for (acc, bv) in acc.iter_mut().zip(&bv) {
+                    *acc = _mm512_dpbusd_epi32(*acc, av, *bv);
+                }
             }
         }
-        for (r, sums) in acc.iter().enumerate() {
-            let row = out.as_mut_ptr().add(r * ldo + c0);
-            if cols < NR {
-                let mut s = [0i32; NR];
-                _mm512_storeu_si512(s.as_mut_ptr() as *mut __m512i, *sums);
-                for (c, &acc) in s.iter().enumerate().take(cols) {
-                    epilogue(t, r, c, acc, &mut *row.add(c));
+        let o = t.outliers.len();
+        for (r, acc) in acc.iter().enumerate() {
+            for (j, sums) in acc.iter().enumerate() {
+                let at = j * NR;
+                let row = out.as_mut_ptr().add(r * ldo + c0 + at);
+                if cols - at < NR {
+                    let mut s = [0i32; NR];
+                    _mm512_storeu_si512(s.as_mut_ptr() as *mut __m512i, *sums);
+                    for (c, &acc) in s.iter().enumerate().take(cols - at) {
+                        epilogue(t, r, at + c, acc, &mut *row.add(c));
+                    }
+                    continue;
                 }
-                continue;
+                let sw = _mm512_loadu_ps(t.sw.as_ptr().add(at));
+                let scale = _mm512_mul_ps(_mm512_set1_ps(t.sa[r]), sw);
+                let column_sums = _mm512_loadu_si512(t.sums.as_ptr().add(at) as *const __m512i);
+                let za = _mm512_set1_epi32(t.za[r]);
+                let centred = _mm512_sub_epi32(*sums, _mm512_mullo_epi32(za, column_sums));
+                let mut v =
+                    _mm512_fmadd_ps(_mm512_cvtepi32_ps(centred), scale, _mm512_loadu_ps(row));
+                let ow = t.ow.as_ptr().add(j * o * NR);
+                for (oi, &ch) in t.outliers.iter().enumerate() {
+                    let xv = _mm512_set1_ps(*t.x.get_unchecked(r * t.k + ch));
+                    v = _mm512_fmadd_ps(xv, _mm512_loadu_ps(ow.add(oi * NR)), v);
+                }
+                _mm512_storeu_ps(row, v);
             }
-            let scale = _mm512_mul_ps(_mm512_set1_ps(t.sa[r]), _mm512_loadu_ps(t.sw.as_ptr()));
-            let column_sums = _mm512_loadu_si512(t.sums.as_ptr() as *const __m512i);
-            let za = _mm512_set1_epi32(t.za[r]);
-            let centred = _mm512_sub_epi32(*sums, _mm512_mullo_epi32(za, column_sums));
-            let mut v = _mm512_fmadd_ps(_mm512_cvtepi32_ps(centred), scale, _mm512_loadu_ps(row));
-            for (o, &j) in t.outliers.iter().enumerate() {
-                let xv = _mm512_set1_ps(*t.x.get_unchecked(r * t.k + j));
-                let ow = _mm512_loadu_ps(t.ow.as_ptr().add(o * NR));
-                v = _mm512_fmadd_ps(xv, ow, v);
-            }
-            _mm512_storeu_ps(row, v);
         }
     }
 }

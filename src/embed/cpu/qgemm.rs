@@ -20,22 +20,31 @@ pub(super) const NR: usize = 16;
 /// product register make exactly the 16 AVX2 registers (a 4 × 24 tile spilled an accumulator to
 /// the stack every step, and the whole encoder ran about 15% slower with it).
 pub(super) const MR: usize = 6;
+/// Rows per AVX-512 micro-kernel call over two panels: 8 × 2 accumulators leave half of the 32
+/// registers for the weights and the broadcast, and sixteen independent sums hide the
+/// multiply-add's latency (six rows of one panel left the VNNI units waiting on the chains).
+pub(super) const MR_WIDE: usize = 8;
 /// Calls a micro-kernel `$kernel::<R>` generic over its row count with `R` = the tile's rows
-/// (`1..=MR`), so that each row count gets its own unrolled code.
+/// (`1..=MR`, or `1..=MR_WIDE` with `wide`), so that each row count gets its own unrolled code.
 macro_rules! by_rows {
-    ($rows:expr, $module:ident :: $kernel:ident ($($arg:expr),*)) => {
+    ($rows:expr, $module:ident :: $kernel:ident $args:tt) => {
+        by_rows!(@ $rows, [6, 5, 4, 3, 2], $module::$kernel $args)
+    };
+    (wide $rows:expr, $module:ident :: $kernel:ident $args:tt) => {
+        by_rows!(@ $rows, [8, 7, 6, 5, 4, 3, 2], $module::$kernel $args)
+    };
+    (@ $rows:expr, [$($r:literal),*], $module:ident :: $kernel:ident $args:tt) => {
         match $rows {
-            6 => $module::$kernel::<6>($($arg),*),
-            5 => $module::$kernel::<5>($($arg),*),
-            4 => $module::$kernel::<4>($($arg),*),
-            3 => $module::$kernel::<3>($($arg),*),
-            2 => $module::$kernel::<2>($($arg),*),
-            _ => $module::$kernel::<1>($($arg),*),
+            $($r => $module::$kernel::<$r> $args,)*
+            _ => $module::$kernel::<1> $args,
         }
     };
 }
 pub(super) use by_rows;
-const _: () = assert!(MR == 6, "by_rows! covers six rows");
+const _: () = assert!(
+    MR == 6 && MR_WIDE == 8,
+    "by_rows! covers six rows, or eight wide"
+);
 
 /// Rows per parallel task: large enough that scheduling is noise, small enough to share out.
 pub(super) const ROWS_PER_TASK: usize = 48;
@@ -157,12 +166,17 @@ pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], kern
     assert_eq!(a.kp, w.kp, "inner dimensions differ");
     assert_eq!(out.len(), a.rows() * w.n, "output is not rows × n");
     let kp = w.kp;
-    for_each_tile(out, w.n, MR, |r0, mr, panel, dst, c0, cols| {
+    let (rows, panels) = match kernel {
+        Kernel::Avx512Vnni => (MR_WIDE, 2),
+        _ => (MR, 1),
+    };
+    for_each_tile(out, w.n, rows, panels, |r0, mr, panel, dst, c0, cols| {
+        let columns = panel * NR..(panel + cols.div_ceil(NR)) * NR;
         let tile = Tile {
             a: &a.data[r0 * kp..(r0 + mr) * kp],
             sa: &a.scales[r0..r0 + mr],
-            b: &w.panels[w.offset + panel * NR * kp..w.offset + (panel + 1) * NR * kp],
-            sw: &w.scales[panel * NR..(panel + 1) * NR],
+            b: &w.panels[w.offset + columns.start * kp..w.offset + columns.end * kp],
+            sw: &w.scales[columns],
             kp,
         };
         match kernel {
@@ -171,38 +185,48 @@ pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], kern
             Kernel::Avx2 => unsafe { by_rows!(mr, avx2::tile(&tile, dst, w.n, c0, cols)) },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Kernel::Avx512Vnni` is only made where the CPU has AVX-512 F, BW and VNNI.
-            Kernel::Avx512Vnni => unsafe { by_rows!(mr, avx512::tile(&tile, dst, w.n, c0, cols)) },
+            Kernel::Avx512Vnni if cols > NR => unsafe {
+                by_rows!(wide mr, avx512::tile2(&tile, dst, w.n, c0, cols))
+            },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            Kernel::Avx512Vnni => unsafe {
+                by_rows!(wide mr, avx512::tile(&tile, dst, w.n, c0, cols))
+            },
             _ => tile_portable(&tile, dst, w.n, c0, cols),
         }
     });
 }
 
 /// Splits `out` (rows × `n`) into tasks of [`ROWS_PER_TASK`] rows run in parallel; within a task,
-/// visits each panel of [`NR`] columns and, for it, the rows in tiles of up to `max_rows`. `tile` gets
-/// the tile's first row (of the whole product), its row count, the panel, the destination from
-/// the tile's first row on, the panel's first column and how many of its columns are real.
+/// visits each group of `panels` panels of [`NR`] columns and, for it, the rows in tiles of up to
+/// `max_rows`. `tile` gets the tile's first row (of the whole product), its row count, the
+/// group's first panel, the destination from the tile's first row on, the group's first column
+/// and how many of its columns are real (at most `panels · NR`).
 pub(super) fn for_each_tile(
     out: &mut [f32],
     n: usize,
     max_rows: usize,
+    panels: usize,
     tile: impl Fn(usize, usize, usize, &mut [f32], usize, usize) + Sync,
 ) {
+    let width = panels * NR;
     out.par_chunks_mut(n * ROWS_PER_TASK)
         .enumerate()
         .for_each(|(task, out)| {
             let rows = out.len() / n;
-            for panel in 0..n.div_ceil(NR) {
-                let c0 = panel * NR;
+            for group in 0..n.div_ceil(width) {
+                let c0 = group * width;
                 let mut r = 0;
                 while r < rows {
                     let mr = max_rows.min(rows - r);
                     tile(
                         task * ROWS_PER_TASK + r,
                         mr,
-                        panel,
+                        group * panels,
                         &mut out[r * n..],
                         c0,
-                        NR.min(n - c0),
+                        width.min(n - c0),
                     );
                     r += mr;
                 }
@@ -297,9 +321,19 @@ mod avx512 {
 
     use super::{Tile, NR};
 
-    /// [`super::avx2::tile`] with AVX-512 VNNI: one `vpdpwssd` multiplies a row's pair of i16
-    /// by the panel's sixteen columns and adds them into sixteen i32 sums (AVX2: two `vpmaddwd`
-    /// and two adds). Same exact sums and the same f32 epilogue lane by lane: the same results.
+    /// `R` rows × two panels (32 columns): [`tile_panels`].
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni,fma")]
+    pub(super) unsafe fn tile2<const R: usize>(
+        t: &Tile,
+        out: &mut [f32],
+        ldo: usize,
+        c0: usize,
+        cols: usize,
+    ) {
+        tile_panels::<R, 2>(t, out, ldo, c0, cols)
+    }
+
+    /// `R` rows × one panel, for a last odd panel: [`tile_panels`].
     #[target_feature(enable = "avx512f,avx512bw,avx512vnni,fma")]
     pub(super) unsafe fn tile<const R: usize>(
         t: &Tile,
@@ -308,32 +342,59 @@ mod avx512 {
         c0: usize,
         cols: usize,
     ) {
+        tile_panels::<R, 1>(t, out, ldo, c0, cols)
+    }
+
+    /// [`super::avx2::tile`] with AVX-512 VNNI over `P` panels: one `vpdpwssd` multiplies a
+    /// row's pair of i16 by a panel's sixteen columns and adds them into sixteen i32 sums (AVX2:
+    /// two `vpmaddwd` and two adds), and each broadcast row pair serves `P` panels. Same exact
+    /// sums and the same f32 epilogue lane by lane: the same results.
+    #[inline(always)]
+    unsafe fn tile_panels<const R: usize, const P: usize>(
+        t: &Tile,
+        out: &mut [f32],
+        ldo: usize,
+        c0: usize,
+        cols: usize,
+    ) {
         const _: () = assert!(NR == 16, "one panel is one 512-bit register of i32 sums");
-        debug_assert!(t.a.len() >= R * t.kp && t.b.len() >= t.kp * NR);
+        debug_assert!(t.a.len() >= R * t.kp && t.b.len() >= P * t.kp * NR);
+        debug_assert!(cols > (P - 1) * NR && cols <= P * NR);
         debug_assert!(out.len() >= (R - 1) * ldo + c0 + cols);
-        let mut acc = [_mm512_setzero_si512(); R];
+        let mut acc = [[_mm512_setzero_si512(); P]; R];
         let a = t.a.as_ptr();
         let b = t.b.as_ptr();
+        let panel = t.kp * NR;
         for p in 0..t.kp / 2 {
-            let bv = _mm512_loadu_si512(b.add(p * 2 * NR) as *const __m512i);
+            let mut bv = [_mm512_setzero_si512(); P];
+            for (j, bv) in bv.iter_mut().enumerate() {
+                *bv = _mm512_loadu_si512(b.add(j * panel + p * 2 * NR) as *const __m512i);
+            }
             for (r, acc) in acc.iter_mut().enumerate() {
                 let pair = (a.add(r * t.kp + 2 * p) as *const i32).read_unaligned();
-                *acc = _mm512_dpwssd_epi32(*acc, _mm512_set1_epi32(pair), bv);
+                let av = _mm512_set1_epi32(pair);
+                for (acc, bv) in acc.iter_mut().zip(&bv) {
+                    *acc = _mm512_dpwssd_epi32(*acc, av, *bv);
+                }
             }
         }
-        for (r, sums) in acc.iter().enumerate() {
-            let row = out.as_mut_ptr().add(r * ldo + c0);
-            let scale = _mm512_mul_ps(_mm512_set1_ps(t.sa[r]), _mm512_loadu_ps(t.sw.as_ptr()));
-            let sums = _mm512_cvtepi32_ps(*sums);
-            if cols == NR {
-                _mm512_storeu_ps(row, _mm512_fmadd_ps(sums, scale, _mm512_loadu_ps(row)));
-            } else {
-                let (mut s, mut k) = ([0f32; NR], [0f32; NR]);
-                _mm512_storeu_ps(s.as_mut_ptr(), sums);
-                _mm512_storeu_ps(k.as_mut_ptr(), scale);
-                for c in 0..cols {
-                    let dst = row.add(c);
-                    *dst = s[c].mul_add(k[c], *dst);
+        for (r, acc) in acc.iter().enumerate() {
+            for (j, sums) in acc.iter().enumerate() {
+                let at = j * NR;
+                let row = out.as_mut_ptr().add(r * ldo + c0 + at);
+                let sw = _mm512_loadu_ps(t.sw.as_ptr().add(at));
+                let scale = _mm512_mul_ps(_mm512_set1_ps(t.sa[r]), sw);
+                let sums = _mm512_cvtepi32_ps(*sums);
+                if cols - at >= NR {
+                    _mm512_storeu_ps(row, _mm512_fmadd_ps(sums, scale, _mm512_loadu_ps(row)));
+                } else {
+                    let (mut s, mut k) = ([0f32; NR], [0f32; NR]);
+                    _mm512_storeu_ps(s.as_mut_ptr(), sums);
+                    _mm512_storeu_ps(k.as_mut_ptr(), scale);
+                    for c in 0..cols - at {
+                        let dst = row.add(c);
+                        *dst = s[c].mul_add(k[c], *dst);
+                    }
                 }
             }
         }
@@ -371,10 +432,11 @@ mod tests {
     use super::*;
 
     /// Odd sizes on purpose: a row count that leaves every remainder tile, an odd inner
-    /// dimension (padding) and a column count that is not a whole panel.
+    /// dimension (padding) and a column count that is not a whole panel, in an odd number of
+    /// panels (a last group of one for the two-panel kernel).
     #[test]
     fn simd_and_portable_kernels_agree_exactly_and_match_f32_closely() {
-        let (rows, n, k) = (71, 53, 37);
+        let (rows, n, k) = (71, 69, 37);
         let mut seed = 7;
         let x: Vec<f32> = (0..rows * k).map(|_| lcg(&mut seed) * 3.0).collect();
         let w: Vec<f32> = (0..n * k).map(|_| lcg(&mut seed) * 0.2).collect();
