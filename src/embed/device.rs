@@ -82,8 +82,8 @@ pub enum Precision {
     /// GPUs: half-precision tensors.
     F16,
     /// GPUs: bfloat16 tensors. CPU: linear layers as bfloat16 products with f32 sums (AVX-512
-    /// BF16 where the CPU has it; portable code, slower than f32, elsewhere), cosine ≥ 0.9999 to
-    /// f32.
+    /// BF16 where the CPU has it; widened to f32, no faster than f32, elsewhere), cosine ≥ 0.9999
+    /// to f32.
     Bf16,
     /// CPU only: linear layers as 16-bit integer products (AVX2, AVX-512 VNNI), cosine ≥ 0.9999
     /// to f32.

@@ -127,8 +127,8 @@ fn build_encoder(
         let mut packed = cpu::packed::PackedBert::load(config, vb)?;
         if s.linear == cpu::packed::Linear::Bf16 && !cpu::bf16_native() {
             tracing::warn!(
-                "dtype bf16: this CPU lacks AVX-512 BF16, so the bf16 products run in portable \
-                 code, slower than f32; use f32, or i8 for speed"
+                "dtype bf16: this CPU lacks AVX-512 BF16, so the bf16 products run widened to \
+                 f32, no faster than f32's own; use f32, or i8 for speed"
             );
         }
         if quantize {

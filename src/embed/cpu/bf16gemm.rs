@@ -5,8 +5,9 @@
 //! a panel's sixteen columns' pairs and adds both products into sixteen f32 sums: 32 products per
 //! instruction, twice an f32 FMA's. A product of two bf16 values is exact in f32, and the
 //! instruction adds the odd product and then the even one into the running sum, each rounded as
-//! an f32 addition; the portable kernel does the same additions in the same order, so both give
-//! the same sums bit for bit (`vdpbf16ps` flushes subnormals, which these magnitudes never reach).
+//! an f32 addition; the AVX2 kernel (two FMAs on the values widened to f32) and the portable one
+//! do the same additions in the same order, so all three give the same sums bit for bit
+//! (`vdpbf16ps` flushes subnormals, which these magnitudes never reach).
 
 use rayon::prelude::*;
 
@@ -118,30 +119,48 @@ fn round_row(x: &[f32], out: &mut [u16]) {
     out.iter_mut().zip(x).for_each(|(o, &v)| *o = to_bf16(v));
 }
 
-/// Whether the bf16 product runs `vdpbf16ps`: the CPU has AVX-512 BF16 and the chosen kernel is
-/// the AVX-512 one (forcing a narrower kernel forces the portable bf16 product too).
-pub(crate) fn simd() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        Kernel::chosen() == Kernel::Avx512Vnni && std::is_x86_feature_detected!("avx512bf16")
+/// Which bf16 product kernel runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bf16Kernel {
+    Portable,
+    /// AVX2 + FMA: each bf16 pair widened to two f32 values, two FMAs.
+    Avx2,
+    /// AVX-512 BF16: `vdpbf16ps`.
+    Avx512,
+}
+
+impl Bf16Kernel {
+    /// The kernel that follows the chosen integer kernel ([`Kernel::chosen`]): `vdpbf16ps`
+    /// beside the AVX-512 one where the CPU has AVX-512 BF16, AVX2 beside either SIMD one, the
+    /// portable kernel when that is forced.
+    pub(crate) fn chosen() -> Bf16Kernel {
+        Bf16Kernel::following(Kernel::chosen())
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
+
+    fn following(kernel: Kernel) -> Bf16Kernel {
+        match kernel {
+            Kernel::Portable => Bf16Kernel::Portable,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512Vnni if std::is_x86_feature_detected!("avx512bf16") => Bf16Kernel::Avx512,
+            _ => Bf16Kernel::Avx2,
+        }
     }
 }
 
 /// `out += A · Wᵀ`, where `out` is rows × n and already holds the bias (and residual).
 pub fn matmul(a: &Bf16Rows, w: &Bf16Weights, out: &mut [f32]) {
-    matmul_with(a, w, out, simd())
+    matmul_with(a, w, out, Bf16Kernel::chosen())
 }
 
 /// [`matmul`] with the kernel chosen by the caller (tests compare them).
-pub(crate) fn matmul_with(a: &Bf16Rows, w: &Bf16Weights, out: &mut [f32], simd: bool) {
+pub(crate) fn matmul_with(a: &Bf16Rows, w: &Bf16Weights, out: &mut [f32], kernel: Bf16Kernel) {
     assert_eq!(a.kp, w.kp, "inner dimensions differ");
     assert_eq!(out.len(), a.rows() * w.n, "output is not rows × n");
     let kp = w.kp;
-    let (rows, panels) = if simd { (MR_WIDE, 2) } else { (MR, 1) };
+    let (rows, panels) = match kernel {
+        Bf16Kernel::Avx512 => (MR_WIDE, 2),
+        _ => (MR, 1),
+    };
     for_each_tile(out, w.n, rows, panels, |r0, mr, panel, dst, c0, cols| {
         let columns = panel * NR..(panel + cols.div_ceil(NR)) * NR;
         let tile = Tile {
@@ -149,20 +168,23 @@ pub(crate) fn matmul_with(a: &Bf16Rows, w: &Bf16Weights, out: &mut [f32], simd: 
             b: &w.panels[w.offset + columns.start * kp..w.offset + columns.end * kp],
             kp,
         };
-        #[cfg(target_arch = "x86_64")]
-        if simd {
-            // SAFETY: `simd` is only true where the CPU has AVX-512 F and BF16 (see [`simd`]);
-            // tests pass it only where [`simd`] returned true.
-            unsafe {
-                if cols > NR {
-                    by_rows!(wide mr, avx512::tile2(&tile, dst, w.n, c0, cols))
-                } else {
-                    by_rows!(wide mr, avx512::tile(&tile, dst, w.n, c0, cols))
-                }
-            }
-            return;
+        match kernel {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Bf16Kernel::Avx2` only follows a SIMD integer kernel, which is only made
+            // where the CPU has AVX2 and FMA.
+            Bf16Kernel::Avx2 => unsafe { by_rows!(mr, avx2::tile(&tile, dst, w.n, c0, cols)) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Bf16Kernel::Avx512` is only made where the CPU has AVX-512 F and BF16.
+            Bf16Kernel::Avx512 if cols > NR => unsafe {
+                by_rows!(wide mr, avx512::tile2(&tile, dst, w.n, c0, cols))
+            },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            Bf16Kernel::Avx512 => unsafe {
+                by_rows!(wide mr, avx512::tile(&tile, dst, w.n, c0, cols))
+            },
+            _ => tile_portable(&tile, dst, w.n, c0, cols),
         }
-        tile_portable(&tile, dst, w.n, c0, cols);
     });
 }
 
@@ -187,6 +209,75 @@ fn tile_portable(t: &Tile, out: &mut [f32], ldo: usize, c0: usize, cols: usize) 
         }
         for (c, acc) in acc.iter().enumerate().take(cols) {
             out[r * ldo + c0 + c] += acc;
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    use super::{Tile, NR};
+
+    /// `R` rows × one panel without `vdpbf16ps`: a bf16 value is the high half of an f32, so
+    /// each column pair widens to two f32 vectors with a mask and a shift, and two FMAs add the
+    /// odd product, then the even one. The product of two bf16 values is exact in f32, so each
+    /// FMA rounds once, as the instruction's additions do: the same sums bit for bit. The odd
+    /// products of all rows go first, then the even ones, so that twelve accumulators, two
+    /// weight vectors and a broadcast fit the sixteen registers.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn tile<const R: usize>(
+        t: &Tile,
+        out: &mut [f32],
+        ldo: usize,
+        c0: usize,
+        cols: usize,
+    ) {
+        debug_assert!(t.a.len() >= R * t.kp && t.b.len() >= t.kp * NR);
+        debug_assert!(out.len() >= (R - 1) * ldo + c0 + cols);
+        let mut acc = [[_mm256_setzero_ps(); 2]; R];
+        let a = t.a.as_ptr();
+        let b = t.b.as_ptr();
+        let high = _mm256_set1_epi32(0xffff_0000_u32 as i32);
+        // No closures here: they would not inherit this function's target features.
+        for p in 0..t.kp / 2 {
+            let b0 = b.add(p * 2 * NR) as *const __m256i;
+            let b1 = b.add(p * 2 * NR + 16) as *const __m256i;
+            let odd0 = _mm256_castsi256_ps(_mm256_and_si256(_mm256_loadu_si256(b0), high));
+            let odd1 = _mm256_castsi256_ps(_mm256_and_si256(_mm256_loadu_si256(b1), high));
+            for (r, acc) in acc.iter_mut().enumerate() {
+                let pair = (a.add(r * t.kp + 2 * p) as *const u32).read_unaligned();
+                let a1 = _mm256_castsi256_ps(_mm256_set1_epi32((pair & 0xffff_0000) as i32));
+                acc[0] = _mm256_fmadd_ps(a1, odd0, acc[0]);
+                acc[1] = _mm256_fmadd_ps(a1, odd1, acc[1]);
+            }
+            let even0 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_loadu_si256(b0), 16));
+            let even1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_loadu_si256(b1), 16));
+            for (r, acc) in acc.iter_mut().enumerate() {
+                let pair = (a.add(r * t.kp + 2 * p) as *const u32).read_unaligned();
+                let a0 = _mm256_castsi256_ps(_mm256_set1_epi32((pair << 16) as i32));
+                acc[0] = _mm256_fmadd_ps(a0, even0, acc[0]);
+                acc[1] = _mm256_fmadd_ps(a0, even1, acc[1]);
+            }
+        }
+        for (r, acc) in acc.iter().enumerate() {
+            let row = out.as_mut_ptr().add(r * ldo + c0);
+            for (v, sums) in acc.iter().enumerate() {
+                let at = v * 8;
+                if at >= cols {
+                    break;
+                }
+                if at + 8 <= cols {
+                    let dst = row.add(at);
+                    _mm256_storeu_ps(dst, _mm256_add_ps(_mm256_loadu_ps(dst), *sums));
+                } else {
+                    let mut s = [0f32; 8];
+                    _mm256_storeu_ps(s.as_mut_ptr(), *sums);
+                    for (c, &v) in s.iter().enumerate().take(cols - at) {
+                        *row.add(at + c) += v;
+                    }
+                }
+            }
         }
     }
 }
@@ -300,11 +391,15 @@ mod tests {
         ba.convert(&x, &bw);
         let bias: Vec<f32> = (0..rows * n).map(|i| (i % 5) as f32).collect();
         let mut portable = bias.clone();
-        matmul_with(&ba, &bw, &mut portable, false);
-        if simd() {
+        matmul_with(&ba, &bw, &mut portable, Bf16Kernel::Portable);
+        for kernel in Kernel::available() {
+            let kernel = Bf16Kernel::following(kernel);
             let mut fast = bias.clone();
-            matmul_with(&ba, &bw, &mut fast, true);
-            assert_eq!(fast, portable, "vdpbf16ps differs from the portable kernel");
+            matmul_with(&ba, &bw, &mut fast, kernel);
+            assert_eq!(
+                fast, portable,
+                "{kernel:?} differs from the portable kernel"
+            );
         }
         let exact = reference(&x, &w, rows, n, k);
         let worst = exact
