@@ -288,29 +288,7 @@ mod avx512 {
 
     use super::{Tile, NR};
 
-    /// `R` rows × two panels (32 columns): [`tile_panels`].
-    #[target_feature(enable = "avx512f,avx512bf16")]
-    pub(super) unsafe fn tile2<const R: usize>(
-        t: &Tile,
-        out: &mut [f32],
-        ldo: usize,
-        c0: usize,
-        cols: usize,
-    ) {
-        tile_panels::<R, 2>(t, out, ldo, c0, cols)
-    }
-
-    /// `R` rows × one panel, for a last odd panel: [`tile_panels`].
-    #[target_feature(enable = "avx512f,avx512bf16")]
-    pub(super) unsafe fn tile<const R: usize>(
-        t: &Tile,
-        out: &mut [f32],
-        ldo: usize,
-        c0: usize,
-        cols: usize,
-    ) {
-        tile_panels::<R, 1>(t, out, ldo, c0, cols)
-    }
+    super::super::qgemm::panel_tiles!("avx512f,avx512bf16");
 
     /// One `vdpbf16ps` per row and panel per pair of inner indices: the row's pair broadcast,
     /// the panel's sixteen column pairs, sixteen f32 sums; then added onto `out`.

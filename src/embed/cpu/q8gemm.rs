@@ -385,29 +385,7 @@ mod avx512 {
 
     use super::{epilogue, Tile, NR};
 
-    /// `R` rows × two panels (32 columns): [`tile_panels`].
-    #[target_feature(enable = "avx512f,avx512bw,avx512vnni,fma")]
-    pub(super) unsafe fn tile2<const R: usize>(
-        t: &Tile,
-        out: &mut [f32],
-        ldo: usize,
-        c0: usize,
-        cols: usize,
-    ) {
-        tile_panels::<R, 2>(t, out, ldo, c0, cols)
-    }
-
-    /// `R` rows × one panel, for a last odd panel: [`tile_panels`].
-    #[target_feature(enable = "avx512f,avx512bw,avx512vnni,fma")]
-    pub(super) unsafe fn tile<const R: usize>(
-        t: &Tile,
-        out: &mut [f32],
-        ldo: usize,
-        c0: usize,
-        cols: usize,
-    ) {
-        tile_panels::<R, 1>(t, out, ldo, c0, cols)
-    }
+    super::super::qgemm::panel_tiles!("avx512f,avx512bw,avx512vnni,fma");
 
     /// [`super::avx2::tile`] with AVX-512 VNNI over `P` panels: one `vpdpbusd` multiplies a
     /// row's four bytes by a panel's sixteen columns and adds them into sixteen i32 sums, where

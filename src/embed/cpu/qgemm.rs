@@ -46,6 +46,37 @@ const _: () = assert!(
     "by_rows! covers six rows, or eight wide"
 );
 
+/// Defines a kernel module's `tile2` (two panels, 32 columns) and `tile` (one panel, for a last
+/// odd one) over its `tile_panels::<R, P>`, compiled with the target features `$features`.
+macro_rules! panel_tiles {
+    ($features:literal) => {
+        /// `R` rows × two panels (32 columns): [`tile_panels`].
+        #[target_feature(enable = $features)]
+        pub(super) unsafe fn tile2<const R: usize>(
+            t: &Tile,
+            out: &mut [f32],
+            ldo: usize,
+            c0: usize,
+            cols: usize,
+        ) {
+            tile_panels::<R, 2>(t, out, ldo, c0, cols)
+        }
+
+        /// `R` rows × one panel, for a last odd panel: [`tile_panels`].
+        #[target_feature(enable = $features)]
+        pub(super) unsafe fn tile<const R: usize>(
+            t: &Tile,
+            out: &mut [f32],
+            ldo: usize,
+            c0: usize,
+            cols: usize,
+        ) {
+            tile_panels::<R, 1>(t, out, ldo, c0, cols)
+        }
+    };
+}
+pub(super) use panel_tiles;
+
 /// Rows per parallel task: large enough that scheduling is noise, small enough to share out.
 pub(super) const ROWS_PER_TASK: usize = 48;
 
@@ -321,29 +352,7 @@ mod avx512 {
 
     use super::{Tile, NR};
 
-    /// `R` rows × two panels (32 columns): [`tile_panels`].
-    #[target_feature(enable = "avx512f,avx512bw,avx512vnni,fma")]
-    pub(super) unsafe fn tile2<const R: usize>(
-        t: &Tile,
-        out: &mut [f32],
-        ldo: usize,
-        c0: usize,
-        cols: usize,
-    ) {
-        tile_panels::<R, 2>(t, out, ldo, c0, cols)
-    }
-
-    /// `R` rows × one panel, for a last odd panel: [`tile_panels`].
-    #[target_feature(enable = "avx512f,avx512bw,avx512vnni,fma")]
-    pub(super) unsafe fn tile<const R: usize>(
-        t: &Tile,
-        out: &mut [f32],
-        ldo: usize,
-        c0: usize,
-        cols: usize,
-    ) {
-        tile_panels::<R, 1>(t, out, ldo, c0, cols)
-    }
+    super::panel_tiles!("avx512f,avx512bw,avx512vnni,fma");
 
     /// [`super::avx2::tile`] with AVX-512 VNNI over `P` panels: one `vpdpwssd` multiplies a
     /// row's pair of i16 by a panel's sixteen columns and adds them into sixteen i32 sums (AVX2:
