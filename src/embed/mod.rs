@@ -132,9 +132,13 @@ fn build_encoder(
             );
         }
         if quantize {
-            let calibration = tokenizer
-                .encode_batch(cpu::calibration::TEXTS.to_vec(), true)
-                .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+            // Only 8-bit layers calibrate (`PackedBert::quantize`): i16 and bf16 need no texts.
+            let calibration = match s.linear {
+                cpu::packed::Linear::I8 => tokenizer
+                    .encode_batch(cpu::calibration::TEXTS.to_vec(), true)
+                    .map_err(|e| candle_core::Error::Msg(e.to_string()))?,
+                _ => Vec::new(),
+            };
             let seqs: Vec<(&[u32], &[u32])> = calibration
                 .iter()
                 .map(|e| (e.get_ids(), e.get_type_ids()))

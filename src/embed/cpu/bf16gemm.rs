@@ -12,7 +12,7 @@
 use rayon::prelude::*;
 
 use super::kernel_choice::Kernel;
-use super::qgemm::{by_rows, for_each_tile, MR, MR_WIDE, NR, ROWS_PER_TASK};
+use super::qgemm::{by_rows, for_each_tile, NR, ROWS_PER_TASK};
 
 /// `x` rounded to the nearest bfloat16 (ties to even), as its 16 bits; NaN stays NaN.
 #[inline(always)]
@@ -157,12 +157,9 @@ pub(crate) fn matmul_with(a: &Bf16Rows, w: &Bf16Weights, out: &mut [f32], kernel
     assert_eq!(a.kp, w.kp, "inner dimensions differ");
     assert_eq!(out.len(), a.rows() * w.n, "output is not rows × n");
     let kp = w.kp;
-    let (rows, panels) = match kernel {
-        Bf16Kernel::Avx512 => (MR_WIDE, 2),
-        _ => (MR, 1),
-    };
-    for_each_tile(out, w.n, rows, panels, |r0, mr, panel, dst, c0, cols| {
-        let columns = panel * NR..(panel + cols.div_ceil(NR)) * NR;
+    let wide = kernel == Bf16Kernel::Avx512;
+    for_each_tile(out, w.n, wide, |r0, mr, columns, dst, cols| {
+        let c0 = columns.start;
         let tile = Tile {
             a: &a.data[r0 * kp..(r0 + mr) * kp],
             b: &w.panels[w.offset + columns.start * kp..w.offset + columns.end * kp],

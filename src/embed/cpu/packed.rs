@@ -42,7 +42,8 @@ enum Weights {
     Bf16(bf16gemm::Bf16Weights),
 }
 
-/// A layer input's quantised rows, one buffer per integer width; reused from call to call.
+/// A layer input's quantised (or bf16-rounded) rows, one buffer per product; reused from call to
+/// call.
 #[derive(Default)]
 pub struct QuantRows {
     i16: qgemm::QuantRows,

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 pub(crate) use super::kernel_choice::Kernel;
 use super::kernels::{quantize_row, quantize_row_u8};
-use super::qgemm::{by_rows, for_each_tile, MR, MR_WIDE, NR, ROWS_PER_TASK};
+use super::qgemm::{by_rows, for_each_tile, NR, ROWS_PER_TASK};
 
 /// Activation levels: `0..=255`.
 const A_LEVELS: f32 = 255.0;
@@ -224,18 +224,15 @@ pub(crate) fn matmul_with(
     assert_eq!(out.len(), a.rows() * w.n, "output is not rows × n");
     assert_eq!(x.len(), a.rows() * w.k, "input is not rows × k");
     let (kp, k, o) = (w.kp, w.k, w.outliers.len());
-    let (rows, panels) = match kernel {
-        Kernel::Avx512Vnni => (MR_WIDE, 2),
-        _ => (MR, 1),
-    };
-    for_each_tile(out, w.n, rows, panels, |r0, mr, panel, dst, c0, cols| {
-        let group = panel..panel + cols.div_ceil(NR);
-        let columns = group.start * NR..group.end * NR;
+    let wide = kernel == Kernel::Avx512Vnni;
+    for_each_tile(out, w.n, wide, |r0, mr, columns, dst, cols| {
+        let c0 = columns.start;
+        let panels = columns.start / NR..columns.end / NR;
         let tile = Tile {
             x: &x[r0 * k..(r0 + mr) * k],
             k,
             outliers: &w.outliers,
-            ow: &w.outlier_weights[group.start * o * NR..group.end * o * NR],
+            ow: &w.outlier_weights[panels.start * o * NR..panels.end * o * NR],
             a: &a.data[r0 * kp..(r0 + mr) * kp],
             sa: &a.scales[r0..r0 + mr],
             za: &a.zeros[r0..r0 + mr],
@@ -263,8 +260,8 @@ pub(crate) fn matmul_with(
     });
 }
 
-/// One micro-tile's operands: up to [`MR`] quantised rows and one weight panel (or up to
-/// [`MR_WIDE`] rows and two panels).
+/// One micro-tile's operands: up to [`super::qgemm::MR`] quantised rows and one weight panel (or up to
+/// [`super::qgemm::MR_WIDE`] rows and two panels).
 struct Tile<'a> {
     /// The rows' f32 inputs (stride `k`), read only at the outlier channels.
     x: &'a [f32],

@@ -9,6 +9,8 @@
 //! Without AVX2 the same products run in portable code with identical results: the sums are
 //! exact integers and the f32 epilogue is the same fused multiply-add in both.
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 
 use super::kernel_choice::Kernel;
@@ -197,12 +199,9 @@ pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], kern
     assert_eq!(a.kp, w.kp, "inner dimensions differ");
     assert_eq!(out.len(), a.rows() * w.n, "output is not rows × n");
     let kp = w.kp;
-    let (rows, panels) = match kernel {
-        Kernel::Avx512Vnni => (MR_WIDE, 2),
-        _ => (MR, 1),
-    };
-    for_each_tile(out, w.n, rows, panels, |r0, mr, panel, dst, c0, cols| {
-        let columns = panel * NR..(panel + cols.div_ceil(NR)) * NR;
+    let wide = kernel == Kernel::Avx512Vnni;
+    for_each_tile(out, w.n, wide, |r0, mr, columns, dst, cols| {
+        let c0 = columns.start;
         let tile = Tile {
             a: &a.data[r0 * kp..(r0 + mr) * kp],
             sa: &a.scales[r0..r0 + mr],
@@ -230,34 +229,33 @@ pub(crate) fn matmul_with(a: &QuantRows, w: &QuantWeights, out: &mut [f32], kern
 }
 
 /// Splits `out` (rows × `n`) into tasks of [`ROWS_PER_TASK`] rows run in parallel; within a task,
-/// visits each group of `panels` panels of [`NR`] columns and, for it, the rows in tiles of up to
-/// `max_rows`. `tile` gets the tile's first row (of the whole product), its row count, the
-/// group's first panel, the destination from the tile's first row on, the group's first column
-/// and how many of its columns are real (at most `panels · NR`).
+/// visits each group of whole panels of [`NR`] columns (one panel, or two with `wide`) and, for
+/// it, the rows in tiles of up to [`MR`] (or [`MR_WIDE`]). `tile` gets the tile's first row (of
+/// the whole product), its row count, the group's columns counted in whole panels (the first is
+/// where the tile writes), the destination from the tile's first row on, and how many of the
+/// group's columns are real.
 pub(super) fn for_each_tile(
     out: &mut [f32],
     n: usize,
-    max_rows: usize,
-    panels: usize,
-    tile: impl Fn(usize, usize, usize, &mut [f32], usize, usize) + Sync,
+    wide: bool,
+    tile: impl Fn(usize, usize, Range<usize>, &mut [f32], usize) + Sync,
 ) {
-    let width = panels * NR;
+    let (max_rows, width) = if wide { (MR_WIDE, 2 * NR) } else { (MR, NR) };
     out.par_chunks_mut(n * ROWS_PER_TASK)
         .enumerate()
         .for_each(|(task, out)| {
             let rows = out.len() / n;
-            for group in 0..n.div_ceil(width) {
-                let c0 = group * width;
+            for c0 in (0..n).step_by(width) {
+                let cols = width.min(n - c0);
                 let mut r = 0;
                 while r < rows {
                     let mr = max_rows.min(rows - r);
                     tile(
                         task * ROWS_PER_TASK + r,
                         mr,
-                        group * panels,
+                        c0..c0 + cols.next_multiple_of(NR),
                         &mut out[r * n..],
-                        c0,
-                        width.min(n - c0),
+                        cols,
                     );
                     r += mr;
                 }
