@@ -678,3 +678,73 @@ fn dev_robustness() {
     }
     println!("{ok}/{total}");
 }
+
+/// AG News' first `n` test items (title, then description) with their gold topic (0..4).
+fn ag_news_topics(n: usize) -> (Vec<String>, Vec<Option<usize>>) {
+    let text = std::fs::read_to_string(data("ag_news/test.jsonl")).unwrap();
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(n)
+        .map(|line| {
+            let d: serde_json::Value = serde_json::from_str(line).unwrap();
+            let item = format!("{}. {}", d["title"].as_str().unwrap(), d["description"]);
+            (item, Some(d["label"].as_u64().unwrap() as usize - 1))
+        })
+        .unzip()
+}
+
+#[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
+fn top_words_are_chosen_to_read_together_in_the_corpus() {
+    use themescope::themes::phrases::topwords;
+    use themescope::themes::quality::{self, WindowCounts};
+    // The gold topics of real news: the pools rank words by c-TF-IDF (the toy encoder gives
+    // no meaning), and the words chosen from them must co-occur in the corpus.
+    let (texts, assignment) = ag_news_topics(2_000);
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let dim = 256;
+    let v = bag_of_words(&texts, dim);
+    let mut centroids = Array2::<f32>::zeros((4, dim));
+    for (row, t) in v.rows().into_iter().zip(&assignment) {
+        let mut c = centroids.row_mut(t.unwrap());
+        c += &row;
+    }
+    let mut embed = |p: &[&str]| Ok(bag_of_words(p, dim));
+    let stop = StopWords::English;
+    let opts = PhraseOptions::default();
+    let labels = label_themes(&texts, &assignment, centroids.view(), &mut embed, &opts).unwrap();
+    let pools: Vec<Vec<String>> = labels.iter().map(|l| l.pool.words.clone()).collect();
+    assert!(
+        pools.iter().all(|p| p.len() > topwords::TOP_WORDS),
+        "{pools:?}"
+    );
+    let windows = WindowCounts::count(&texts, quality::vocabulary(&pools), &stop);
+    let ranked: Vec<Vec<String>> = labels.iter().map(|l| l.pool.top()).collect();
+    let chosen: Vec<Vec<String>> = labels
+        .iter()
+        .map(|l| topwords::choose(&l.pool, &windows))
+        .collect();
+    for (words, l) in chosen.iter().zip(&labels) {
+        assert_eq!(words.len(), topwords::TOP_WORDS);
+        assert_eq!(words, &l.words, "label_themes chooses them so");
+        assert_eq!(words[0], l.pool.words[0], "the best word leads");
+        assert!(words.iter().all(|w| l.pool.words.contains(w)), "{words:?}");
+    }
+    let before = quality::measure_counted(&windows, &ranked);
+    let after = quality::measure_counted(&windows, &chosen);
+    // The same figure as counted from the texts alone.
+    assert_eq!(after, quality::measure(&texts, &chosen, &stop));
+    assert!(after.npmi > before.npmi + 0.03, "{before:?} -> {after:?}");
+    assert!(
+        after.diversity >= before.diversity - 0.05,
+        "{before:?} -> {after:?}"
+    );
+    for (t, (b, a)) in before.per_theme.iter().zip(&after.per_theme).enumerate() {
+        assert!(
+            a >= b,
+            "theme {t}: {b} -> {a}: {:?} -> {:?}",
+            ranked[t],
+            chosen[t]
+        );
+    }
+}

@@ -49,6 +49,9 @@ fn _themescope(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(phrases::find_copies, m)?)?;
     m.add_function(wrap_pyfunction!(phrases::add_phrase_counts, m)?)?;
     m.add_function(wrap_pyfunction!(phrases::name_themes, m)?)?;
+    m.add_function(wrap_pyfunction!(phrases::count_windows, m)?)?;
+    m.add_function(wrap_pyfunction!(phrases::add_window_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(phrases::choose_words, m)?)?;
     m.add_function(wrap_pyfunction!(lloyd::kmeans_step, m)?)?;
     m.add_function(wrap_pyfunction!(lloyd::kmeans_centres, m)?)?;
     m.add_function(wrap_pyfunction!(lloyd::kmeans_labels, m)?)?;

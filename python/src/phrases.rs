@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use themescope::config::RunConfig;
 use themescope::themes::phrases::{self, PhraseCounts};
+use themescope::themes::quality::WindowCounts;
 
 use crate::embedder::{in_pool, Embedder};
 use crate::themes::{matrix, phrase_encoder};
@@ -248,4 +249,78 @@ pub fn name_themes<'py>(
         })
     });
     json::to_py(py, &named.map_err(errors::to_py)?)
+}
+
+fn windows_of(bytes: &[u8], name: &str) -> PyResult<WindowCounts> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        errors::message(format!(
+            "{name} is not window counts from count_windows: {e}"
+        ))
+    })
+}
+
+fn windows_bytes<'py>(py: Python<'py>, counts: &WindowCounts) -> PyResult<Bound<'py, PyBytes>> {
+    let bytes = serde_json::to_vec(counts)
+        .map_err(|e| errors::message(format!("cannot serialise window counts: {e}")))?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
+/// The sliding windows of a block of paragraphs that hold each of `words` (the words of every
+/// theme's `pool` from `name_themes`) and each pair of them, as opaque bytes for
+/// `add_window_counts` and `choose_words`. Every paragraph counts, in or out of a theme.
+#[pyfunction]
+#[pyo3(signature = (texts, words, **options))]
+pub fn count_windows<'py>(
+    py: Python<'py>,
+    texts: &Bound<'py, PyAny>,
+    words: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let texts = args::texts(texts, "texts")?;
+    let words = args::texts(words, "words")?;
+    let (_, opts) = phrase_options(options)?;
+    let counts = py.detach(|| {
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        WindowCounts::count(&texts, words, &opts.stop_words)
+    });
+    windows_bytes(py, &counts)
+}
+
+/// The window counts of blocks (`count_windows`, the same words) added up.
+#[pyfunction]
+pub fn add_window_counts<'py>(
+    py: Python<'py>,
+    counts: Vec<Vec<u8>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let mut parts = counts.iter().enumerate();
+    let Some((_, first)) = parts.next() else {
+        return Err(errors::message(
+            "counts is empty: give the window counts of at least one block",
+        ));
+    };
+    let mut sum = windows_of(first, "counts[0]")?;
+    for (i, part) in parts {
+        let next = windows_of(part, &format!("counts[{i}]"))?;
+        sum.append(&next)
+            .map_err(|e| errors::message(format!("counts[{i}]: {e}")))?;
+    }
+    windows_bytes(py, &sum)
+}
+
+/// `themes` (from `name_themes`) with each theme's `words` chosen from its `pool` as
+/// `themescope.themes` chooses them: the words that read together in the corpus whose
+/// `windows` (`count_windows` over every block, added up) are given. The pools are dropped.
+#[pyfunction]
+pub fn choose_words<'py>(
+    py: Python<'py>,
+    themes: &Bound<'py, PyAny>,
+    windows: &[u8],
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut labels: Vec<phrases::ThemeLabel> = json::from_py(themes, "themes")?;
+    let windows = windows_of(windows, "windows")?;
+    phrases::choose_counted(labels.iter_mut(), &windows);
+    for label in &mut labels {
+        label.pool = Default::default();
+    }
+    json::to_py(py, &labels)
 }

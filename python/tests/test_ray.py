@@ -255,6 +255,17 @@ def test_themes_are_named_from_every_paragraph_by_phrase_counts_added_up_over_bl
     counted = np.array([-1 if k in fitted["duplicates"] else t for k, t in zip(keys, themes)])
     every = themescope.count_phrases(texts, counted, 4, doc_ids=doc_ids)
     one = themescope.name_themes(every, fitted["centroids"], embedder=embedder)
+    pools = sorted({w for t in one for w in t["pool"]["words"]})
+    # The top words read together in every paragraph, counted in two blocks and added up.
+    half = len(texts) // 2
+    windows = themescope.add_window_counts(
+        [themescope.count_windows(texts[:half], pools), themescope.count_windows(texts[half:], pools)])
+    assert windows == themescope.count_windows(texts, pools)
+    chosen = themescope.choose_words(one, windows)
+    assert all("pool" not in t for t in chosen)
+    assert [t["words"][0] for t in chosen] == [t["pool"]["words"][0] for t in one]
+    assert [t["words"] for t in chosen] != [t["words"] for t in one], "the corpus moves some words"
+    one = chosen
     assert names(fitted["themes"]) == names(one)
     rows = [i for i, (d, p) in enumerate(keys) if tsr.in_sample(d, p, 0.25, 42)]
     part = themescope.count_phrases([texts[i] for i in rows], counted[rows], 4, doc_ids=[doc_ids[i] for i in rows])

@@ -85,3 +85,22 @@ def test_blocks_given_the_copies_found_over_all_of_them_count_as_the_whole(corpu
     with pytest.raises(ValueError, match="hashes"):
         longest, sizes, hashes = evidence[0]
         themescope.find_copies([(longest, sizes + 1, hashes)])
+
+
+def test_window_counts_of_blocks_add_up_and_choose_words_that_read_together(corpus):
+    texts, _ = corpus
+    words = ["russia", "china", "putin", "xi", "oil", "gas", "nixon", "sanctions"]
+    whole = themescope.count_windows(texts, words)
+    n = len(texts)
+    parts = [themescope.count_windows(texts[a:b], words) for a, b in [(0, n // 3), (n // 3, n)]]
+    assert themescope.add_window_counts(parts) == whole
+    # A pool ranked with a loner second: the words that occur together come first.
+    pool = {"words": words, "scores": [1.0 - i / 20 for i in range(len(words))]}
+    named = [{"label": "test", "phrases": [], "words": words, "pool": pool}]
+    chosen = themescope.choose_words(named, whole)
+    assert "pool" not in chosen[0] and chosen[0]["label"] == "test"
+    assert chosen[0]["words"][0] == "russia" and sorted(chosen[0]["words"]) == sorted(words)
+    with pytest.raises(themescope.ThemescopeError, match="same vocabulary"):
+        themescope.add_window_counts([whole, themescope.count_windows(texts, ["oil"])])
+    with pytest.raises(themescope.ThemescopeError, match="not window counts"):
+        themescope.choose_words(named, b"junk")

@@ -17,9 +17,12 @@ __all__ = [
     "ThemescopeError",
     "__version__",
     "add_phrase_counts",
+    "add_window_counts",
     "assign_themes",
+    "choose_words",
     "copy_evidence",
     "count_phrases",
+    "count_windows",
     "discover_actors",
     "find_copies",
     "kmeans_centres",
@@ -195,10 +198,15 @@ def add_phrase_counts(counts: Sequence[bytes]) -> bytes:
     """The phrase counts of consecutive blocks (:func:`count_phrases`) added up, in the order
     given: reading order, so that a document two blocks share is counted once."""
 
-class _ThemeName(TypedDict):
+class _WordPool(TypedDict):
+    words: List[str]
+    scores: List[float]
+
+class _ThemeName(TypedDict, total=False):
     label: str
     phrases: List[Dict[str, Any]]
     words: List[str]
+    pool: _WordPool
 
 def name_themes(
     counts: bytes,
@@ -212,7 +220,25 @@ def name_themes(
     :func:`themes` names the themes of the paragraphs it is given (c-TF-IDF, re-ranking against
     the ``centroids``, themes × dim float32, MMR, the naming rules, top words): ``label``,
     ``phrases`` (``phrase``, ``score``) and ``words``, one per centroid. ``embedder`` (else
-    ``model``, loaded) embeds the phrases: the encoder that embedded the paragraphs."""
+    ``model``, loaded) embeds the phrases: the encoder that embedded the paragraphs. ``pool``
+    holds each theme's one-word candidates, best first; ``words`` are its first ten until
+    :func:`choose_words` chooses them with the corpus's :func:`count_windows`."""
+
+def count_windows(texts: Sequence[str], words: Sequence[str], **options: Any) -> bytes:
+    """The sliding windows (10 content words) of a block of paragraphs that hold each of
+    ``words`` (every theme's ``pool`` words from :func:`name_themes`) and each pair of them, as
+    opaque bytes for :func:`add_window_counts` and :func:`choose_words`. Count every paragraph
+    of the corpus, in a theme or not. ``options``: the phrase settings (stop_words). Runs
+    without the GIL."""
+
+def add_window_counts(counts: Sequence[bytes]) -> bytes:
+    """The window counts of blocks (:func:`count_windows`, with the same words) added up."""
+
+def choose_words(themes: Sequence[_ThemeName], windows: bytes) -> List[_ThemeName]:
+    """``themes`` (from :func:`name_themes`) with each theme's ``words`` chosen from its
+    ``pool`` as :func:`themes` chooses them: the best word, then those that read together with
+    it in the corpus (NPMI in ``windows``, :func:`add_window_counts` over every block). The
+    pools are dropped."""
 
 class _KMeansStep(TypedDict):
     sums: npt.NDArray[np.float64]

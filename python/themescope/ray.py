@@ -385,7 +385,9 @@ def label_themes(
     sample's near-duplicate documents left out), and the driver adds the blocks' counts in
     reading order (:func:`themescope.add_phrase_counts`) and names the themes from the sum
     (:func:`themescope.name_themes`: c-TF-IDF, re-ranking against the ``centroids``, MMR, the
-    naming rules, top words). Not a Ray ``groupby``: naming scores each phrase against every
+    naming rules, candidate top words), whose top words are then chosen to read together in
+    the windows of every paragraph, counted per block (:func:`themescope.count_windows`,
+    :func:`themescope.choose_words`). Not a Ray ``groupby``: naming scores each phrase against every
     theme (c-TF-IDF over all themes, a document counted once across blocks) on one node anyway,
     and a block's counts per theme are one partial of a few MB, where a groupby would shuffle
     one row per phrase and theme. When the sample is everything the names equal the single
@@ -440,9 +442,26 @@ def label_themes(
     total = themescope.add_phrase_counts([bytes(p["part"]) for p in parts])
     centroids = np.ascontiguousarray(fitted["centroids"], dtype=np.float32)
     named = themescope.name_themes(total, centroids, embedder=embedder, model=options.get("model"), **settings)
+    named = themescope.choose_words(named, _window_counts(rows, named, ordered, num_cpus, settings))
     themes = [{**t, **named[t["id"]], "npmi": None} for t in fitted["themes"]]
     labels = {"blocks": len(parts), "paragraphs": len(keys), "copies": len(copies)}
     return {**fitted, "themes": themes, "label_quality": None, "labels": labels}
+
+
+def _window_counts(rows: "ray.data.Dataset", named: List[Dict[str, Any]], ordered: Any,
+                   num_cpus: float, settings: Dict[str, Any]) -> bytes:
+    """The windows of every paragraph of ``rows`` that hold the words of the themes' pools,
+    counted per block in a ``map_batches`` task and added up on the driver: what
+    :func:`themescope.choose_words` reads the top words together in, as one process reads them
+    in all its paragraphs."""
+    vocab = ray.put(sorted({w for t in named for w in t.get("pool", {}).get("words", [])}))
+
+    def block(batch: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+        keys, _, texts = ordered(batch)
+        return _one_row(keys[0], themescope.count_windows(texts, ray.get(vocab), **settings))
+
+    parts = rows.map_batches(block, batch_format="numpy", batch_size=None, num_cpus=num_cpus).take_all()
+    return themescope.add_window_counts([bytes(p["part"]) for p in parts])
 
 
 def _one_row(first: Tuple[str, int], part: bytes) -> Dict[str, np.ndarray]:

@@ -368,6 +368,7 @@ fn level_groups(
                         label: own.label.clone(),
                         phrases: own.phrases.clone(),
                         words: own.words.clone(),
+                        pool: Default::default(),
                     }
                 })
                 .collect();

@@ -17,7 +17,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::phrases::topwords::{is_content, split_words as words};
 use super::phrases::StopWords;
@@ -51,41 +51,25 @@ pub fn diversity(topics: &[Vec<String>]) -> f32 {
 /// Each topic's mean NPMI over its word pairs, counted in sliding windows over `texts` (see the
 /// module doc). Stop words, numbers and one-letter words are left out of the topics and the texts.
 pub fn npmi(texts: &[&str], topics: &[Vec<String>], stop: &StopWords) -> Vec<f32> {
-    let topics: Vec<Vec<&str>> = topics
-        .iter()
-        .map(|t| {
-            t.iter()
-                .map(String::as_str)
-                .filter(|w| is_content(w, stop))
-                .collect()
-        })
-        .collect();
-    let mut id_of: HashMap<&str, u32> = HashMap::new();
-    for &w in topics.iter().flatten() {
-        let next = id_of.len() as u32;
-        id_of.entry(w).or_insert(next);
-    }
-    let ids: Vec<Vec<u32>> = topics
-        .iter()
-        .map(|t| t.iter().map(|w| id_of[w]).collect())
-        .collect();
-    let wanted: HashSet<(u32, u32)> = ids.iter().flat_map(|t| pairs(t)).collect();
-    let counts = count_windows(texts, &id_of, &wanted, stop);
-    ids.iter()
-        .map(|t| {
-            let scores: Vec<f64> = pairs(t).filter_map(|p| counts.npmi(p)).collect();
-            match scores.len() {
-                0 => 0.0,
-                n => (scores.iter().sum::<f64>() / n as f64) as f32,
-            }
-        })
-        .collect()
+    let counts = WindowCounts::count(texts, vocabulary(topics), stop);
+    topics.iter().map(|t| counts.topic_npmi(t)).collect()
 }
 
 /// NPMI and diversity of the themes' top words (lower-case, one list per theme), against the
 /// corpus `texts`.
 pub fn measure(texts: &[&str], topics: &[Vec<String>], stop: &StopWords) -> LabelQuality {
-    let per_theme: Vec<f32> = npmi(texts, topics, stop).into_iter().map(round4).collect();
+    measure_counted(
+        &WindowCounts::count(texts, vocabulary(topics), stop),
+        topics,
+    )
+}
+
+/// [`measure`] from window counts of the corpus that hold every top word.
+pub fn measure_counted(counts: &WindowCounts, topics: &[Vec<String>]) -> LabelQuality {
+    let per_theme: Vec<f32> = topics
+        .iter()
+        .map(|t| round4(counts.topic_npmi(t)))
+        .collect();
     let mean = match per_theme.len() {
         0 => 0.0,
         n => per_theme.iter().sum::<f32>() / n as f32,
@@ -97,49 +81,136 @@ pub fn measure(texts: &[&str], topics: &[Vec<String>], stop: &StopWords) -> Labe
     }
 }
 
+/// The distinct words of `lists`, sorted.
+pub fn vocabulary(lists: &[Vec<String>]) -> Vec<String> {
+    let words: std::collections::BTreeSet<&String> = lists.iter().flatten().collect();
+    words.into_iter().cloned().collect()
+}
+
 fn round4(x: f32) -> f32 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// Unordered pairs of a topic's words (smaller id first).
-fn pairs(ids: &[u32]) -> impl Iterator<Item = (u32, u32)> + '_ {
-    ids.iter()
-        .enumerate()
-        .flat_map(move |(i, &a)| ids[i + 1..].iter().map(move |&b| (a.min(b), a.max(b))))
+/// Windows of a corpus holding each word of a vocabulary and each pair of them (see the module
+/// doc for what a window holds). Counts of blocks of a corpus add up ([`WindowCounts::append`]),
+/// so a corpus spread over machines is counted block by block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WindowCounts {
+    /// The counted words, sorted; a word's id is its index.
+    vocab: Vec<String>,
+    windows: u64,
+    /// Windows holding each word, by id.
+    word: Vec<u64>,
+    /// Windows holding each pair that occurs, keyed `smaller id << 32 | larger id` (written
+    /// in key order, so equal counts are equal bytes).
+    #[serde(serialize_with = "in_key_order")]
+    pair: HashMap<u64, u64>,
 }
 
-/// Windows holding each word and each wanted pair.
-struct WindowCounts {
-    windows: u64,
-    word: HashMap<u32, u64>,
-    pair: HashMap<(u32, u32), u64>,
+fn in_key_order<S: serde::Serializer>(pair: &HashMap<u64, u64>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pair.iter().collect::<std::collections::BTreeMap<_, _>>())
+}
+
+/// Counts of blocks with different vocabularies cannot be added.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("window counts of {theirs} words cannot be added to counts of {ours} other words: count every block with the same vocabulary")]
+pub struct VocabularyMismatch {
+    pub ours: usize,
+    pub theirs: usize,
 }
 
 impl WindowCounts {
-    fn npmi(&self, (a, b): (u32, u32)) -> Option<f64> {
+    /// Counts the windows of `texts` for the content words of `vocab` (sorted and deduplicated
+    /// here; stop words, numbers and one-letter words are never counted).
+    pub fn count(texts: &[&str], mut vocab: Vec<String>, stop: &StopWords) -> Self {
+        vocab.retain(|w| is_content(w, stop));
+        vocab.sort_unstable();
+        vocab.dedup();
+        let id_of: HashMap<&str, u32> = vocab
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.as_str(), i as u32))
+            .collect();
+        let mut counts = WindowCounts {
+            windows: 0,
+            word: vec![0; vocab.len()],
+            pair: HashMap::new(),
+            vocab: Vec::new(),
+        };
+        for text in texts {
+            counts.count_text(text, &id_of, stop);
+        }
+        counts.vocab = vocab;
+        counts
+    }
+
+    /// The counted words, sorted.
+    pub fn vocab(&self) -> &[String] {
+        &self.vocab
+    }
+
+    /// Adds the counts of another block of the corpus, counted with the same vocabulary.
+    pub fn append(&mut self, other: &WindowCounts) -> Result<(), VocabularyMismatch> {
+        if self.vocab != other.vocab {
+            return Err(VocabularyMismatch {
+                ours: self.vocab.len(),
+                theirs: other.vocab.len(),
+            });
+        }
+        self.windows += other.windows;
+        for (mine, theirs) in self.word.iter_mut().zip(&other.word) {
+            *mine += theirs;
+        }
+        for (key, n) in &other.pair {
+            *self.pair.entry(*key).or_default() += n;
+        }
+        Ok(())
+    }
+
+    fn id(&self, word: &str) -> Option<u32> {
+        self.vocab
+            .binary_search_by(|w| w.as_str().cmp(word))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    /// NPMI of two counted words; `None` when either is not counted or in no window.
+    pub fn npmi(&self, a: &str, b: &str) -> Option<f64> {
+        let (a, b) = (self.id(a)?, self.id(b)?);
+        let (ca, cb) = (self.word[a as usize], self.word[b as usize]);
+        if ca == 0 || cb == 0 {
+            return None;
+        }
         let n = self.windows as f64;
-        let (ca, cb) = (*self.word.get(&a)?, *self.word.get(&b)?);
-        let joint = self.pair.get(&(a, b)).copied().unwrap_or(0) as f64 / n + EPSILON;
+        let key = (a.min(b) as u64) << 32 | a.max(b) as u64;
+        let joint = self.pair.get(&key).copied().unwrap_or(0) as f64 / n + EPSILON;
         let ratio = joint.ln() - (ca as f64 * cb as f64 / (n * n)).ln();
         Some(ratio / -joint.ln())
     }
-}
 
-/// Slides a window of [`WINDOW`] content words over each text and counts the windows holding
-/// each scored word and each wanted pair (see the module doc for what a window holds).
-fn count_windows(
-    texts: &[&str],
-    id_of: &HashMap<&str, u32>,
-    wanted: &HashSet<(u32, u32)>,
-    stop: &StopWords,
-) -> WindowCounts {
-    let mut counts = WindowCounts {
-        windows: 0,
-        word: HashMap::new(),
-        pair: HashMap::new(),
-    };
-    for text in texts {
-        // Only the scored words matter; other content words are kept as gaps.
+    /// A topic's mean NPMI over the pairs of its distinct counted words (0 without a pair).
+    pub fn topic_npmi(&self, topic: &[String]) -> f32 {
+        let mut words: Vec<&str> = Vec::new();
+        for w in topic {
+            if self.id(w).is_some() && !words.contains(&w.as_str()) {
+                words.push(w);
+            }
+        }
+        let scores: Vec<f64> = words
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| words[i + 1..].iter().map(move |b| (*a, *b)))
+            .filter_map(|(a, b)| self.npmi(a, b))
+            .collect();
+        match scores.len() {
+            0 => 0.0,
+            n => (scores.iter().sum::<f64>() / n as f64) as f32,
+        }
+    }
+
+    /// Slides a window of [`WINDOW`] content words over `text`.
+    fn count_text(&mut self, text: &str, id_of: &HashMap<&str, u32>, stop: &StopWords) {
+        // Only the counted words matter; other content words are kept as gaps.
         let tokens: Vec<Option<u32>> = words(text)
             .filter(|w| is_content(w, stop))
             .map(|w| id_of.get(w.as_str()).copied())
@@ -158,21 +229,16 @@ fn count_windows(
             }
             present.sort_unstable();
             present.dedup();
-            counts.see_window(&present, wanted);
+            self.see_window(&present);
         }
     }
-    counts
-}
 
-impl WindowCounts {
-    fn see_window(&mut self, present: &[u32], wanted: &HashSet<(u32, u32)>) {
+    fn see_window(&mut self, present: &[u32]) {
         self.windows += 1;
         for (i, &a) in present.iter().enumerate() {
-            *self.word.entry(a).or_default() += 1;
+            self.word[a as usize] += 1;
             for &b in &present[i + 1..] {
-                if wanted.contains(&(a, b)) {
-                    *self.pair.entry((a, b)).or_default() += 1;
-                }
+                *self.pair.entry((a as u64) << 32 | b as u64).or_default() += 1;
             }
         }
     }
@@ -216,15 +282,11 @@ mod tests {
         // 12 words: 3 windows of 10. "aa" in windows 1 and 2 only (position 1), "zz" at 11 in
         // window 3 only.
         let text = "xx aa xx xx xx xx xx xx xx xx xx zz";
-        let mut id_of = HashMap::new();
-        id_of.insert("aa", 0u32);
-        id_of.insert("zz", 1u32);
-        let wanted: HashSet<(u32, u32)> = [(0, 1)].into_iter().collect();
-        let counts = count_windows(&[text], &id_of, &wanted, &StopWords::English);
+        let counts = WindowCounts::count(&[text], t(&["zz", "aa"]), &StopWords::English);
+        assert_eq!(counts.vocab(), ["aa", "zz"]);
         assert_eq!(counts.windows, 3);
-        assert_eq!(counts.word[&0], 2);
-        assert_eq!(counts.word[&1], 1);
-        assert!(!counts.pair.contains_key(&(0, 1)));
+        assert_eq!(counts.word, [2, 1]);
+        assert!(counts.pair.is_empty());
         let topics = [t(&["aa", "zz"])];
         assert!(npmi(&[text], &topics, &StopWords::English)[0] < 0.0);
     }
@@ -237,13 +299,9 @@ mod tests {
             "gas was at the 2024 meeting of a few of the pipeline",
             "chips export rules",
         ];
-        let mut id_of = HashMap::new();
-        id_of.insert("gas", 0u32);
-        id_of.insert("pipeline", 1u32);
-        let wanted: HashSet<(u32, u32)> = [(0, 1)].into_iter().collect();
-        let counts = count_windows(&texts, &id_of, &wanted, &StopWords::English);
+        let counts = WindowCounts::count(&texts, t(&["gas", "pipeline"]), &StopWords::English);
         assert_eq!(counts.windows, 2);
-        assert_eq!(counts.pair[&(0, 1)], 1);
+        assert_eq!(counts.pair[&1], 1);
         // A stop word among the top words is no word pair of the topic.
         let with_stop = npmi(
             &texts,
@@ -278,5 +336,34 @@ mod tests {
         let scores = npmi(&texts, &topics, &StopWords::English);
         assert!((scores[0] - 0.804463).abs() < 1e-5, "{scores:?}");
         assert!((scores[1] - -0.025575).abs() < 1e-5, "{scores:?}");
+    }
+
+    #[test]
+    fn counts_of_blocks_add_up_to_the_counts_of_the_whole() {
+        let texts = [
+            "gas pipeline talks in the north",
+            "chips export rules",
+            "gas export by pipeline, chips by air",
+            "pipeline politics and chips politics",
+        ];
+        let vocab = t(&["pipeline", "gas", "chips", "export"]);
+        let whole = WindowCounts::count(&texts, vocab.clone(), &StopWords::English);
+        let mut sum = WindowCounts::count(&texts[..1], vocab.clone(), &StopWords::English);
+        sum.append(&WindowCounts::count(
+            &texts[1..],
+            vocab.clone(),
+            &StopWords::English,
+        ))
+        .unwrap();
+        assert_eq!(sum, whole);
+        let other = WindowCounts::count(&texts, t(&["gas"]), &StopWords::English);
+        assert_eq!(
+            sum.append(&other),
+            Err(VocabularyMismatch { ours: 4, theirs: 1 })
+        );
+        // Serialised and read back, the same counts; equal counts, equal bytes.
+        let json = serde_json::to_string(&whole).unwrap();
+        assert_eq!(serde_json::from_str::<WindowCounts>(&json).unwrap(), whole);
+        assert_eq!(serde_json::to_string(&sum).unwrap(), json);
     }
 }

@@ -52,6 +52,7 @@ pub use error::PhraseError;
 pub use stopwords::StopWords;
 pub use tally::PhraseCounts;
 
+use crate::themes::quality::{self, WindowCounts};
 use spread::DocSpread;
 use tally::Extracted;
 
@@ -107,6 +108,10 @@ pub struct ThemeLabel {
     /// Up to [`topwords::TOP_WORDS`] single words, best first ([`topwords`]).
     #[serde(default)]
     pub words: Vec<String>,
+    /// The one-word candidates the words are chosen from: the first ones until the corpus is
+    /// read ([`topwords::choose`]).
+    #[serde(default, skip_serializing_if = "topwords::WordPool::is_empty")]
+    pub pool: topwords::WordPool,
 }
 
 /// Weights of informativeness, semantic fit and phraseness in [`relevance`].
@@ -301,7 +306,35 @@ pub fn explain_themes_by_document(
         wanted: &[],
         name_yield: naming::NAME_YIELD,
     };
-    explain_extracted(&extracted, docs, grouping, embed, opts)
+    let mut explained = explain_extracted(&extracted, docs, grouping, embed, opts)?;
+    choose_top_words(texts, explained.iter_mut().map(|t| &mut t.label), opts);
+    Ok(explained)
+}
+
+/// Chooses each label's top words from its pool ([`topwords::choose`]), read together in the
+/// corpus `texts` (every paragraph, counted or not: the reference their NPMI is measured on).
+/// Returns the window counts it read.
+pub fn choose_top_words<'a>(
+    texts: &[&str],
+    labels: impl IntoIterator<Item = &'a mut ThemeLabel>,
+    opts: &PhraseOptions,
+) -> WindowCounts {
+    let mut labels: Vec<&mut ThemeLabel> = labels.into_iter().collect();
+    let pools: Vec<Vec<String>> = labels.iter().map(|l| l.pool.words.clone()).collect();
+    let windows = WindowCounts::count(texts, quality::vocabulary(&pools), &opts.stop_words);
+    choose_counted(labels.iter_mut().map(|l| &mut **l), &windows);
+    windows
+}
+
+/// [`choose_top_words`] from window counts added up elsewhere (blocks of a corpus counted on
+/// several machines with the vocabulary of every pool).
+pub fn choose_counted<'a>(
+    labels: impl IntoIterator<Item = &'a mut ThemeLabel>,
+    windows: &WindowCounts,
+) {
+    for label in labels {
+        label.words = topwords::choose(&label.pool, windows);
+    }
 }
 
 /// One grouping of the paragraphs: each paragraph's group (`None`: left out), the groups'
@@ -366,6 +399,7 @@ pub fn label_partitions(
         let explained = explain_extracted(read, docs, grouping, &mut embed_once, opts)?;
         out.push(explained.into_iter().map(|t| t.label).collect());
     }
+    choose_top_words(texts, out.iter_mut().flatten(), opts);
     Ok(out)
 }
 
@@ -655,6 +689,7 @@ fn explain_counted(
                     label: String::new(),
                     phrases: Vec::new(),
                     words: Vec::new(),
+                    pool: topwords::WordPool::default(),
                 },
                 candidates: Vec::new(),
             });
@@ -810,12 +845,13 @@ fn explain_counted(
                 semantic: semantic_of(row_of[&id], c),
             })
             .collect();
-        let words = topwords::rank(&word_scores, &opts.stop_words);
+        let pool = topwords::rank(&word_scores, &opts.stop_words);
         out.push(ThemeExplanation {
             label: ThemeLabel {
                 label,
                 phrases,
-                words,
+                words: pool.top(),
+                pool,
             },
             candidates: cands.into_iter().map(|(_, s)| s).collect(),
         });
