@@ -442,23 +442,25 @@ def label_themes(
     total = themescope.add_phrase_counts([bytes(p["part"]) for p in parts])
     centroids = np.ascontiguousarray(fitted["centroids"], dtype=np.float32)
     named = themescope.name_themes(total, centroids, embedder=embedder, model=options.get("model"), **settings)
-    named = themescope.choose_words(named, _window_counts(rows, named, ordered, num_cpus, settings))
+    pools = sorted({w for t in named if "pool" in t for w in t["pool"]["words"]})
+    named = themescope.choose_words(named, _window_counts(rows, pools, ordered, num_cpus, settings))
     themes = [{**t, **named[t["id"]], "npmi": None} for t in fitted["themes"]]
     labels = {"blocks": len(parts), "paragraphs": len(keys), "copies": len(copies)}
     return {**fitted, "themes": themes, "label_quality": None, "labels": labels}
 
 
-def _window_counts(rows: "ray.data.Dataset", named: List[Dict[str, Any]], ordered: Any,
+def _window_counts(rows: "ray.data.Dataset", words: List[str], ordered: Any,
                    num_cpus: float, settings: Dict[str, Any]) -> bytes:
-    """The windows of every paragraph of ``rows`` that hold the words of the themes' pools,
+    """The windows of every paragraph of ``rows`` that hold ``words`` (the themes' pools),
     counted per block in a ``map_batches`` task and added up on the driver: what
     :func:`themescope.choose_words` reads the top words together in, as one process reads them
     in all its paragraphs."""
-    vocab = ray.put(sorted({w for t in named for w in t.get("pool", {}).get("words", [])}))
+    vocab = ray.put(words)
 
     def block(batch: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
         keys, _, texts = ordered(batch)
-        return _one_row(keys[0], themescope.count_windows(texts, ray.get(vocab), **settings))
+        given: List[str] = ray.get(vocab)
+        return _one_row(keys[0], themescope.count_windows(texts, given, **settings))
 
     parts = rows.map_batches(block, batch_format="numpy", batch_size=None, num_cpus=num_cpus).take_all()
     return themescope.add_window_counts([bytes(p["part"]) for p in parts])
