@@ -1,8 +1,10 @@
 //! The phrase counts themes are named from, counted per block of paragraphs elsewhere and
 //! added up (`themes::phrases::PhraseCounts`): `count_phrases` counts a block, `add_phrase_counts`
 //! adds blocks in reading order, `name_themes` names the themes from the sum as
-//! `themescope.themes` names them. `copy_evidence` and `find_copies` find copied paragraphs
-//! across blocks, which `count_phrases` is then given.
+//! `themescope.themes` names them, with each theme's candidate top words (`pool`);
+//! `count_windows` and `add_window_counts` count the corpus's windows per block, from which
+//! `choose_words` chooses the top words. `copy_evidence` and `find_copies` find copied
+//! paragraphs across blocks, which `count_phrases` is then given.
 
 use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::exceptions::PyTypeError;
@@ -222,9 +224,10 @@ pub fn add_phrase_counts<'py>(
 
 /// The themes named from their phrase counts (`count_phrases`, added up) exactly as
 /// `themescope.themes` names them from the paragraphs: a list of dicts with `label`,
-/// `phrases` (`phrase`, `score`) and `words`, one per row of `centroids` (float32, themes ×
-/// dim). The phrases are embedded by `embedder` (else the `model`, loaded), the encoder that
-/// embedded the paragraphs.
+/// `phrases` (`phrase`, `score`), `words` (the first ten of `pool` until `choose_words`) and
+/// `pool` (the candidate top words), one per row of `centroids` (float32, themes × dim). The
+/// phrases are embedded by `embedder` (else the `model`, loaded), the encoder that embedded the
+/// paragraphs.
 #[pyfunction]
 #[pyo3(signature = (counts, centroids, *, embedder=None, model=None, **options))]
 pub fn name_themes<'py>(
