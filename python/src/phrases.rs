@@ -48,18 +48,23 @@ pub(crate) fn theme_ids(obj: &Bound<'_, PyAny>, n: usize) -> PyResult<Vec<Option
     Ok(out)
 }
 
-fn counts_of(bytes: &[u8], name: &str) -> PyResult<PhraseCounts> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        errors::message(format!(
-            "{name} is not phrase counts from count_phrases: {e}"
-        ))
-    })
+/// Counts handed to Python as opaque bytes: `what` they are, for errors.
+fn from_bytes<T: serde::de::DeserializeOwned>(bytes: &[u8], name: &str, what: &str) -> PyResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| errors::message(format!("{name} is not {what}: {e}")))
 }
 
-fn to_bytes<'py>(py: Python<'py>, counts: &PhraseCounts) -> PyResult<Bound<'py, PyBytes>> {
+fn to_bytes<'py>(py: Python<'py>, counts: &impl serde::Serialize) -> PyResult<Bound<'py, PyBytes>> {
     let bytes = serde_json::to_vec(counts)
-        .map_err(|e| errors::message(format!("cannot serialise phrase counts: {e}")))?;
+        .map_err(|e| errors::message(format!("cannot serialise counts: {e}")))?;
     Ok(PyBytes::new(py, &bytes))
+}
+
+fn counts_of(bytes: &[u8], name: &str) -> PyResult<PhraseCounts> {
+    from_bytes(bytes, name, "phrase counts from count_phrases")
+}
+
+fn windows_of(bytes: &[u8], name: &str) -> PyResult<WindowCounts> {
+    from_bytes(bytes, name, "window counts from count_windows")
 }
 
 /// The phrase candidates of a block of paragraphs counted per theme (`themes[i]`: paragraph
@@ -254,20 +259,6 @@ pub fn name_themes<'py>(
     json::to_py(py, &named.map_err(errors::to_py)?)
 }
 
-fn windows_of(bytes: &[u8], name: &str) -> PyResult<WindowCounts> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        errors::message(format!(
-            "{name} is not window counts from count_windows: {e}"
-        ))
-    })
-}
-
-fn windows_bytes<'py>(py: Python<'py>, counts: &WindowCounts) -> PyResult<Bound<'py, PyBytes>> {
-    let bytes = serde_json::to_vec(counts)
-        .map_err(|e| errors::message(format!("cannot serialise window counts: {e}")))?;
-    Ok(PyBytes::new(py, &bytes))
-}
-
 /// The sliding windows of a block of paragraphs that hold each of `words` (the words of every
 /// theme's `pool` from `name_themes`) and each pair of them, as opaque bytes for
 /// `add_window_counts` and `choose_words`. Every paragraph counts, in or out of a theme.
@@ -286,7 +277,7 @@ pub fn count_windows<'py>(
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         WindowCounts::count(&texts, words, &opts.stop_words)
     });
-    windows_bytes(py, &counts)
+    to_bytes(py, &counts)
 }
 
 /// The window counts of blocks (`count_windows`, the same words) added up.
@@ -307,7 +298,7 @@ pub fn add_window_counts<'py>(
         sum.append(&next)
             .map_err(|e| errors::message(format!("counts[{i}]: {e}")))?;
     }
-    windows_bytes(py, &sum)
+    to_bytes(py, &sum)
 }
 
 /// `themes` (from `name_themes`) with each theme's `words` chosen from its `pool` as
