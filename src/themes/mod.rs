@@ -286,16 +286,19 @@ fn themes_of(
             }
         }
     };
-    let mut labels = match k {
-        0 => Vec::new(),
-        _ => phrases::label_partitions(
-            &texts,
-            &doc_of_row,
-            1 + levels.len(),
-            partition,
-            embed,
-            phrase_opts,
-        )?,
+    let (mut labels, windows) = match k {
+        0 => (Vec::new(), None),
+        _ => {
+            let (labels, windows) = phrases::label_partitions(
+                &texts,
+                &doc_of_row,
+                1 + levels.len(),
+                partition,
+                embed,
+                phrase_opts,
+            )?;
+            (labels, Some(windows))
+        }
     };
     let level_labels = labels.split_off(labels.len().min(1));
     let theme_labels = labels.pop().unwrap_or_default();
@@ -311,9 +314,13 @@ fn themes_of(
         .enumerate()
         .map(|(t, label)| theme(set, &docs, &rows.sims, &counted, &is_duplicate, t, label))
         .collect();
-    // The whole corpus is the reference, as in the bench's protocol.
+    // The whole corpus is the reference, as in the bench's protocol: its windows were counted
+    // for every candidate word when the top words were chosen.
     let word_lists: Vec<Vec<String>> = themes.iter().map(|t| t.words.clone()).collect();
-    let label_quality = quality::measure(&texts, &word_lists, &phrase_opts.stop_words);
+    let label_quality = match &windows {
+        Some(windows) => quality::measure_counted(windows, &word_lists),
+        None => quality::measure(&texts, &word_lists, &phrase_opts.stop_words),
+    };
     for (t, score) in themes.iter_mut().zip(&label_quality.per_theme) {
         t.npmi = *score;
     }

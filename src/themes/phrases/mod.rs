@@ -359,7 +359,8 @@ pub struct Partition {
 /// and not by a name its partition marks as taken. `partition(i, labels)` gives partition `i`
 /// knowing the labels of the partitions before it. Every partition groups the paragraphs the
 /// first one groups. Partitions are made one at a time, paragraphs are read into phrases once,
-/// and a phrase is embedded once however many partitions rank it.
+/// and a phrase is embedded once however many partitions rank it. Also returns the corpus's
+/// window counts the top words were chosen with ([`choose_top_words`]), which measure them.
 pub fn label_partitions(
     texts: &[&str],
     docs: &[usize],
@@ -367,7 +368,7 @@ pub fn label_partitions(
     mut partition: impl FnMut(usize, &[Vec<ThemeLabel>]) -> Partition,
     embed: &mut crate::themes::PhraseEmbedder<'_>,
     opts: &PhraseOptions,
-) -> Result<Vec<Vec<ThemeLabel>>, PhraseError> {
+) -> Result<(Vec<Vec<ThemeLabel>>, WindowCounts), PhraseError> {
     validate(opts)?;
     let mut memo = EmbedMemo {
         embed,
@@ -399,8 +400,8 @@ pub fn label_partitions(
         let explained = explain_extracted(read, docs, grouping, &mut embed_once, opts)?;
         out.push(explained.into_iter().map(|t| t.label).collect());
     }
-    choose_top_words(texts, out.iter_mut().flatten(), opts);
-    Ok(out)
+    let windows = choose_top_words(texts, out.iter_mut().flatten(), opts);
+    Ok((out, windows))
 }
 
 /// A phrase embedder that embeds each phrase once and answers again from memory.
@@ -1284,7 +1285,7 @@ mod tests {
                 name_yield: naming::GROUP_NAME_YIELD,
             },
         };
-        let labels = label_partitions(&texts, &docs, 2, parts, &mut embed, &opts).unwrap();
+        let (labels, _) = label_partitions(&texts, &docs, 2, parts, &mut embed, &opts).unwrap();
         let alone = label_themes(&texts, &fine, centroids(3).view(), &mut fake_embed, &opts);
         assert_eq!(labels[0], alone.unwrap());
         // The coarse group of gas and oil is named from its own paragraphs, not as a part.
