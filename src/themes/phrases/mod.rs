@@ -332,7 +332,9 @@ pub fn choose_counted<'a>(
     labels: impl IntoIterator<Item = &'a mut ThemeLabel>,
     windows: &WindowCounts,
 ) {
-    for label in labels {
+    // A label without candidates (a group not named, or one given without its pool) keeps its
+    // words.
+    for label in labels.into_iter().filter(|l| !l.pool.is_empty()) {
         label.words = topwords::choose(&label.pool, windows);
     }
 }
