@@ -10,7 +10,9 @@
 //!    earlier one (the same article twice, a translation) do not count towards `min_df` for
 //!    what they share with it.
 //! 2. **Longer over shorter**: a phrase that always has the same word beside it is a fragment
-//!    ("Jinping" of "Xi Jinping") and goes; a phrase that occurs in a theme mostly inside one
+//!    ("Jinping" of "Xi Jinping") and goes, and so does a capitalised phrase that mostly has
+//!    a capitalised word beside it ("Securities and Exchange" of a four-word name, longer
+//!    than a candidate); a phrase that occurs in a theme mostly inside one
 //!    longer candidate ("convenience" inside "marriage of convenience") is dropped for it.
 //! 3. **c-TF-IDF** ([`ctfidf`]) scores every candidate per theme; the best `candidates` of
 //!    each theme go on, split evenly between phrase lengths (each length ranked on its own,
@@ -197,6 +199,10 @@ pub fn spread_weight(documents: u32, all_documents: u32) -> f32 {
 /// A phrase is dropped for a longer candidate that contains it when, in the theme, the longer
 /// one has at least this share of the shorter one's occurrences.
 const ABSORB_SHARE: f32 = 0.5;
+
+/// A capitalised phrase with a word beside it that could continue its name in at least this
+/// share of its occurrences is a cut name ([`cut_from_name`]).
+const NAME_CUT_SHARE: f32 = 0.75;
 
 /// Labels every theme. `texts` holds one paragraph each; `assignment[i]` is paragraph `i`'s
 /// theme (`None`: an outlier, left out); `centroids` has one row per theme (L2-normalised mean
@@ -977,7 +983,8 @@ struct Counted {
     /// Occurrences of each phrase id over all themes.
     totals: Vec<u32>,
     /// Phrase ids that occur at least twice and always with the same content word on one
-    /// side: fragments of a longer phrase.
+    /// side, or mostly beside a word that continues their name ([`cut_from_name`]):
+    /// fragments of a longer phrase.
     fragment: Vec<bool>,
     ids: HashMap<String, u32>,
     /// How many documents hold each phrase, per theme and in all.
@@ -993,13 +1000,14 @@ impl Counted {
             df,
             spellings,
             sides,
+            name_beside,
             counts,
             theme_tokens,
             theme_paragraphs,
             quoted,
             ..
         } = tally;
-        let surface = spellings
+        let surface: Vec<String> = spellings
             .into_iter()
             .map(|forms| {
                 // Most common; then fewer capitals (a sentence-initial capital is not the
@@ -1024,7 +1032,13 @@ impl Counted {
         let fragment = sides
             .iter()
             .zip(&totals)
-            .map(|(s, &n)| n >= 2 && s.iter().any(|s| matches!(s, tally::Side::Same(_))))
+            .zip(&name_beside)
+            .zip(&surface)
+            .map(|(((s, &n), beside), surface)| {
+                n >= 2
+                    && (s.iter().any(|s| matches!(s, tally::Side::Same(_)))
+                        || cut_from_name(surface, *beside, n))
+            })
             .collect();
         let ids = keys
             .iter()
@@ -1090,6 +1104,28 @@ impl Counted {
         (words >= 2 && sum > 0)
             .then(|| (words as f32 * self.totals[id as usize] as f32 / sum as f32).min(1.0))
     }
+}
+
+/// Whether a phrase is cut from a longer name: its first (last) word is capitalised (or a
+/// connector inside names, "bin Laden") and at
+/// least [`NAME_CUT_SHARE`] of its `occurrences` have a word before (after) it that could
+/// continue the name ("Democratic challenger John" Kerry, "Securities and Exchange"
+/// Commission). Counted, not required of every occurrence, since a name is now and then
+/// written another way ("John F. Kerry", "the SEC").
+fn cut_from_name(surface: &str, name_beside: [u32; 2], occurrences: u32) -> bool {
+    let capital = |w: Option<&str>| {
+        w.is_some_and(|w| {
+            w.chars().next().is_some_and(char::is_uppercase) || ngrams::NAME_CONNECTORS.contains(&w)
+        })
+    };
+    let edges = [
+        capital(surface.split(' ').next()),
+        capital(surface.split(' ').next_back()),
+    ];
+    edges
+        .iter()
+        .zip(name_beside)
+        .any(|(&edge, n)| edge && n as f32 >= NAME_CUT_SHARE * occurrences as f32)
 }
 
 fn capitals(s: &str) -> usize {
@@ -1412,6 +1448,29 @@ mod tests {
         assert!(!pool.contains(&"jinping".to_string()), "{pool:?}");
         assert!(!pool.contains(&"pipeline".to_string()), "{pool:?}");
         assert!(pool.contains(&"gas pipeline".to_string()), "{pool:?}");
+    }
+
+    #[test]
+    fn names_cut_from_a_longer_name_leave_the_pool() {
+        let texts = [
+            "Aides to Democratic challenger John Kerry met the Food and Drug Administration.",
+            "Democratic challenger John Kerry spoke; the Food and Drug Administration replied.",
+            "Democratic challenger John F. Kerry left. Then John Kerry ate.",
+            "Staff of the Food and Drug Administration met John Kerry.",
+            "Voters like John Kerry.",
+        ];
+        let a = [Some(0); 5];
+        let pool = pool_of(&explain(&texts, &a, 1)[0]);
+        assert!(pool.contains(&"john kerry".to_string()), "{pool:?}");
+        // Followed by a capital in three occurrences of three, though not always by "Kerry".
+        assert!(
+            !pool.contains(&"democratic challenger john".to_string()),
+            "{pool:?}"
+        );
+        // Always beside another part of the name, across "and".
+        for cut in ["food and drug", "drug administration"] {
+            assert!(!pool.contains(&cut.to_string()), "{pool:?}");
+        }
     }
 
     #[test]

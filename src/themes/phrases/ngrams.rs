@@ -24,6 +24,7 @@
 
 use super::dateline::{self, RawSegment};
 use super::stopwords::StopWords;
+use crate::wordlist::WordList;
 
 /// HTML character references that lost their ampersand (` quot;`), read as words when a text
 /// did not come through the corpus reader, which decodes them (`corpus/entities.rs`).
@@ -79,6 +80,10 @@ pub struct Candidate {
     pub left: Option<String>,
     /// The content word just after the phrase, likewise.
     pub right: Option<String>,
+    /// Whether the word just before (`[0]`) and just after (`[1]`) the phrase, in the same
+    /// segment, could continue a name ([`continues_name`]): "Democratic challenger John" before
+    /// "Kerry", "Securities and Exchange" before "Commission".
+    pub name_beside: [bool; 2],
 }
 
 const OPEN_QUOTES: &[char] = &['"', '\'', '“', '‘', '«', '„', '‚', '‹'];
@@ -212,6 +217,48 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
     out
 }
 
+/// Titles, which start a name of their own rather than continue one ("Minister" before "Ariel
+/// Sharon"), and legal forms, which end a company's name without being part of what it is
+/// called ("Inc", "Corp").
+static NOT_NAME_PARTS: WordList = WordList::new(include_str!("words/not_name_parts.txt"));
+
+/// Lower-case words inside names ("Securities and Exchange Commission", "Bank of America").
+pub const NAME_CONNECTORS: [&str; 10] = [
+    "and", "of", "de", "du", "van", "von", "der", "bin", "al", "del",
+];
+
+/// Whether the name that `edge`, the phrase's first or last token, belongs to goes on at
+/// `side` (the tokens beside the phrase, nearest first): a capitalised word or initial that is
+/// not a stop word, or a connector and then one ("and Exchange"). A title (or a legal form, a
+/// day) beside a name starts (or closes) another ("Minister" before "Ariel Sharon"), but beside
+/// a title it is part of the same ("Prime" before "Minister Shaukat Aziz"). `first` is whether
+/// `side` pairs each word with whether it starts its segment: such a word may be capitalised
+/// only because it starts a sentence, so it is not read as a name.
+pub fn continues_name(
+    edge: &Token<'_>,
+    side: [Option<(&Token<'_>, bool)>; 2],
+    stop: &StopWords,
+) -> bool {
+    let capital = |(t, first): (&Token<'_>, bool)| {
+        !first
+            && t.surface.chars().next().is_some_and(char::is_uppercase)
+            && !t.number
+            && (t.acronym || !stop.contains(&t.key))
+            && (!NOT_NAME_PARTS.contains(&t.key) || NOT_NAME_PARTS.contains(&edge.key))
+    };
+    match side {
+        [Some(next), _] if capital(next) => true,
+        [Some((next, _)), Some(after)] if NAME_CONNECTORS.contains(&next.surface) => capital(after),
+        _ => false,
+    }
+}
+
+/// A word before a phrase, unless it is a possessive: that is another name ("Nixon's Ping-Pong
+/// diplomacy").
+fn not_possessive<'t, 'a>(word: Option<(&'t Token<'a>, bool)>) -> Option<(&'t Token<'a>, bool)> {
+    word.filter(|(t, _)| !t.surface.ends_with("'s") && !t.surface.ends_with("’s"))
+}
+
 /// Whether a token may start or end a phrase.
 pub fn edge_ok(t: &Token<'_>, stop: &StopWords) -> bool {
     !t.number && t.key.chars().count() >= 2 && (t.acronym || !stop.contains(&t.key))
@@ -251,6 +298,12 @@ pub fn extract(text: &str, ngram_max: usize, stop: &StopWords) -> (Vec<Candidate
                 }
                 let surface = words.join(" ");
                 let content = |t: &Token<'_>| edge_ok(t, stop).then(|| t.key.clone());
+                let at = |i: Option<usize>| i.and_then(|i| toks.get(i)).map(|t| (t, i == Some(0)));
+                let before = [
+                    not_possessive(at(s.checked_sub(1))),
+                    not_possessive(at(s.checked_sub(2))),
+                ];
+                let after = [at(Some(s + len)), at(Some(s + len + 1))];
                 out.push(Candidate {
                     key,
                     surface,
@@ -258,6 +311,10 @@ pub fn extract(text: &str, ngram_max: usize, stop: &StopWords) -> (Vec<Candidate
                     quoted: seg.quoted && len == toks.len(),
                     left: s.checked_sub(1).and_then(|i| content(&toks[i])),
                     right: toks.get(s + len).and_then(content),
+                    name_beside: [
+                        continues_name(&toks[s], before, stop),
+                        continues_name(&toks[s + len - 1], after, stop),
+                    ],
                 });
             }
         }
@@ -306,6 +363,48 @@ mod tests {
         let t = &segments("1970s 12 G7 5G")[0].tokens;
         let numbers: Vec<bool> = t.iter().map(|t| t.number).collect();
         assert_eq!(numbers, [true, true, false, true]);
+    }
+
+    /// `[before, after]` of the candidate `surface` in `text`: whether a word beside it could
+    /// continue its name.
+    fn name_beside(text: &str, surface: &str) -> [bool; 2] {
+        candidates(text, 3, &StopWords::English)
+            .into_iter()
+            .find(|c| c.surface == surface)
+            .unwrap_or_else(|| panic!("`{surface}` is no candidate of `{text}`"))
+            .name_beside
+    }
+
+    #[test]
+    fn a_capitalised_word_beside_a_phrase_continues_its_name() {
+        let kerry = "Aides say Democratic challenger John Kerry won";
+        assert_eq!(
+            name_beside(kerry, "Democratic challenger John"),
+            [false, true]
+        );
+        assert_eq!(name_beside(kerry, "John Kerry"), [false, false]);
+        // Across a connector, on either side.
+        let sec = "filed with the Securities and Exchange Commission today";
+        assert_eq!(name_beside(sec, "Exchange Commission"), [true, false]);
+        assert_eq!(name_beside(sec, "Securities"), [false, true]);
+        // A title starts a name of its own, unless the phrase starts with a title too.
+        let sharon = "said Israeli Prime Minister Ariel Sharon on";
+        assert_eq!(name_beside(sharon, "Ariel Sharon"), [false, false]);
+        assert_eq!(name_beside(sharon, "Minister Ariel Sharon"), [true, false]);
+        // A legal form or a day closes a name; a sentence's first word may be capitalised for
+        // that alone.
+        assert_eq!(
+            name_beside("rival Intel Corp Monday", "Intel"),
+            [false, false]
+        );
+        assert_eq!(
+            name_beside("Boston Red Sox fans", "Red Sox"),
+            [false, false]
+        );
+        assert_eq!(
+            name_beside("the Boston Red Sox fans", "Red Sox"),
+            [true, false]
+        );
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct PhraseCounts {
     pub(super) spellings: Vec<BTreeMap<String, u32>>,
     /// What is beside each phrase id, left and right.
     pub(super) sides: Vec<[Side; 2]>,
+    /// Occurrences of each phrase id with a word beside it, left and right, that could continue
+    /// a name ([`super::ngrams::continues_name`]).
+    pub(super) name_beside: Vec<[u32; 2]>,
     /// Per theme: occurrences of each phrase id.
     pub(super) counts: Vec<BTreeMap<u32, u32>>,
     /// Per theme: tokens, and paragraphs.
@@ -102,6 +105,7 @@ impl PhraseCounts {
                     self.df.push(0);
                     self.spellings.push(BTreeMap::new());
                     self.sides.push([Side::Unseen, Side::Unseen]);
+                    self.name_beside.push([0, 0]);
                     (self.keys.len() - 1) as u32
                 })
             })
@@ -110,6 +114,7 @@ impl PhraseCounts {
             df,
             spellings,
             sides,
+            name_beside,
             counts,
             theme_tokens,
             theme_paragraphs,
@@ -118,8 +123,11 @@ impl PhraseCounts {
             last_doc,
             ..
         } = next;
-        for (id, ((n, forms), [l, r])) in df.into_iter().zip(spellings).zip(sides).enumerate() {
+        let per_id = df.into_iter().zip(spellings).zip(sides).zip(name_beside);
+        for (id, (((n, forms), [l, r]), [nl, nr])) in per_id.enumerate() {
             let i = map[id] as usize;
+            self.name_beside[i][0] += nl;
+            self.name_beside[i][1] += nr;
             self.df[i] += n;
             for (form, n) in forms {
                 *self.spellings[i].entry(form).or_default() += n;
@@ -209,6 +217,7 @@ pub(super) fn count(
     let mut df = vec![0u32; keys.len()];
     let mut spellings: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); keys.len()];
     let mut sides: Vec<[Side; 2]> = vec![[Side::Unseen, Side::Unseen]; keys.len()];
+    let mut name_beside = vec![[0u32; 2]; keys.len()];
     let mut counts = vec![BTreeMap::<u32, u32>::new(); n_themes];
     let mut theme_tokens = vec![0usize; n_themes];
     let mut theme_paragraphs = vec![0usize; n_themes];
@@ -234,6 +243,9 @@ pub(super) fn count(
             let [l, r] = &mut sides[id as usize];
             l.see(cand.left.as_deref());
             r.see(cand.right.as_deref());
+            for (n, beside) in name_beside[id as usize].iter_mut().zip(cand.name_beside) {
+                *n += u32::from(beside);
+            }
             if cand.quoted {
                 quoted[c].insert(id);
             }
@@ -251,6 +263,7 @@ pub(super) fn count(
         df,
         spellings,
         sides,
+        name_beside,
         counts,
         theme_tokens,
         theme_paragraphs,
