@@ -175,12 +175,20 @@ fn context(
     }
     let q = project(wq, mean);
     let root = (q.len() as f64).sqrt() as f32;
+    // q · (Wk s) = (Wkᵀ q) · s: one projection per target instead of one per token.
+    let mut query = vec![0f32; dim];
+    for (key_row, qr) in wk.chunks_exact(dim).zip(&q) {
+        for (u, w) in query.iter_mut().zip(key_row) {
+            *u += qr * w;
+        }
+    }
     let scored: Vec<(usize, f32)> = (0..toks.vectors.nrows())
         .filter_map(|row| {
             let b = distance_bucket(row, rows)?;
-            let state = toks.vectors.row(row).to_vec();
-            let k = project(wk, &state);
-            let dot: f32 = q.iter().zip(&k).map(|(a, b)| a * b).sum();
+            let dot: f32 = toks
+                .vectors
+                .row(row)
+                .dot(&ndarray::ArrayView1::from(&query[..]));
             Some((row, dot / root + bias[b]))
         })
         .collect();
