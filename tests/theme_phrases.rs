@@ -693,6 +693,23 @@ fn ag_news_topics(n: usize) -> (Vec<String>, Vec<Option<usize>>) {
         .unzip()
 }
 
+/// The first `n` AG News test items and the labels of their four gold topics (the toy encoder
+/// gives no meaning: phrases are ranked by their counts).
+fn label_gold_topics(n: usize, opts: &PhraseOptions) -> (Vec<String>, Vec<ThemeLabel>) {
+    let (texts, assignment) = ag_news_topics(n);
+    let items: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let dim = 256;
+    let v = bag_of_words(&items, dim);
+    let mut centroids = Array2::<f32>::zeros((4, dim));
+    for (row, t) in v.rows().into_iter().zip(&assignment) {
+        let mut c = centroids.row_mut(t.unwrap());
+        c += &row;
+    }
+    let mut embed = |p: &[&str]| Ok(bag_of_words(p, dim));
+    let labels = label_themes(&items, &assignment, centroids.view(), &mut embed, opts).unwrap();
+    (texts, labels)
+}
+
 #[test]
 #[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
 fn top_words_are_chosen_to_read_together_in_the_corpus() {
@@ -700,19 +717,9 @@ fn top_words_are_chosen_to_read_together_in_the_corpus() {
     use themescope::themes::quality::{self, WindowCounts};
     // The gold topics of real news: the pools rank words by c-TF-IDF (the toy encoder gives
     // no meaning), and the words chosen from them must co-occur in the corpus.
-    let (texts, assignment) = ag_news_topics(2_000);
+    let (texts, labels) = label_gold_topics(2_000, &PhraseOptions::default());
     let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let dim = 256;
-    let v = bag_of_words(&texts, dim);
-    let mut centroids = Array2::<f32>::zeros((4, dim));
-    for (row, t) in v.rows().into_iter().zip(&assignment) {
-        let mut c = centroids.row_mut(t.unwrap());
-        c += &row;
-    }
-    let mut embed = |p: &[&str]| Ok(bag_of_words(p, dim));
     let stop = StopWords::English;
-    let opts = PhraseOptions::default();
-    let labels = label_themes(&texts, &assignment, centroids.view(), &mut embed, &opts).unwrap();
     let pools: Vec<Vec<String>> = labels.iter().map(|l| l.pool.words.clone()).collect();
     assert!(
         pools.iter().all(|p| p.len() > topwords::TOP_WORDS),
@@ -817,22 +824,12 @@ fn no_phrase_of_news_topics_is_cut_from_a_longer_name() {
     // All of AG News' test items in their gold topics, fifty phrases shown per topic: before
     // the rule, "Securities and Exchange", "Attorney General Eliot" and "Democratic challenger
     // John" were among them.
-    let (texts, assignment) = ag_news_topics(usize::MAX);
-    let items: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let dim = 256;
-    let v = bag_of_words(&items, dim);
-    let mut centroids = Array2::<f32>::zeros((4, dim));
-    for (row, t) in v.rows().into_iter().zip(&assignment) {
-        let mut c = centroids.row_mut(t.unwrap());
-        c += &row;
-    }
-    let mut embed = |p: &[&str]| Ok(bag_of_words(p, dim));
     let opts = PhraseOptions {
         top_n: 50,
         candidates: 150,
         ..PhraseOptions::default()
     };
-    let labels = label_themes(&items, &assignment, centroids.view(), &mut embed, &opts).unwrap();
+    let (texts, labels) = label_gold_topics(usize::MAX, &opts);
     let shown: Vec<String> = labels
         .iter()
         .flat_map(|l| l.phrases.iter().map(|p| p.phrase.clone()))
