@@ -176,7 +176,7 @@ fn context(
     let q = project(wq, mean);
     let root = (q.len() as f64).sqrt() as f32;
     // q · (Wk s) = (Wkᵀ q) · s: one projection per target instead of one per token.
-    let mut query = vec![0f32; dim];
+    let mut query = ndarray::Array1::<f32>::zeros(dim);
     for (key_row, qr) in wk.chunks_exact(dim).zip(&q) {
         for (u, w) in query.iter_mut().zip(key_row) {
             *u += qr * w;
@@ -185,10 +185,7 @@ fn context(
     let scored: Vec<(usize, f32)> = (0..toks.vectors.nrows())
         .filter_map(|row| {
             let b = distance_bucket(row, rows)?;
-            let dot: f32 = toks
-                .vectors
-                .row(row)
-                .dot(&ndarray::ArrayView1::from(&query[..]));
+            let dot: f32 = toks.vectors.row(row).dot(&query);
             Some((row, dot / root + bias[b]))
         })
         .collect();

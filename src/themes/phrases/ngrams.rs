@@ -218,8 +218,8 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
 }
 
 /// Titles, which start a name of their own rather than continue one ("Minister" before "Ariel
-/// Sharon"), and legal forms, which end a company's name without being part of what it is
-/// called ("Inc", "Corp").
+/// Sharon"), legal forms, which end a company's name without being part of what it is called
+/// ("Inc", "Corp"), and days and months, which follow names in news copy ("Intel Monday").
 static NOT_NAME_PARTS: WordList = WordList::new(include_str!("words/not_name_parts.txt"));
 
 /// Lower-case words inside names ("Securities and Exchange Commission", "Bank of America").
@@ -231,9 +231,9 @@ pub const NAME_CONNECTORS: [&str; 10] = [
 /// `side` (the tokens beside the phrase, nearest first): a capitalised word or initial that is
 /// not a stop word, or a connector and then one ("and Exchange"). A title (or a legal form, a
 /// day) beside a name starts (or closes) another ("Minister" before "Ariel Sharon"), but beside
-/// a title it is part of the same ("Prime" before "Minister Shaukat Aziz"). `first` is whether
-/// `side` pairs each word with whether it starts its segment: such a word may be capitalised
-/// only because it starts a sentence, so it is not read as a name.
+/// a title it is part of the same ("Prime" before "Minister Shaukat Aziz"). Each word of `side`
+/// comes with whether it starts its segment: such a word may be capitalised only because it
+/// starts a sentence, so it is not read as a name.
 pub fn continues_name(
     edge: &Token<'_>,
     side: [Option<(&Token<'_>, bool)>; 2],
@@ -276,6 +276,12 @@ pub fn extract(text: &str, ngram_max: usize, stop: &StopWords) -> (Vec<Candidate
             if !edge_ok(&toks[s], stop) {
                 continue;
             }
+            let at = |i: Option<usize>| i.and_then(|i| toks.get(i)).map(|t| (t, i == Some(0)));
+            let before = [
+                not_possessive(at(s.checked_sub(1))),
+                not_possessive(at(s.checked_sub(2))),
+            ];
+            let name_before = continues_name(&toks[s], before, stop);
             for len in 1..=ngram_max.min(toks.len() - s) {
                 if !edge_ok(&toks[s + len - 1], stop) {
                     continue;
@@ -298,11 +304,6 @@ pub fn extract(text: &str, ngram_max: usize, stop: &StopWords) -> (Vec<Candidate
                 }
                 let surface = words.join(" ");
                 let content = |t: &Token<'_>| edge_ok(t, stop).then(|| t.key.clone());
-                let at = |i: Option<usize>| i.and_then(|i| toks.get(i)).map(|t| (t, i == Some(0)));
-                let before = [
-                    not_possessive(at(s.checked_sub(1))),
-                    not_possessive(at(s.checked_sub(2))),
-                ];
                 let after = [at(Some(s + len)), at(Some(s + len + 1))];
                 out.push(Candidate {
                     key,
@@ -311,10 +312,7 @@ pub fn extract(text: &str, ngram_max: usize, stop: &StopWords) -> (Vec<Candidate
                     quoted: seg.quoted && len == toks.len(),
                     left: s.checked_sub(1).and_then(|i| content(&toks[i])),
                     right: toks.get(s + len).and_then(content),
-                    name_beside: [
-                        continues_name(&toks[s], before, stop),
-                        continues_name(&toks[s + len - 1], after, stop),
-                    ],
+                    name_beside: [name_before, continues_name(&toks[s + len - 1], after, stop)],
                 });
             }
         }
