@@ -837,3 +837,33 @@ fn no_phrase_of_news_topics_is_cut_from_a_longer_name() {
     assert!(shown.len() >= 150, "{shown:?}");
     no_phrase_is_cut_from_a_longer_name(&texts, &shown);
 }
+
+#[test]
+#[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
+fn no_theme_of_news_is_named_by_a_piece_of_a_sentence() {
+    use themescope::themes::phrases::clause::reads_as_clause;
+    // Twenty themes of real news (k-means on word counts): before the rule, "agreed to buy",
+    // "miss the rest" and "people were killed" named themes of AG News.
+    let (texts, _) = ag_news_topics(2_000);
+    let items: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let v = bag_of_words(&items, 512);
+    let (assignment, centroids) = kmeans(v.view(), 20, 7);
+    let mut embed = |p: &[&str]| Ok(bag_of_words(p, 512));
+    let opts = PhraseOptions::default();
+    let labels = label_themes(&items, &assignment, centroids.view(), &mut embed, &opts).unwrap();
+    let clauses: Vec<&str> = labels
+        .iter()
+        .flat_map(|l| l.phrases.iter().map(|p| p.phrase.as_str()))
+        .filter(|p| reads_as_clause(p))
+        .collect();
+    assert!(
+        clauses.len() >= 3,
+        "the themes' phrases keep their clauses: {clauses:?}"
+    );
+    for (t, l) in labels.iter().enumerate() {
+        assert!(!l.label.is_empty(), "theme {t} has no label");
+        for part in l.label.split(" / ") {
+            assert!(!reads_as_clause(part), "theme {t} is named `{}`", l.label);
+        }
+    }
+}

@@ -33,6 +33,7 @@
 //! Everything is deterministic: maps that reach the output are ordered, ties are broken by the
 //! phrase's normalised text.
 
+pub mod clause;
 mod copies;
 pub mod ctfidf;
 mod dateline;

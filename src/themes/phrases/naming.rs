@@ -5,12 +5,13 @@
 //! around it). Not a
 //! speaker's one-off quote ("weal and woe"), one article's wording in a theme that dozens of
 //! articles share, the title of a book or article ("War and Peace"),
-//! a form of address ("Ladies and Gentlemen"), a phrase that most documents of a large corpus
+//! a form of address ("Ladies and Gentlemen"), a piece of a sentence ("agreed to buy": see
+//! [`clause`]), a phrase that most documents of a large corpus
 //! repeat, or an actor's bare name when a phrase about the theme does nearly as well (for a
 //! group of the theme tree: when any other phrase may name it). Such phrases stay in the
 //! theme's phrase list.
 
-use super::StopWords;
+use super::{clause, StopWords};
 use crate::wordlist::WordList;
 
 /// Forms of address and courtesies (`words/address.txt`).
@@ -56,7 +57,11 @@ pub struct Evidence<'a> {
 
 /// Whether the phrase may be the theme's label.
 pub fn can_name(e: &Evidence<'_>, stop: &StopWords) -> bool {
-    if is_address(e.key) || is_widespread(e) || is_one_voice_of_many(e) {
+    if is_address(e.key)
+        || is_widespread(e)
+        || is_one_voice_of_many(e)
+        || clause::reads_as_clause(e.surface)
+    {
         return false;
     }
     let recurs = match e.all_documents {
