@@ -836,6 +836,13 @@ fn no_phrase_of_news_topics_is_cut_from_a_longer_name() {
         .collect();
     assert!(shown.len() >= 150, "{shown:?}");
     no_phrase_is_cut_from_a_longer_name(&texts, &shown);
+    // A name longer than a phrase is shown whole, not lost with its pieces.
+    assert!(
+        shown
+            .iter()
+            .any(|p| p == "Securities and Exchange Commission"),
+        "{shown:?}"
+    );
 }
 
 #[test]

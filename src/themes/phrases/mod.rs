@@ -708,9 +708,9 @@ fn explain_counted(
         let ids = &pools[c];
         let counts = &counted.counts[c];
         // Best c-TF-IDF per phrase length in the pool.
-        let mut best = [0f32; 4];
+        let mut best = vec![0f32; opts.ngram_max + 1];
         for &id in ids {
-            let n = counted.len[id as usize];
+            let n = length_class(counted.len[id as usize], opts.ngram_max);
             best[n] = best[n].max(scores[c][&id]);
         }
         let mut cands: Vec<(u32, CandidateScore)> = ids
@@ -718,6 +718,7 @@ fn explain_counted(
             .map(|&id| {
                 let i = id as usize;
                 let words = counted.len[i];
+                let class = length_class(words, opts.ngram_max);
                 let quoted = counted.quoted[c].contains(&id);
                 let can_name = naming::can_name(&counted.evidence(id, c, quoted), &opts.stop_words);
                 // Quotation marks make a term only of a phrase that may name the theme: a
@@ -726,8 +727,8 @@ fn explain_counted(
                 let s = scores[c][&id];
                 let informativeness = if term {
                     1.0
-                } else if best[words] > 0.0 {
-                    s / best[words]
+                } else if best[class] > 0.0 {
+                    s / best[class]
                 } else {
                     0.0
                 };
@@ -759,7 +760,7 @@ fn explain_counted(
                             informativeness,
                             semantic,
                             phraseness,
-                            words,
+                            class,
                             opts.ngram_max,
                         ) * support(counts[&id], theme_size[c])
                             * spread_weight(
@@ -1133,6 +1134,12 @@ fn capitals(s: &str) -> usize {
     s.chars().filter(|c| c.is_uppercase()).count()
 }
 
+/// The length a phrase is ranked with: names longer than `ngram_max` words
+/// ([`ngrams::NAME_WORDS_MAX`]) count as the longest phrases.
+fn length_class(words: usize, ngram_max: usize) -> usize {
+    words.min(ngram_max)
+}
+
 /// The candidates of theme `c` that are re-ranked: eligible (frequent enough, or quoted), not
 /// absorbed by a longer phrase, and among the best c-TF-IDF of their length — plus the theme's
 /// quoted terms.
@@ -1182,9 +1189,11 @@ fn pool(
     };
     let per_length = opts.candidates.max(opts.top_n).div_ceil(opts.ngram_max);
     let mut out: BTreeSet<u32> = BTreeSet::new();
-    for n in 1..=opts.ngram_max {
+    // Each length its own share; names longer than a phrase one more, so that they do not
+    // crowd out the longest phrases.
+    for n in 1..=opts.ngram_max + 1 {
         out.extend(
-            ranked(&|id| counted.len[id as usize] == n)
+            ranked(&|id| counted.len[id as usize].min(opts.ngram_max + 1) == n)
                 .into_iter()
                 .take(per_length),
         );

@@ -1,4 +1,4 @@
-//! Tokenising paragraphs and extracting candidate phrases (1–3-grams).
+//! Tokenising paragraphs and extracting candidate phrases (1–3-grams, names up to 5 words).
 //!
 //! Rules:
 //! - A token is a run of letters and digits. A hyphen or apostrophe between two letters or
@@ -70,7 +70,7 @@ pub struct Candidate {
     pub key: String,
     /// The phrase as written, tokens joined by single spaces.
     pub surface: String,
-    /// Number of tokens (1..=3).
+    /// Number of tokens (1..=`ngram_max`, up to [`NAME_WORDS_MAX`] for a name).
     pub len: usize,
     /// This occurrence is a whole quoted span.
     pub quoted: bool,
@@ -259,12 +259,32 @@ fn not_possessive<'t, 'a>(word: Option<(&'t Token<'a>, bool)>) -> Option<(&'t To
     word.filter(|(t, _)| !t.surface.ends_with("'s") && !t.surface.ends_with("’s"))
 }
 
+/// Names may run longer than other phrases ("International Atomic Energy Agency", "Securities
+/// and Exchange Commission"): a run of capitalised words and connectors is a candidate of up to
+/// this many tokens, whatever `ngram_max` (from 2), so that a name longer than a phrase is shown
+/// whole instead of by pieces, which are fragments ([`continues_name`]).
+pub const NAME_WORDS_MAX: usize = 5;
+
+/// Every token a capitalised word that is not a stop word (or an acronym), or a connector
+/// inside a name; no title, legal form or day: a person is shown by the name alone ("Ariel
+/// Sharon", not "Prime Minister Ariel Sharon"), a company without its "Inc".
+fn is_name(span: &[Token<'_>], stop: &StopWords) -> bool {
+    span.iter().all(|t| {
+        let capital = t.surface.chars().next().is_some_and(char::is_uppercase)
+            && !t.number
+            && (t.acronym || !stop.contains(&t.key))
+            && !NOT_NAME_PARTS.contains(&t.key);
+        capital || NAME_CONNECTORS.contains(&t.surface)
+    })
+}
+
 /// Whether a token may start or end a phrase.
 pub fn edge_ok(t: &Token<'_>, stop: &StopWords) -> bool {
     !t.number && t.key.chars().count() >= 2 && (t.acronym || !stop.contains(&t.key))
 }
 
-/// Every candidate phrase occurrence of up to `ngram_max` tokens in `text`, in text order
+/// Every candidate phrase occurrence of up to `ngram_max` tokens in `text` (names up to
+/// [`NAME_WORDS_MAX`]), in text order
 /// (by start token, then length), and the number of tokens in the text.
 pub fn extract(text: &str, ngram_max: usize, stop: &StopWords) -> (Vec<Candidate>, usize) {
     let mut out = Vec::new();
@@ -282,11 +302,18 @@ pub fn extract(text: &str, ngram_max: usize, stop: &StopWords) -> (Vec<Candidate
                 not_possessive(at(s.checked_sub(2))),
             ];
             let name_before = continues_name(&toks[s], before, stop);
-            for len in 1..=ngram_max.min(toks.len() - s) {
+            let longest = match ngram_max {
+                0 | 1 => ngram_max,
+                _ => ngram_max.max(NAME_WORDS_MAX),
+            };
+            for len in 1..=longest.min(toks.len() - s) {
+                let span = &toks[s..s + len];
+                if len > ngram_max && !is_name(span, stop) {
+                    break;
+                }
                 if !edge_ok(&toks[s + len - 1], stop) {
                     continue;
                 }
-                let span = &toks[s..s + len];
                 let key = span
                     .iter()
                     .map(|t| t.key.as_str())
@@ -485,6 +512,29 @@ mod tests {
             ]
         );
         assert_eq!(keys("gas pipeline repairs", 3).len(), 6);
+    }
+
+    #[test]
+    fn a_name_may_be_longer_than_a_phrase() {
+        let sec = "filed with the Securities and Exchange Commission today";
+        assert!(keys(sec, 3).contains(&"securities and exchange commission".to_string()));
+        assert_eq!(
+            name_beside(sec, "Securities and Exchange Commission"),
+            [false, false]
+        );
+        let iaea = "inspectors of the International Atomic Energy Agency arrived";
+        assert!(keys(iaea, 2).contains(&"international atomic energy agency".to_string()));
+        // Only names: a run with a lowercase word ends at it, and single words stay single.
+        assert!(keys("gas pipeline repairs began in earnest", 3)
+            .iter()
+            .all(|k| k.split(' ').count() <= 3));
+        assert!(keys(iaea, 1).iter().all(|k| !k.contains(' ')));
+        // Never longer than NAME_WORDS_MAX.
+        let run = "Alpha Bravo Charlie Delta Echo Foxtrot Golf";
+        assert!(keys(run, 3)
+            .iter()
+            .all(|k| k.split(' ').count() <= NAME_WORDS_MAX));
+        assert!(keys(run, 3).contains(&"alpha bravo charlie delta echo".to_string()));
     }
 
     #[test]
