@@ -406,6 +406,11 @@ fn offsets_that_miss_the_mention_name_the_line() {
 /// Trains a small target-dependent model (one top layer, rank 4, one epoch) on the test's
 /// sentences with a seed; the file's bytes.
 fn train_small_td(dir: &Path, name: &str, seed: u64) -> Vec<u8> {
+    train_small_td_with(dir, name, seed, &[])
+}
+
+/// [`train_small_td`] with `extra` options.
+fn train_small_td_with(dir: &Path, name: &str, seed: u64, extra: &[&str]) -> Vec<u8> {
     let out_path = dir.join(name);
     let out = themescope(dir)
         .env("THEMESCOPE_MODELS", models_dir())
@@ -421,6 +426,7 @@ fn train_small_td(dir: &Path, name: &str, seed: u64) -> Vec<u8> {
             "8",
         ])
         .args(["--seed", &seed.to_string()])
+        .args(extra)
         .arg("--data")
         .arg(write_attitudes(dir))
         .arg("--out")
@@ -429,6 +435,53 @@ fn train_small_td(dir: &Path, name: &str, seed: u64) -> Vec<u8> {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     std::fs::read(&out_path).unwrap()
+}
+
+#[test]
+fn the_heads_learning_rate_is_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = train_small_td(dir.path(), "plain.safetensors", 7);
+    let faster = train_small_td_with(
+        dir.path(),
+        "faster.safetensors",
+        7,
+        &["--head-lr-scale", "10"],
+    );
+    let read =
+        |bytes: &[u8]| themescope::sentiment::tdmodel::TdHead::from_bytes("t", bytes).unwrap();
+    let (plain, faster) = (read(&plain), read(&faster));
+    let tensor = |h: &themescope::sentiment::tdmodel::TdHead, name: &str| h.tensors[name].1.clone();
+    // The head's bias moves further from its zero start (AdamW's steps scale with the rate).
+    let norm = |v: Vec<f32>| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let (slow, fast) = (
+        norm(tensor(&plain, "head.bias")),
+        norm(tensor(&faster, "head.bias")),
+    );
+    assert!(
+        slow > 0.0 && fast > 3.0 * slow,
+        "head bias norm {slow} at x1, {fast} at x10"
+    );
+    assert!(faster.meta.extra["optimiser"].contains("head and context pooling x10"));
+    assert!(!plain.meta.extra["optimiser"].contains(" x"));
+
+    let out = themescope(dir.path())
+        .env("THEMESCOPE_MODELS", models_dir())
+        .args([
+            "head",
+            "train",
+            "--kind",
+            "td",
+            "--head-lr-scale",
+            "0",
+            "--data",
+        ])
+        .arg(write_attitudes(dir.path()))
+        .arg("--out")
+        .arg(dir.path().join("never.safetensors"))
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, &["head-lr-scale", "must be positive"]);
+    assert!(!dir.path().join("never.safetensors").exists());
 }
 
 #[test]

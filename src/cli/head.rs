@@ -208,6 +208,11 @@ pub struct TrainArgs {
     #[arg(long, env = "THEMESCOPE_HEAD_LR", default_value_t = 5e-4)]
     pub lr: f64,
 
+    /// td: the head's and the context pooling's learning rate, as a multiple of `--lr` (they
+    /// start from zero or at random while the adapters start from the encoder).
+    #[arg(long, env = "THEMESCOPE_HEAD_LR_SCALE", default_value_t = 1.0)]
+    pub head_lr_scale: f64,
+
     /// td: sentences per step.
     #[arg(
         long = "train-batch",
@@ -439,6 +444,7 @@ fn train_td(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result
             context: args.context_rank,
         },
         lr: args.lr,
+        head_lr_scale: args.head_lr_scale,
         batch: args.train_batch,
         dropout: args.dropout,
         limit: args.limit,

@@ -27,6 +27,8 @@ pub struct TdTrainOptions {
     pub epochs: usize,
     pub shape: Shape,
     pub lr: f64,
+    /// The head's and the context pooling's learning rate as a multiple of `lr`.
+    pub head_lr_scale: f64,
     pub weight_decay: f64,
     /// Sentences per step.
     pub batch: usize,
@@ -54,6 +56,7 @@ impl Default for TdTrainOptions {
                 context: 0,
             },
             lr: 5e-4,
+            head_lr_scale: 1.0,
             weight_decay: 0.01,
             batch: 16,
             dropout: 0.1,
@@ -110,8 +113,12 @@ fn file_name(path: &Path) -> String {
 
 /// The settings that decide the weights, for the checkpoint's fingerprint.
 fn fingerprint(opts: &TdTrainOptions, train: &Dataset, n_train: usize) -> String {
+    let scale = match opts.head_lr_scale {
+        1.0 => String::new(),
+        s => format!("|head lr x{s}"),
+    };
     format!(
-        "{}|{}|{:?}|{}|{}|{}|{}|{}|{}",
+        "{}|{}|{:?}|{}|{}|{}|{}|{}|{}{scale}",
         train.sha256,
         n_train,
         opts.shape,
@@ -218,8 +225,13 @@ pub fn train(
             let loss = weighted_loss(&logits, &b.labels, &class_weight, device).map_err(fail)?;
             loss_sum += f64::from(loss.to_scalar::<f32>().map_err(fail)?);
             let grads = loss.backward().map_err(fail)?;
-            adam.step(&params, &grads, lr, opts.weight_decay)
-                .map_err(fail)?;
+            adam.step(
+                &params,
+                &grads,
+                [lr, lr * opts.head_lr_scale],
+                opts.weight_decay,
+            )
+            .map_err(fail)?;
             progress(TdEvent::Step {
                 epoch,
                 done: k + 1,
@@ -313,6 +325,9 @@ fn check_options(opts: &TdTrainOptions, layers: usize) -> Result<(), SentimentEr
     }
     if !(opts.lr > 0.0 && opts.lr.is_finite() && (0.0..1.0).contains(&opts.dropout)) {
         return bad("option `lr` must be positive and `dropout` in [0, 1)");
+    }
+    if !(opts.head_lr_scale > 0.0 && opts.head_lr_scale.is_finite()) {
+        return bad("option `head-lr-scale` must be positive");
     }
     Ok(())
 }
@@ -552,6 +567,11 @@ fn predict(
     Ok(by_example.into_iter().flatten().collect())
 }
 
+/// The head's and the context pooling's parameters (the rest are adapters).
+fn is_head_param(name: &str) -> bool {
+    name.starts_with("head.") || name.starts_with("ctx.")
+}
+
 /// AdamW with its moments kept, so a checkpoint can resume it exactly.
 struct Adam {
     m: BTreeMap<String, Tensor>,
@@ -579,11 +599,13 @@ impl Adam {
         })
     }
 
+    /// One update; `[adapters, head]`: the learning rates of the adapters and of the head and
+    /// context pooling.
     fn step(
         &mut self,
         params: &Params,
         grads: &candle_core::backprop::GradStore,
-        lr: f64,
+        [adapter_lr, head_lr]: [f64; 2],
         weight_decay: f64,
     ) -> candle_core::Result<()> {
         self.t += 1;
@@ -600,6 +622,10 @@ impl Adam {
                 0.0
             } else {
                 weight_decay
+            };
+            let lr = match is_head_param(name) {
+                true => head_lr,
+                false => adapter_lr,
             };
             let theta = p.as_tensor();
             let next = ((theta * (1.0 - lr * decay))? - (update * lr)?)?;
@@ -735,8 +761,15 @@ fn make_head(
         (
             "optimiser".to_string(),
             format!(
-                "AdamW lr {} (6% warm-up, linear decay) weight decay {} batch {} sentences, dropout {} on the pooled features, class-weighted cross-entropy (balanced)",
-                opts.lr, opts.weight_decay, opts.batch, opts.dropout
+                "AdamW lr {}{} (6% warm-up, linear decay) weight decay {} batch {} sentences, dropout {} on the pooled features, class-weighted cross-entropy (balanced)",
+                opts.lr,
+                match opts.head_lr_scale {
+                    1.0 => String::new(),
+                    s => format!(" (head and context pooling x{s})"),
+                },
+                opts.weight_decay,
+                opts.batch,
+                opts.dropout
             ),
         ),
         (
