@@ -553,7 +553,7 @@ fn bad_td_heads_and_empty_data_are_one_line_errors() {
 }
 
 /// The committed default head, the target-dependent model, on both NewsMTSC dev sets: above
-/// the logistic head's 0.749 / 0.711, and dev-rw at the 0.80 (measured 0.813 / 0.730;
+/// the logistic head's 0.749 / 0.711, and dev-rw at the 0.80 (measured 0.810 / 0.759;
 /// dev-mt's aim, 0.77, is not reached yet).
 #[test]
 #[ignore = "needs the shared data (THEMESCOPE_SHARED)"]
@@ -561,7 +561,7 @@ fn default_td_head_beats_the_logistic_head_on_newsmtsc_dev() {
     let cache = tempfile::tempdir().unwrap();
     for (file, floor) in [
         ("newsmtsc/dev-rw.jsonl", 0.80),
-        ("newsmtsc/dev-mt.jsonl", 0.72),
+        ("newsmtsc/dev-mt.jsonl", 0.75),
     ] {
         let dev = data(file);
         let head = eval_json(cache.path(), &["--data", dev.to_str().unwrap()]);

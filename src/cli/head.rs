@@ -191,11 +191,11 @@ pub struct TrainArgs {
     pub top_layers: usize,
 
     /// td: the adapters' rank (0: the top layers stay frozen).
-    #[arg(long, env = "THEMESCOPE_HEAD_RANK", default_value_t = 8)]
+    #[arg(long, env = "THEMESCOPE_HEAD_RANK", default_value_t = 16)]
     pub rank: usize,
 
     /// td: the adapters' scale numerator (their output is scaled by alpha / rank).
-    #[arg(long, env = "THEMESCOPE_HEAD_ALPHA", default_value_t = 16.0)]
+    #[arg(long, env = "THEMESCOPE_HEAD_ALPHA", default_value_t = 32.0)]
     pub alpha: f64,
 
     /// td: rank of the context pooling's query and key projections (0: none). With a rank the

@@ -51,8 +51,8 @@ impl Default for TdTrainOptions {
             epochs: 3,
             shape: Shape {
                 top_layers: 6,
-                rank: 8,
-                alpha: 16.0,
+                rank: 16,
+                alpha: 32.0,
                 context: 0,
             },
             lr: 5e-4,
