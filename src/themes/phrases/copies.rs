@@ -31,12 +31,17 @@ pub struct CopyEvidence {
 }
 
 impl CopyEvidence {
-    /// The evidence of paragraphs' candidates (empty for paragraphs outside every theme).
-    pub(super) fn of<'a>(paragraphs: impl Iterator<Item = &'a [Candidate]> + Clone) -> Self {
+    /// The evidence of paragraphs' candidates (empty for paragraphs outside every theme); names
+    /// longer than `ngram_max` are no evidence (few paragraphs hold one).
+    pub(super) fn of<'a>(
+        paragraphs: impl Iterator<Item = &'a [Candidate]> + Clone,
+        ngram_max: usize,
+    ) -> Self {
         let longest = paragraphs
             .clone()
             .flatten()
             .map(|c| c.len)
+            .filter(|&len| len <= ngram_max)
             .max()
             .unwrap_or(0);
         let sets = paragraphs
@@ -155,6 +160,27 @@ pub(super) fn find_copies(sets: &[Vec<u32>], len: &[usize]) -> Vec<Option<usize>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_longer_than_a_phrase_is_no_evidence() {
+        use crate::themes::phrases::{ngrams, StopWords};
+        let stop = StopWords::English;
+        let with_name = ngrams::candidates(
+            "The Securities and Exchange Commission fined the bank.",
+            3,
+            &stop,
+        );
+        assert!(with_name.iter().any(|c| c.len == 4));
+        let plain = ngrams::candidates(
+            "Regulators fined a small regional lender heavily for misleading savers.",
+            3,
+            &stop,
+        );
+        let e = CopyEvidence::of([with_name.as_slice(), plain.as_slice()].into_iter(), 3);
+        // Evidence stays the three-word phrases every paragraph has, not the one name.
+        assert_eq!(e.longest, 3);
+        assert!(!e.sets[1].is_empty());
+    }
 
     #[test]
     fn copies_are_found() {

@@ -570,6 +570,7 @@ pub fn copy_evidence(
     let extracted = tally::extract_all(texts, assignment, opts);
     Ok(CopyEvidence::of(
         extracted.iter().map(|(c, _)| c.as_slice()),
+        opts.ngram_max,
     ))
 }
 

@@ -274,6 +274,13 @@ pub(super) fn count(
     }
 }
 
+/// Each phrase's length as copy evidence: 0 for names longer than `ngram_max`.
+fn evidence_lengths(len: &[usize], ngram_max: usize) -> Vec<usize> {
+    len.iter()
+        .map(|&l| if l > ngram_max { 0 } else { l })
+        .collect()
+}
+
 /// Per paragraph, the phrase ids of the paragraph it copies (sorted; empty: no copy). `sets`
 /// holds each paragraph's phrase ids, `ids` the id of each phrase key.
 fn originals<'s>(
@@ -284,7 +291,8 @@ fn originals<'s>(
     opts: &super::PhraseOptions,
 ) -> Vec<Cow<'s, [u32]>> {
     match copies {
-        Copies::Find => find_copies(sets, len)
+        // Names longer than a phrase are no evidence: few paragraphs hold one.
+        Copies::Find => find_copies(sets, &evidence_lengths(len, opts.ngram_max))
             .into_iter()
             .map(|q| Cow::Borrowed(q.map_or(&[][..], |q| sets[q].as_slice())))
             .collect(),
