@@ -113,10 +113,7 @@ fn file_name(path: &Path) -> String {
 
 /// The settings that decide the weights, for the checkpoint's fingerprint.
 fn fingerprint(opts: &TdTrainOptions, train: &Dataset, n_train: usize) -> String {
-    let scale = match opts.head_lr_scale {
-        1.0 => String::new(),
-        s => format!("|head lr x{s}"),
-    };
+    let scale = custom_head_lr_scale(opts).map_or(String::new(), |s| format!("|head lr x{s}"));
     format!(
         "{}|{}|{:?}|{}|{}|{}|{}|{}|{}{scale}",
         train.sha256,
@@ -567,6 +564,12 @@ fn predict(
     Ok(by_example.into_iter().flatten().collect())
 }
 
+/// The head's learning-rate scale when it is not the default 1 (files and checkpoints of the
+/// default recipe read as before the option).
+fn custom_head_lr_scale(opts: &TdTrainOptions) -> Option<f64> {
+    Some(opts.head_lr_scale).filter(|&s| s != 1.0)
+}
+
 /// The head's and the context pooling's parameters (the rest are adapters).
 fn is_head_param(name: &str) -> bool {
     name.starts_with("head.") || name.starts_with("ctx.")
@@ -623,9 +626,10 @@ impl Adam {
             } else {
                 weight_decay
             };
-            let lr = match is_head_param(name) {
-                true => head_lr,
-                false => adapter_lr,
+            let lr = if is_head_param(name) {
+                head_lr
+            } else {
+                adapter_lr
             };
             let theta = p.as_tensor();
             let next = ((theta * (1.0 - lr * decay))? - (update * lr)?)?;
@@ -763,10 +767,8 @@ fn make_head(
             format!(
                 "AdamW lr {}{} (6% warm-up, linear decay) weight decay {} batch {} sentences, dropout {} on the pooled features, class-weighted cross-entropy (balanced)",
                 opts.lr,
-                match opts.head_lr_scale {
-                    1.0 => String::new(),
-                    s => format!(" (head and context pooling x{s})"),
-                },
+                custom_head_lr_scale(opts)
+                    .map_or(String::new(), |s| format!(" (head and context pooling x{s})")),
                 opts.weight_decay,
                 opts.batch,
                 opts.dropout

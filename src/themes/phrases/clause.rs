@@ -57,12 +57,11 @@ pub fn reads_as_clause(surface: &str) -> bool {
     let Some(&second) = rest.first() else {
         return false;
     };
-    let last = words[words.len() - 1];
     let inner = &words[1..words.len() - 1];
     has_finite_auxiliary(inner)
         || has_infinitive(&words)
         || takes_object(first, second)
-        || ends_in_past(&words, last)
+        || ends_in_past(&words)
 }
 
 fn is_lower(word: &str) -> bool {
@@ -105,8 +104,11 @@ fn takes_object(first: &str, second: &str) -> bool {
 /// A subject and its verb: "stocks *opened*", "Cleveland Cavaliers *won*"; not an adverb and
 /// its participle ("genetically modified"), which reads as a modifier, nor a past form that is
 /// also a noun ("tax cut", "jump shot", "far left").
-fn ends_in_past(words: &[&str], last: &str) -> bool {
-    let before = words[words.len() - 2];
+fn ends_in_past(words: &[&str]) -> bool {
+    let [.., before, last] = words else {
+        return false;
+    };
+    let (before, last) = (*before, *last);
     let regular = last.ends_with("ed") && !before.ends_with("ly");
     let irregular =
         PAST_VERBS.contains(last) && !VERBS.contains(last) && !PAST_NOUNS.contains(&last);

@@ -241,9 +241,7 @@ pub fn continues_name(
 ) -> bool {
     let capital = |(t, first): (&Token<'_>, bool)| {
         !first
-            && t.surface.chars().next().is_some_and(char::is_uppercase)
-            && !t.number
-            && (t.acronym || !stop.contains(&t.key))
+            && is_capital_word(t, stop)
             && (!NOT_NAME_PARTS.contains(&t.key) || NOT_NAME_PARTS.contains(&edge.key))
     };
     match side {
@@ -270,12 +268,17 @@ pub const NAME_WORDS_MAX: usize = 5;
 /// Sharon", not "Prime Minister Ariel Sharon"), a company without its "Inc".
 fn is_name(span: &[Token<'_>], stop: &StopWords) -> bool {
     span.iter().all(|t| {
-        let capital = t.surface.chars().next().is_some_and(char::is_uppercase)
-            && !t.number
-            && (t.acronym || !stop.contains(&t.key))
-            && !NOT_NAME_PARTS.contains(&t.key);
-        capital || NAME_CONNECTORS.contains(&t.surface)
+        (is_capital_word(t, stop) && !NOT_NAME_PARTS.contains(&t.key))
+            || NAME_CONNECTORS.contains(&t.surface)
     })
+}
+
+/// A capitalised word that is not a number, nor a stop word unless an acronym: what a name is
+/// made of.
+fn is_capital_word(t: &Token<'_>, stop: &StopWords) -> bool {
+    t.surface.chars().next().is_some_and(char::is_uppercase)
+        && !t.number
+        && (t.acronym || !stop.contains(&t.key))
 }
 
 /// Whether a token may start or end a phrase.
