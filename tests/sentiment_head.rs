@@ -484,6 +484,97 @@ fn the_heads_learning_rate_is_its_own() {
     assert!(!dir.path().join("never.safetensors").exists());
 }
 
+/// Real NewsMTSC train rows: the first `n` sentences whose targets differ in label, or
+/// (`mixed` false) the first `n` with two or more targets of one label.
+fn newsmtsc_rows(n: usize, mixed: bool) -> Vec<String> {
+    let text = std::fs::read_to_string(data("newsmtsc/train.jsonl")).unwrap();
+    let rows: Vec<String> = text
+        .lines()
+        .filter(|line| {
+            let row: serde_json::Value = serde_json::from_str(line).unwrap();
+            let labels: Vec<String> = row["targets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["polarity"].to_string())
+                .collect();
+            labels.len() > 1 && labels.iter().any(|l| *l != labels[0]) == mixed
+        })
+        .take(n)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(rows.len(), n);
+    rows
+}
+
+fn write_rows(dir: &Path, name: &str, rows: &[String]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, rows.join("\n") + "\n").unwrap();
+    path
+}
+
+#[test]
+fn sentences_of_mixed_labels_can_weigh_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = |data: &Path, name: &str, weight: &str| {
+        let out_path = dir.path().join(name);
+        let out = themescope(dir.path())
+            .env("THEMESCOPE_MODELS", models_dir())
+            .args(["head", "train", "--quiet", "--kind", "td", "--epochs", "1"])
+            .args(["--top-layers", "1", "--rank", "4", "--train-batch", "8"])
+            .args(["--mixed-weight", weight, "--data"])
+            .arg(data)
+            .arg("--out")
+            .arg(&out_path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::read(&out_path).unwrap()
+    };
+    let read =
+        |bytes: &[u8]| themescope::sentiment::tdmodel::TdHead::from_bytes("t", bytes).unwrap();
+    let (mixed_rows, same_rows) = (newsmtsc_rows(12, true), newsmtsc_rows(12, false));
+    let both = [mixed_rows, same_rows.clone()].concat();
+    let mixed = write_rows(dir.path(), "both.jsonl", &both);
+    let (plain, heavier) = (
+        read(&train(&mixed, "plain.safetensors", "1")),
+        read(&train(&mixed, "heavier.safetensors", "4")),
+    );
+    assert_ne!(
+        plain.tensors, heavier.tensors,
+        "the weight changes the steps"
+    );
+    assert!(heavier.meta.extra["optimiser"].contains("mixed labels weighted x4"));
+    assert!(!plain.meta.extra["optimiser"].contains("mixed"));
+
+    // Sentences whose targets share their label are weighted as before: same numbers.
+    let same = write_rows(dir.path(), "same.jsonl", &same_rows);
+    let (plain, heavier) = (
+        read(&train(&same, "plain-same.safetensors", "1")),
+        read(&train(&same, "heavier-same.safetensors", "4")),
+    );
+    assert_eq!(plain.tensors, heavier.tensors);
+
+    let out = themescope(dir.path())
+        .env("THEMESCOPE_MODELS", models_dir())
+        .args([
+            "head",
+            "train",
+            "--kind",
+            "td",
+            "--mixed-weight",
+            "0",
+            "--data",
+        ])
+        .arg(&mixed)
+        .arg("--out")
+        .arg(dir.path().join("never.safetensors"))
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, &["mixed-weight", "must be positive"]);
+    assert!(!dir.path().join("never.safetensors").exists());
+}
+
 #[test]
 fn the_same_seed_gives_the_same_td_model_bytes() {
     let dir = tempfile::tempdir().unwrap();

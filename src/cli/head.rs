@@ -213,6 +213,11 @@ pub struct TrainArgs {
     #[arg(long, env = "THEMESCOPE_HEAD_LR_SCALE", default_value_t = 1.0)]
     pub head_lr_scale: f64,
 
+    /// td: loss weight of a target whose sentence holds a target of another label, the cases
+    /// that teach the model to tell one sentence's targets apart (1: weighted as the rest).
+    #[arg(long, env = "THEMESCOPE_HEAD_MIXED_WEIGHT", default_value_t = 1.0)]
+    pub mixed_weight: f64,
+
     /// td: sentences per step.
     #[arg(
         long = "train-batch",
@@ -445,6 +450,7 @@ fn train_td(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result
         },
         lr: args.lr,
         head_lr_scale: args.head_lr_scale,
+        mixed_weight: args.mixed_weight,
         batch: args.train_batch,
         dropout: args.dropout,
         limit: args.limit,

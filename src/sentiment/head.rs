@@ -111,10 +111,27 @@ pub(crate) fn read_head_file<'b>(
     }
 }
 
+/// How a tensor's numbers are stored in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredAs {
+    F32,
+    /// IEEE half precision, rounded to nearest: half the bytes, ~3 significant digits.
+    F16,
+}
+
 /// A safetensors file's bytes from metadata and named f32 tensors, deterministically.
 pub fn safetensors_bytes(
     meta: &BTreeMap<String, String>,
     tensors: &BTreeMap<String, (Vec<usize>, Vec<f32>)>,
+) -> Vec<u8> {
+    safetensors_bytes_as(meta, tensors, |_| StoredAs::F32)
+}
+
+/// As [`safetensors_bytes`], each tensor stored as `stored_as(name)` says.
+pub fn safetensors_bytes_as(
+    meta: &BTreeMap<String, String>,
+    tensors: &BTreeMap<String, (Vec<usize>, Vec<f32>)>,
+    stored_as: impl Fn(&str) -> StoredAs,
 ) -> Vec<u8> {
     let mut header = serde_json::Map::new();
     let meta_json: serde_json::Map<String, serde_json::Value> = meta
@@ -125,12 +142,23 @@ pub fn safetensors_bytes(
     let mut data = Vec::new();
     for (name, (shape, values)) in tensors {
         let start = data.len();
-        for v in values {
-            data.extend_from_slice(&v.to_le_bytes());
-        }
+        let dtype = match stored_as(name) {
+            StoredAs::F32 => {
+                values
+                    .iter()
+                    .for_each(|v| data.extend_from_slice(&v.to_le_bytes()));
+                "F32"
+            }
+            StoredAs::F16 => {
+                values
+                    .iter()
+                    .for_each(|v| data.extend_from_slice(&half::f16::from_f32(*v).to_le_bytes()));
+                "F16"
+            }
+        };
         header.insert(
             name.clone(),
-            serde_json::json!({"dtype": "F32", "shape": shape, "data_offsets": [start, data.len()]}),
+            serde_json::json!({"dtype": dtype, "shape": shape, "data_offsets": [start, data.len()]}),
         );
     }
     let mut header = serde_json::to_string(&serde_json::Value::Object(header))
@@ -144,6 +172,25 @@ pub fn safetensors_bytes(
     out.extend_from_slice(&header);
     out.extend_from_slice(&data);
     out
+}
+
+/// A tensor's numbers as f32, from F32 or F16 storage; `None` for any other dtype.
+pub fn f32_values(view: &safetensors::tensor::TensorView<'_>) -> Option<Vec<f32>> {
+    match view.dtype() {
+        safetensors::Dtype::F32 => Some(
+            view.data()
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+        ),
+        safetensors::Dtype::F16 => Some(
+            view.data()
+                .chunks_exact(2)
+                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
 /// Names of the built-in heads.

@@ -60,9 +60,12 @@ impl Shape {
     }
 }
 
+/// What every adapter matrix's name starts with.
+pub const ADAPTER_PREFIX: &str = "lora.";
+
 /// Name of the adapter matrix `part` ("a": rank × in, "b": out × rank) of a linear layer.
 pub fn adapter_name(layer: usize, linear: &str, part: &str) -> String {
-    format!("lora.encoder.layer.{layer}.{linear}.{part}")
+    format!("{ADAPTER_PREFIX}encoder.layer.{layer}.{linear}.{part}")
 }
 
 pub const HEAD_WEIGHT: &str = "head.weight";
