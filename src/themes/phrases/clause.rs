@@ -83,7 +83,7 @@ fn has_infinitive(words: &[&str]) -> bool {
 }
 
 /// A regular ("-ed") or irregular past form, lowercase, not hyphenated.
-fn is_past(word: &str) -> bool {
+pub fn is_past(word: &str) -> bool {
     let regular = word.len() >= 5
         && word.ends_with("ed")
         && !word.ends_with("eed")

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use super::clause;
 use super::copies::{find_copies, Copies};
 use super::ngrams;
 use super::spread::{DocCounter, DocRuns, Seam};
@@ -42,6 +43,9 @@ pub struct PhraseCounts {
     /// Occurrences of each phrase id with a word beside it, left and right, that could continue
     /// a name ([`super::ngrams::continues_name`]).
     pub(super) name_beside: Vec<[u32; 2]>,
+    /// Occurrences of each phrase id followed by a content word that is not a past form (see
+    /// `super::dangles`).
+    pub(super) word_after: Vec<u32>,
     /// Per theme: occurrences of each phrase id.
     pub(super) counts: Vec<BTreeMap<u32, u32>>,
     /// Per theme: tokens, and paragraphs.
@@ -106,6 +110,7 @@ impl PhraseCounts {
                     self.spellings.push(BTreeMap::new());
                     self.sides.push([Side::Unseen, Side::Unseen]);
                     self.name_beside.push([0, 0]);
+                    self.word_after.push(0);
                     (self.keys.len() - 1) as u32
                 })
             })
@@ -115,6 +120,7 @@ impl PhraseCounts {
             spellings,
             sides,
             name_beside,
+            word_after,
             counts,
             theme_tokens,
             theme_paragraphs,
@@ -126,6 +132,7 @@ impl PhraseCounts {
         let per_id = df.into_iter().zip(spellings).zip(sides).zip(name_beside);
         for (id, (((n, forms), [l, r]), [nl, nr])) in per_id.enumerate() {
             let i = map[id] as usize;
+            self.word_after[i] += word_after[id];
             self.name_beside[i][0] += nl;
             self.name_beside[i][1] += nr;
             self.df[i] += n;
@@ -218,6 +225,7 @@ pub(super) fn count(
     let mut spellings: Vec<BTreeMap<String, u32>> = vec![BTreeMap::new(); keys.len()];
     let mut sides: Vec<[Side; 2]> = vec![[Side::Unseen, Side::Unseen]; keys.len()];
     let mut name_beside = vec![[0u32; 2]; keys.len()];
+    let mut word_after = vec![0u32; keys.len()];
     let mut counts = vec![BTreeMap::<u32, u32>::new(); n_themes];
     let mut theme_tokens = vec![0usize; n_themes];
     let mut theme_paragraphs = vec![0usize; n_themes];
@@ -243,6 +251,9 @@ pub(super) fn count(
             let [l, r] = &mut sides[id as usize];
             l.see(cand.left.as_deref());
             r.see(cand.right.as_deref());
+            // A verb after a phrase is its predicate ("crude oil futures rose"): it is whole.
+            let continued = cand.right.as_deref().is_some_and(|w| !clause::is_past(w));
+            word_after[id as usize] += u32::from(continued);
             for (n, beside) in name_beside[id as usize].iter_mut().zip(cand.name_beside) {
                 *n += u32::from(beside);
             }
@@ -264,6 +275,7 @@ pub(super) fn count(
         spellings,
         sides,
         name_beside,
+        word_after,
         counts,
         theme_tokens,
         theme_paragraphs,
