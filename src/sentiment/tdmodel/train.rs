@@ -54,8 +54,8 @@ impl Default for TdTrainOptions {
             epochs: 3,
             shape: Shape {
                 top_layers: 6,
-                rank: 16,
-                alpha: 32.0,
+                rank: 32,
+                alpha: 64.0,
                 context: 0,
             },
             lr: 5e-4,
