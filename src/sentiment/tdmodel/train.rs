@@ -520,7 +520,6 @@ fn context_plan(
     })
 }
 
-/// Class-weighted mean cross-entropy.
 /// Each target's loss weight: its class's, times `mixed_weight` in a mixed sentence.
 fn target_weights(batch: &Batch, class_weight: &[f32; 3], mixed_weight: f64) -> Vec<f32> {
     batch
