@@ -411,24 +411,22 @@ fn train_small_td(dir: &Path, name: &str, seed: u64) -> Vec<u8> {
 
 /// [`train_small_td`] with `extra` options.
 fn train_small_td_with(dir: &Path, name: &str, seed: u64, extra: &[&str]) -> Vec<u8> {
+    let seed = seed.to_string();
+    let options = [&["--limit", "24", "--seed", seed.as_str()], extra].concat();
+    train_tiny_td(dir, &write_attitudes(dir), name, &options)
+}
+
+/// A target-dependent model of one top layer, rank 4, one epoch, trained on `data` with
+/// `options`; the file's bytes.
+fn train_tiny_td(dir: &Path, data: &Path, name: &str, options: &[&str]) -> Vec<u8> {
     let out_path = dir.join(name);
     let out = themescope(dir)
         .env("THEMESCOPE_MODELS", models_dir())
-        .args(["head", "train", "--quiet", "--kind", "td", "--limit", "24"])
-        .args([
-            "--epochs",
-            "1",
-            "--top-layers",
-            "1",
-            "--rank",
-            "4",
-            "--train-batch",
-            "8",
-        ])
-        .args(["--seed", &seed.to_string()])
-        .args(extra)
+        .args(["head", "train", "--quiet", "--kind", "td", "--epochs", "1"])
+        .args(["--top-layers", "1", "--rank", "4", "--train-batch", "8"])
+        .args(options)
         .arg("--data")
-        .arg(write_attitudes(dir))
+        .arg(data)
         .arg("--out")
         .arg(&out_path)
         .output()
@@ -515,19 +513,7 @@ fn write_rows(dir: &Path, name: &str, rows: &[String]) -> std::path::PathBuf {
 fn sentences_of_mixed_labels_can_weigh_more() {
     let dir = tempfile::tempdir().unwrap();
     let train = |data: &Path, name: &str, weight: &str| {
-        let out_path = dir.path().join(name);
-        let out = themescope(dir.path())
-            .env("THEMESCOPE_MODELS", models_dir())
-            .args(["head", "train", "--quiet", "--kind", "td", "--epochs", "1"])
-            .args(["--top-layers", "1", "--rank", "4", "--train-batch", "8"])
-            .args(["--mixed-weight", weight, "--data"])
-            .arg(data)
-            .arg("--out")
-            .arg(&out_path)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", stderr(&out));
-        std::fs::read(&out_path).unwrap()
+        train_tiny_td(dir.path(), data, name, &["--mixed-weight", weight])
     };
     let read =
         |bytes: &[u8]| themescope::sentiment::tdmodel::TdHead::from_bytes("t", bytes).unwrap();
