@@ -14,7 +14,7 @@ use super::network::{self, ContextPlan, Params, Shape, TopLayers};
 use super::states::{self, Example};
 use crate::embed::Embedder;
 use crate::fsutil::write_atomic;
-use crate::sentiment::head::{safetensors_bytes, StoredAs};
+use crate::sentiment::head::{f32_values, safetensors_bytes, StoredAs};
 use crate::sentiment::rng::SplitMix64;
 use crate::sentiment::training::data::{Dataset, LabelledTarget};
 use crate::sentiment::training::metrics::Evaluation;
@@ -117,8 +117,8 @@ fn file_name(path: &Path) -> String {
 
 /// The settings that decide the weights, for the checkpoint's fingerprint.
 fn fingerprint(opts: &TdTrainOptions, train: &Dataset, n_train: usize) -> String {
-    let scale = custom_head_lr_scale(opts).map_or(String::new(), |s| format!("|head lr x{s}"));
-    let mixed = custom_mixed_weight(opts).map_or(String::new(), |w| format!("|mixed x{w}"));
+    let scale = unless_one(opts.head_lr_scale).map_or(String::new(), |s| format!("|head lr x{s}"));
+    let mixed = unless_one(opts.mixed_weight).map_or(String::new(), |w| format!("|mixed x{w}"));
     format!(
         "{}|{}|{:?}|{}|{}|{}|{}|{}|{}{scale}{mixed}",
         train.sha256,
@@ -241,6 +241,10 @@ pub fn train(
                 total: batches.len(),
             });
         }
+        if epoch == opts.epochs {
+            // The file stores the adapters in f16: the last scores are those of its numbers.
+            round_as_stored(&params).map_err(fail)?;
+        }
         dev_scores = score_dev(&top, &params, &opts.shape, &dev_ex, device).map_err(fail)?;
         let loss = loss_sum / batches.len().max(1) as f64;
         progress(TdEvent::Epoch {
@@ -253,9 +257,10 @@ pub fn train(
             save_checkpoint(ckpt, &print, epoch, &params, &adam)?;
         }
     }
+    // Idempotent; a checkpoint of code before f16 storage holds unrounded numbers.
     round_as_stored(&params).map_err(fail)?;
-    if !dev_ex.is_empty() {
-        // The weights as the file holds them (also after a resume past the last epoch).
+    if dev_scores.is_empty() && !dev_ex.is_empty() {
+        // Resumed after the last epoch: score the weights as the file will hold them.
         dev_scores = score_dev(&top, &params, &opts.shape, &dev_ex, device).map_err(fail)?;
     }
     let head = make_head(
@@ -590,14 +595,10 @@ fn predict(
     Ok(by_example.into_iter().flatten().collect())
 }
 
-/// The head's learning-rate scale when it is not the default 1 (files and checkpoints of the
-/// default recipe read as before the option).
-fn custom_head_lr_scale(opts: &TdTrainOptions) -> Option<f64> {
-    Some(opts.head_lr_scale).filter(|&s| s != 1.0)
-}
-
-fn custom_mixed_weight(opts: &TdTrainOptions) -> Option<f64> {
-    Some(opts.mixed_weight).filter(|&w| w != 1.0)
+/// A multiplier option (the head's learning-rate scale, the mixed-sentence weight) when it is
+/// not its default 1: files and checkpoints of the default recipe read as before the option.
+fn unless_one(multiplier: f64) -> Option<f64> {
+    Some(multiplier).filter(|&m| m != 1.0)
 }
 
 /// The head's and the context pooling's parameters (the rest are adapters).
@@ -746,12 +747,7 @@ fn resume(
         return Ok(None);
     };
     let get = |name: &str, like: &Tensor| -> Option<Tensor> {
-        let view = st.tensor(name).ok()?;
-        let values: Vec<f32> = view
-            .data()
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
+        let values = f32_values(&st.tensor(name).ok()?)?;
         Tensor::from_vec(values, like.dims(), device).ok()
     };
     for (n, p) in params.iter() {
@@ -808,12 +804,12 @@ fn make_head(
             format!(
                 "AdamW lr {}{} (6% warm-up, linear decay) weight decay {} batch {} sentences, dropout {} on the pooled features, class-weighted cross-entropy (balanced){}",
                 opts.lr,
-                custom_head_lr_scale(opts)
+                unless_one(opts.head_lr_scale)
                     .map_or(String::new(), |s| format!(" (head and context pooling x{s})")),
                 opts.weight_decay,
                 opts.batch,
                 opts.dropout,
-                custom_mixed_weight(opts).map_or(String::new(), |w| format!(
+                unless_one(opts.mixed_weight).map_or(String::new(), |w| format!(
                     ", targets in sentences of mixed labels weighted x{w}"
                 )),
             ),

@@ -210,9 +210,9 @@ const NAME_CUT_SHARE: f32 = 0.75;
 /// A phrase ending in a lowercase word with a content word after it in at least this share of
 /// its occurrences, and at least [`DANGLING_MIN`] of them, is the start of a longer phrase
 /// ([`dangles`]). A past form after a phrase is its verb and does not count. Whole noun
-/// phrases are followed by punctuation, a stop word or a verb often enough: on AG News, "running back" and "open source" have a content word after them in
-/// 87–88% of their occurrences, "mutual fund" 82%, "drop in quarterly" and "bid for rival" in
-/// all.
+/// phrases are followed by punctuation, a stop word or a verb often enough: on AG News,
+/// "running back" and "open source" have a content word after them in 87–88% of their
+/// occurrences, "mutual fund" 82%, "drop in quarterly" and "bid for rival" in all.
 const DANGLING_SHARE: f32 = 0.9;
 const DANGLING_MIN: u32 = 4;
 
