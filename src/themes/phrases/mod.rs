@@ -884,8 +884,8 @@ fn explain_counted(
 
 /// The phrases the label is made from, best first, with their lengths: those MMR picked that
 /// may name the theme (else any candidate that may), not already a label, and no bare name
-/// when a phrase that is not one scores at least `name_yield` of the best (such a
-/// phrase is looked for among all candidates, after those MMR picked). With none that may name
+/// when a phrase that is not one scores at least `name_yield` of the best (such phrases are
+/// looked for among all candidates, after those MMR picked, and come first). With none that may name
 /// the theme, the picked phrases.
 fn label_choices(
     cands: &[&CandidateScore],
@@ -915,8 +915,17 @@ fn label_choices(
             .filter(|i| !order.contains(i) && may(i) && phrase_does(i))
             .collect();
         if order.iter().any(phrase_does) || !others.is_empty() {
-            order.retain(|&i| !cands[i].is_name);
-            order.extend(others);
+            // The label goes to those that do nearly as well, not to whatever MMR kept
+            // first: on a corpus of news, "work ethic" (relevance 0.41, in 2 of a sports
+            // theme's documents) named the theme where "Super Bowl" scored 0.74. MMR's order
+            // stays among them; the other phrases follow.
+            let mut doers: Vec<usize> = order.iter().copied().filter(phrase_does).collect();
+            doers.extend(others);
+            let rest = order
+                .iter()
+                .copied()
+                .filter(|i| !cands[*i].is_name && !doers.contains(i));
+            order = doers.iter().copied().chain(rest).collect();
         }
     }
     order
@@ -1609,9 +1618,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_name_yields_to_a_phrase_beyond_those_mmr_kept() {
-        let cand = |phrase: &str, relevance, can_name, is_name| CandidateScore {
+    fn cand(phrase: &str, relevance: f32, can_name: bool, is_name: bool) -> CandidateScore {
+        CandidateScore {
             phrase: phrase.into(),
             words: 2,
             count: 2,
@@ -1626,7 +1634,33 @@ mod tests {
             documents: 2,
             can_name,
             is_name,
-        };
+        }
+    }
+
+    #[test]
+    fn a_name_yields_only_to_a_phrase_that_does_nearly_as_well() {
+        // Candidates come best first; MMR kept "work ethic" before the phrase that does
+        // nearly as well (0.47 ≥ 0.6 × 0.74), which it passed over.
+        let cands = [
+            cand("Super Bowl", 0.74, true, true),
+            cand("Tom Brady", 0.67, true, true),
+            cand("quarterback Tom Brady", 0.47, true, false),
+            cand("game", 0.41, true, false),
+            cand("work ethic", 0.40, true, false),
+        ];
+        let refs: Vec<&CandidateScore> = cands.iter().collect();
+        let none = HashSet::new();
+        let (free, _) = label_choices(&refs, &[0, 1, 4, 3], &none, naming::NAME_YIELD);
+        let order: Vec<&str> = free.iter().map(|p| p.phrase.as_str()).collect();
+        assert_eq!(order, ["quarterback Tom Brady", "work ethic", "game"]);
+        // Without that phrase, the names keep the label.
+        let without: Vec<&CandidateScore> = [0, 1, 3, 4].map(|i| &cands[i]).into();
+        let (free, _) = label_choices(&without, &[0, 1, 3, 2], &none, naming::NAME_YIELD);
+        assert_eq!(free[0].phrase, "Super Bowl");
+    }
+
+    #[test]
+    fn a_name_yields_to_a_phrase_beyond_those_mmr_kept() {
         // A tree group: the phrases beside the name are its themes' labels (taken).
         let cands = [
             cand("foreign policy", 0.63, true, false),
