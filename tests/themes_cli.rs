@@ -279,10 +279,13 @@ fn level_cuts_the_theme_tree_into_groups_named_from_their_own_paragraphs() {
         );
         assert!(g["words"].as_array().unwrap().len() >= 5, "{g}");
     }
-    // A group of several themes is a node of the tree, named the same way.
+    // A group of several themes is a node of the tree, named the same way; the root, which
+    // holds them all, is the corpus.
     let tree = doc["tree"].as_array().unwrap();
     assert_eq!(tree.len(), themes.len() - 1);
-    for m in tree {
+    let (root, groups_below) = tree.split_last().unwrap();
+    assert_eq!(root["label"], themescope::themes::tree::ROOT_LABEL);
+    for m in groups_below {
         label_is_a_phrase_of(
             m["label"].as_str().unwrap(),
             &ids(&m["themes"]),

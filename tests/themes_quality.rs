@@ -183,6 +183,8 @@ fn seeds_give_enough_themes_named_by_recurring_phrases_and_coined_terms() {
     assert_eq!(tree.len(), themes.len() - 1);
     let root = tree.last().unwrap();
     assert_eq!(root["themes"].as_array().unwrap().len(), themes.len());
+    // The group of every theme is the corpus: no phrase of its own names it.
+    assert_eq!(root["label"], "all themes");
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("Label quality: NPMI") && md.contains("Theme tree"));
     // The tree's groups are named from their own phrases, not their themes' labels joined.

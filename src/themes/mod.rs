@@ -309,6 +309,9 @@ fn themes_of(
             (merge.label, merge.phrases, merge.words) = (named.label, named.phrases, named.words);
         }
     }
+    if let Some(root) = tree.last_mut() {
+        root.label = tree::ROOT_LABEL.to_string();
+    }
     let mut themes: Vec<Theme> = theme_labels
         .into_iter()
         .enumerate()
@@ -388,7 +391,10 @@ fn level_groups(
         .map(|(id, (c, named))| tree::Group {
             id,
             node: c.node,
-            label: named.label,
+            label: match c.themes.len() == themes.len() && themes.len() > 1 {
+                true => tree::ROOT_LABEL.to_string(),
+                false => named.label,
+            },
             phrases: named.phrases,
             words: named.words,
             themes: c.themes,

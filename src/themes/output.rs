@@ -159,7 +159,8 @@ pub fn summary(result: &ThemeResult, rows: &[RowMeta]) -> String {
         }
     }
     if !result.groups.is_empty() {
-        let _ = writeln!(out, "\nin {} groups:", result.groups.len());
+        let n = result.groups.len();
+        let _ = writeln!(out, "\nin {n} group{}:", if n == 1 { "" } else { "s" });
         for g in &result.groups {
             let themes: Vec<String> = g.themes.iter().map(|t| format!("#{t}")).collect();
             let _ = writeln!(

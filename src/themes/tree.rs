@@ -12,6 +12,11 @@ use serde::Serialize;
 
 use super::ScoredPhrase;
 
+/// The label of the group that holds every theme. It is the corpus itself: against no other
+/// group of its level, its phrases are what every theme says ("ask / time" on a corpus of
+/// news on crime, politics, sport and money).
+pub const ROOT_LABEL: &str = "all themes";
+
 /// A group made of two earlier nodes. Nodes `0..k` are the themes; merge `i` is node `k + i`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Merge {
