@@ -885,8 +885,8 @@ fn explain_counted(
 /// The phrases the label is made from, best first, with their lengths: those MMR picked that
 /// may name the theme (else any candidate that may), not already a label, and no bare name
 /// when a phrase that is not one scores at least `name_yield` of the best (such phrases are
-/// looked for among all candidates, after those MMR picked, and come first). With none that may name
-/// the theme, the picked phrases.
+/// looked for among all candidates, after those MMR picked, and come first). With none that
+/// may name the theme, the picked phrases.
 fn label_choices(
     cands: &[&CandidateScore],
     picked: &[usize],
@@ -924,7 +924,7 @@ fn label_choices(
             let rest = order
                 .iter()
                 .copied()
-                .filter(|i| !cands[*i].is_name && !doers.contains(i));
+                .filter(|i| !cands[*i].is_name && !phrase_does(i));
             order = doers.iter().copied().chain(rest).collect();
         }
     }
