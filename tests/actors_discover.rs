@@ -1,6 +1,6 @@
 //! Discovery on a corpus written for it (tests/data/actor-variants: speeches with name variants,
-//! multi-word places, plurals and possessives): spellings of one name merge, and no fragment of
-//! a longer name becomes an actor.
+//! multi-word places, plurals, possessives and party words): spellings of one name merge, and no
+//! fragment of a longer name becomes an actor.
 
 use std::path::Path;
 
@@ -80,5 +80,32 @@ fn no_fragment_of_a_longer_name_becomes_an_actor() {
                 a.name
             );
         }
+    }
+}
+
+#[test]
+fn a_party_word_opens_an_organisation_but_not_a_person() {
+    let d = discovered();
+    let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+    // "Democrat Ralph Northam" names Ralph Northam; the party word is no part of him.
+    for person in ["Ralph Northam", "Ed Gillespie"] {
+        assert!(names.contains(&person), "{person}: {names:?}");
+    }
+    for titled in ["Democrat Ralph Northam", "Republican Ed Gillespie"] {
+        assert!(!names.contains(&titled), "{titled}: {names:?}");
+    }
+    // The party's people are no alias of the person the party word once stood before.
+    let (gillespie, _) = owner(&d, "Ed Gillespie").expect("Ed Gillespie found");
+    assert!(
+        gillespie.patterns().all(|p| !p.starts_with("Republican")),
+        "{gillespie:?}"
+    );
+    // The corpus also writes "republican" and "labour" in lower case; inside an organisation's
+    // name, capitalised, they still belong to it.
+    for organisation in ["Republican National Committee", "Labour Party"] {
+        assert!(names.contains(&organisation), "{organisation}: {names:?}");
+    }
+    for fragment in ["Party", "National Committee"] {
+        assert!(!names.contains(&fragment), "{fragment}: {names:?}");
     }
 }

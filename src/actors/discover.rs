@@ -74,6 +74,9 @@ static PLACE_PREFIX: WordList = WordList::new(include_str!("words/place_prefix.t
 /// Arabic articles that begin names ("al-Qaeda", "Al Qaeda").
 static ARTICLES: WordList = WordList::new(include_str!("words/articles.txt"));
 
+/// Party words that stand before a person's name ("Democrat Ralph Northam"), not part of it.
+static PARTIES: WordList = WordList::new(include_str!("words/parties.txt"));
+
 #[derive(Debug, Clone, Copy)]
 struct Token<'a> {
     text: &'a str,
@@ -279,9 +282,11 @@ struct Lead {
 /// Skips the titles, the country and the function words in front of a name.
 fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
     let texts: Vec<&str> = run.iter().map(|t| t.text).collect();
+    let organisation_named = texts.last().is_some_and(|w| in_list(&ORG_WORDS, w));
     let mut lead = Lead::default();
     // After "Secretary of", common words continue the title ("Secretary of Education").
     let mut title_continues = false;
+    let mut after_party = false;
     let mut i = 0;
     while i + 1 < texts.len() {
         let t = texts[i];
@@ -312,7 +317,22 @@ fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
             title_continues = ctx.common(t);
             i += 1;
             continue;
+        } else if !titled
+            && organisation_named
+            && (ctx.mid_caps.contains(t) || in_list(&PARTIES, t))
+            && !in_list(&STOP, t)
+        {
+            // "Labour Party", "Republican National Committee": a word the corpus also writes in
+            // lower case still opens an organisation's name where it is capitalised mid-sentence.
+            break;
+        } else if in_list(&PARTIES, t) && !titled && !after_party {
+            // "Republican Ed Gillespie": the party word goes; the given name after it stays,
+            // though the corpus writes it in lower case too ("op-ed").
+            after_party = true;
+            i += 1;
+            continue;
         } else if (ctx.common(t) || CONNECTORS.contains(t))
+            && !after_party
             && (!titled || texts[i + 1..].iter().any(|w| in_list(&TITLES, w)))
         {
             // Between a title and the name, a common word is a given name ("President Bill
@@ -349,9 +369,14 @@ fn title_start(texts: &[&str], first_title: usize, ctx: &Context<'_>) -> usize {
 }
 
 /// Trailing function words and country names go ("Putin China visit" names Putin), unless
-/// the country follows a connector ("Bank of China"). Returns the end and whether it moved.
+/// the country follows a connector ("Bank of China"). An organisation word that ends the run
+/// stays, though the corpus writes it in lower case too ("Labour Party", "a party").
+/// Returns the end and whether it moved.
 fn tail_end(texts: &[&str], core_start: usize, ctx: &Context<'_>) -> (usize, bool) {
     let mut j = texts.len();
+    if texts.last().is_some_and(|w| in_list(&ORG_WORDS, w)) {
+        return (j, false);
+    }
     while j > core_start + 1 {
         let last = texts[j - 1];
         let country_tail = ctx.gazetteer.contains_key(last) && !CONNECTORS.contains(texts[j - 2]);
@@ -675,9 +700,15 @@ fn merge_lone_names(
         })
         .map(|(n, _)| n.clone())
         .collect();
+    // A party word alone ("Republicans", "Democratic") names the party's people, not the
+    // person whose name it once stood before.
+    let party = |n: &str| {
+        let lower = n.to_lowercase();
+        PARTIES.iter().any(|w| lower.starts_with(w))
+    };
     let lone: HashSet<&str> = candidates
         .keys()
-        .filter(|n| !n.contains(' '))
+        .filter(|n| !n.contains(' ') && !party(n))
         .map(String::as_str)
         .collect();
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
