@@ -281,7 +281,8 @@ pub struct CandidateScore {
     pub documents: u32,
     /// It may be the theme's label ([`naming::can_name`]).
     pub can_name: bool,
-    /// Every content word capitalised: a name (or a title).
+    /// A bare name ([`naming::is_bare_name`]): every content word capitalised, and no event,
+    /// agreement or policy ("Super Bowl", "Cold War").
     pub is_name: bool,
 }
 
@@ -782,7 +783,7 @@ fn explain_counted(
                         documents: counted.spread.in_theme[c].get(&id).copied().unwrap_or(0),
                         can_name,
                         is_name: !quoted
-                            && naming::is_title_case(&counted.surface[i], &opts.stop_words),
+                            && naming::is_bare_name(&counted.surface[i], &opts.stop_words),
                     },
                 )
             })

@@ -17,6 +17,9 @@ use crate::wordlist::WordList;
 /// Forms of address and courtesies (`words/address.txt`).
 static ADDRESS: WordList = WordList::new(include_str!("words/address.txt"));
 
+/// Last words of the names of events, agreements and policies (`words/named_things.txt`).
+static NAMED_THINGS: WordList = WordList::new(include_str!("words/named_things.txt"));
+
 /// In a corpus of at least this many documents...
 const WIDESPREAD_MIN_DOCUMENTS: u32 = 10;
 /// ...a phrase in this share of them is everyone's, not a theme's.
@@ -95,6 +98,15 @@ pub fn is_address(key: &str) -> bool {
             .windows(n)
             .any(|w| ADDRESS.contains(w.join(" ").as_str()))
     })
+}
+
+/// A bare name, which yields the label to a phrase that does nearly as well: every content
+/// word capitalised ("Donald Trump", "United States"), unless the last word makes it the name
+/// of an event, an agreement or a policy ("Super Bowl", "Cold War", "Paris Agreement"), which
+/// is what a theme discusses.
+pub fn is_bare_name(surface: &str, stop: &StopWords) -> bool {
+    let last = surface.rsplit(' ').next().unwrap_or(surface);
+    is_title_case(surface, stop) && !NAMED_THINGS.contains_lowercase(last)
 }
 
 /// Every content word capitalised ("War and Peace", "Donald Trump", "China"): a name or a
@@ -206,5 +218,23 @@ mod tests {
         assert!(is_title_case("China", &stop));
         assert!(!is_title_case("Ping-Pong diplomacy", &stop));
         assert!(!is_title_case("reverse Nixon", &stop));
+    }
+
+    #[test]
+    fn events_and_agreements_are_no_bare_names() {
+        let stop = StopWords::English;
+        for thing in [
+            "Super Bowl",
+            "Cold War",
+            "Wall Street",
+            "Paris Agreement",
+            "World Cup",
+        ] {
+            assert!(!is_bare_name(thing, &stop), "{thing}");
+        }
+        for name in ["Tom Brady", "United States", "Xi Jinping", "Red Sox"] {
+            assert!(is_bare_name(name, &stop), "{name}");
+        }
+        assert!(!is_bare_name("trade war", &stop));
     }
 }
