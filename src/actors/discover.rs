@@ -282,7 +282,7 @@ struct Lead {
 /// Skips the titles, the country and the function words in front of a name.
 fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
     let texts: Vec<&str> = run.iter().map(|t| t.text).collect();
-    let organisation_named = texts.last().is_some_and(|w| in_list(&ORG_WORDS, w));
+    let organisation_named = ends_in_org_word(&texts);
     let mut lead = Lead::default();
     // After "Secretary of", common words continue the title ("Secretary of Education").
     let mut title_continues = false;
@@ -374,7 +374,7 @@ fn title_start(texts: &[&str], first_title: usize, ctx: &Context<'_>) -> usize {
 /// Returns the end and whether it moved.
 fn tail_end(texts: &[&str], core_start: usize, ctx: &Context<'_>) -> (usize, bool) {
     let mut j = texts.len();
-    if texts.last().is_some_and(|w| in_list(&ORG_WORDS, w)) {
+    if ends_in_org_word(texts) {
         return (j, false);
     }
     while j > core_start + 1 {
@@ -677,6 +677,11 @@ fn place_holding_a_country(run: &[Token<'_>], ctx: &Context<'_>) -> Option<Strin
 /// ("the Islam of Da’esh" names Islam and Da’esh).
 fn of_continues(word: &str) -> bool {
     in_list(&ORG_WORDS, word) || in_list(&TITLES, word) || in_list(&OF_HEADS, word)
+}
+
+/// A run that ends in an organisation word ("Labour Party") names an organisation.
+fn ends_in_org_word(texts: &[&str]) -> bool {
+    texts.last().is_some_and(|w| in_list(&ORG_WORDS, w))
 }
 
 fn is_org(name: &str) -> bool {
