@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use themescope::actors::{discover, Actor, DiscoverOptions, Discovered, MentionMatcher};
+use themescope::actors::{discover, Actor, ActorKind, DiscoverOptions, Discovered, MentionMatcher};
 use themescope::corpus::{Corpus, ReadOptions};
 
 fn discovered() -> Discovered {
@@ -108,4 +108,40 @@ fn a_party_word_opens_an_organisation_but_not_a_person() {
     for fragment in ["Party", "National Committee"] {
         assert!(!names.contains(&fragment), "{fragment}: {names:?}");
     }
+}
+
+#[test]
+fn party_forms_merge_surnames_and_described_titles_stay_and_lists_split() {
+    let d = discovered();
+    let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+    // "Democrats" and the lone adjective "Democratic" are one group.
+    let (democrats, n) = owner(&d, "Democrats").expect("Democrats found");
+    assert!(
+        democrats.patterns().any(|p| p == "Democratic"),
+        "{democrats:?}"
+    );
+    assert!(*n >= 5, "three Democrats and two Democratic: {democrats:?}");
+    // "baker" is also a common word here, but the corpus ends names with "Baker" more often.
+    let (baker, _) = owner(&d, "Katie Baker").expect("Katie Baker found");
+    assert_eq!(baker.kind, ActorKind::Person, "{baker:?}");
+    // The words before a title in lower case say whose title it is: no part of her name.
+    assert!(
+        baker
+            .patterns()
+            .any(|p| p == "Democratic Caucus spokesperson Katie Baker"),
+        "{baker:?}"
+    );
+    assert!(!names.contains(&"Katie"), "{names:?}");
+    // A title shortened with a dot ends no clause: the state before it describes the title.
+    let (abbott, _) = owner(&d, "Greg Abbott").expect("Greg Abbott found");
+    assert!(
+        abbott.patterns().any(|p| p == "Texas Gov. Greg Abbott"),
+        "{abbott:?}"
+    );
+    assert!(names.iter().all(|n| !n.starts_with("Texas")), "{names:?}");
+    // The transcript's lost commas left two spaces between the names: three witnesses, not one.
+    for witness in ["Maria Lopez", "Tom Fischer", "Anna Kowalski"] {
+        assert!(names.contains(&witness), "{witness}: {names:?}");
+    }
+    assert!(names.iter().all(|n| !n.contains("Lopez Tom")), "{names:?}");
 }

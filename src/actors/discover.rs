@@ -74,6 +74,9 @@ static PLACE_PREFIX: WordList = WordList::new(include_str!("words/place_prefix.t
 /// Arabic articles that begin names ("al-Qaeda", "Al Qaeda").
 static ARTICLES: WordList = WordList::new(include_str!("words/articles.txt"));
 
+/// Titles of an office, which the words before them describe ("Houston Mayor").
+static OFFICES: WordList = WordList::new(include_str!("words/offices.txt"));
+
 /// Party words that stand before a person's name ("Democrat Ralph Northam"), not part of it.
 static PARTIES: WordList = WordList::new(include_str!("words/parties.txt"));
 
@@ -86,6 +89,8 @@ struct Token<'a> {
     hyphenated: bool,
     /// The first token of its sentence.
     initial: bool,
+    /// A title shortened with a dot ("Gov.", "Sen.").
+    title_abbreviation: bool,
 }
 
 fn is_token_char(c: char) -> bool {
@@ -141,20 +146,34 @@ fn tokens(sentence: &str) -> Vec<Token<'_>> {
         let after = words.get(k + 1).map_or("", |w| w.2.as_str());
         let hyphenated = before.chars().last().is_some_and(is_hyphen)
             || after.chars().next().is_some_and(is_hyphen);
-        let joined = !before.is_empty() && before.chars().all(char::is_whitespace) && !breaks_next;
-        let ends_clause = !inner_dots && !possessive && raw.ends_with(['.', '\'', '’']);
+        let joined = !before.is_empty()
+            && before.chars().all(char::is_whitespace)
+            && !comma_trace(before)
+            && !breaks_next;
+        // "Gov." and "Sen." before a name end no clause.
+        let title_abbreviation = raw.ends_with('.') && t.len() <= 4 && in_list(&TITLES, t);
+        let ends_clause =
+            !inner_dots && !possessive && !title_abbreviation && raw.ends_with(['.', '\'', '’']);
         if !t.is_empty() && t.chars().next().is_some_and(char::is_alphanumeric) {
             out.push(Token {
                 text: t,
                 joined,
                 hyphenated,
                 initial: k == 0,
+                title_abbreviation,
             });
         }
         // "Putin's Russia" and "Seoul. Then" are two runs.
         breaks_next = possessive || ends_clause;
     }
     out
+}
+
+/// Two or more spaces inside a line: where a corpus's text lost its commas (PerSenT's news
+/// writes "Bill Cosby  Roger Ailes  Bill O'Reilly"), a list of names must not read as one. A
+/// line break is no such trace: hard-wrapped text breaks lines inside names.
+fn comma_trace(gap: &str) -> bool {
+    !gap.contains('\n') && gap.chars().filter(|c| c.is_whitespace()).count() >= 2
 }
 
 /// "al-Qaeda", "el-Sisi": an article, a hyphen and a capitalised word are one word.
@@ -209,12 +228,18 @@ struct RunInfo {
 }
 
 struct Context<'a> {
-    /// Lower-case forms of words the corpus writes in lower case.
-    lowercase_words: HashSet<String>,
+    /// Lower-case forms of words the corpus writes in lower case, with how often it does.
+    lowercase_words: HashMap<String, usize>,
+    /// How often the corpus ends a run of capitals with a word, inside a sentence ("Baker
+    /// said", "Matthew Baker said").
+    name_ends: HashMap<&'a str, usize>,
     /// Words the corpus capitalises inside a sentence (not only at its start).
     mid_caps: HashSet<&'a str>,
     /// Gazetteer strings → actor index.
     gazetteer: HashMap<&'a str, usize>,
+    /// The same in lower case: "ITALY" of a dateline is the gazetteer's Italy, not an actor that
+    /// would replace it.
+    gazetteer_lower: HashSet<String>,
 }
 
 impl Context<'_> {
@@ -223,7 +248,7 @@ impl Context<'_> {
         let stem = t.split(['\'', '’']).next().unwrap_or(t);
         in_list(&STOP, t)
             || (stem.len() < t.len() && in_list(&STOP, stem))
-            || self.lowercase_words.contains(&t.to_lowercase())
+            || self.lowercase_words.contains_key(&t.to_lowercase())
     }
 
     /// A sentence in headline case ("Nobel Laureate Decries Stem Cell Limits"): at least half of
@@ -238,7 +263,7 @@ impl Context<'_> {
         let common_capitals = words
             .iter()
             .filter(|t| {
-                capitalised(t.text) && self.lowercase_words.contains(&t.text.to_lowercase())
+                capitalised(t.text) && self.lowercase_words.contains_key(&t.text.to_lowercase())
             })
             .count();
         words.len() >= 3 && 2 * common_capitals >= words.len()
@@ -260,6 +285,19 @@ impl Context<'_> {
             return false;
         }
         run.len() > 1 && run.iter().any(|t| !self.gazetteer.contains_key(t.text))
+    }
+
+    /// A surname that is also a common word ("Katie Baker" where the corpus also writes "a
+    /// baker"): the corpus ends names with it, inside sentences, more often than it writes it
+    /// in lower case.
+    fn surname(&self, t: &str) -> bool {
+        let ends = self.name_ends.get(t).copied().unwrap_or(0);
+        let lower = self
+            .lowercase_words
+            .get(&t.to_lowercase())
+            .copied()
+            .unwrap_or(0);
+        !in_list(&STOP, t) && ends > lower
     }
 
     /// A common word, or a capitalised word seen only at the start of sentences ("Let", "Step").
@@ -287,9 +325,23 @@ fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
     // After "Secretary of", common words continue the title ("Secretary of Education").
     let mut title_continues = false;
     let mut after_party = false;
+    let mut described_from = None;
     let mut i = 0;
     while i + 1 < texts.len() {
         let t = texts[i];
+        let country_ahead = ctx.gazetteer.contains_key(t)
+            || ctx
+                .gazetteer
+                .contains_key(format!("{t} {}", texts[i + 1]).as_str());
+        let describes = !in_list(&TITLES, t) && !ctx.common(t) && !country_ahead;
+        if describes && marked_title_ahead(&run[i + 1..]) {
+            // "Democratic Caucus spokesperson Katie Baker", "Texas Gov. Greg Abbott", "Houston
+            // Mayor Sylvester Turner": the words before a title in lower case, shortened or of
+            // an office say whose title it is, and belong to the titled form.
+            described_from.get_or_insert(i);
+            i += 1;
+            continue;
+        }
         // "New York", "Al Qaeda": the first word belongs to the name.
         if (in_list(&PLACE_PREFIX, t) || in_list(&ARTICLES, t)) && capitalised(texts[i + 1]) {
             break;
@@ -343,7 +395,8 @@ fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
             break;
         };
         if lead.title.is_some() || lead.country.is_some() {
-            lead.form_start.get_or_insert(title_start(&texts, i, ctx));
+            lead.form_start
+                .get_or_insert(described_from.unwrap_or_else(|| title_start(&texts, i, ctx)));
         }
         i += step;
     }
@@ -354,13 +407,25 @@ fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
     lead
 }
 
+/// A title in lower case, shortened ("Gov.") or of an office ("Mayor") inside the rest of a
+/// run, with a name after it.
+fn marked_title_ahead(rest: &[Token<'_>]) -> bool {
+    let before_name = &rest[..rest.len().saturating_sub(1)];
+    before_name.iter().any(|w| {
+        w.title_abbreviation
+            || in_list(&OFFICES, w.text)
+            || (w.text.starts_with(char::is_lowercase) && in_list(&TITLES, w.text))
+    })
+}
+
 /// The titled form starts at the first title or country, or before it at words that describe
 /// the title rather than open the sentence ("Education Secretary", "Golden State", not "If").
 fn title_start(texts: &[&str], first_title: usize, ctx: &Context<'_>) -> usize {
     let mut start = first_title;
     while start > 0 {
         let w = texts[start - 1];
-        if in_list(&STOP, w) || all_caps(w) || !ctx.lowercase_words.contains(&w.to_lowercase()) {
+        if in_list(&STOP, w) || all_caps(w) || !ctx.lowercase_words.contains_key(&w.to_lowercase())
+        {
             break;
         }
         start -= 1;
@@ -369,7 +434,8 @@ fn title_start(texts: &[&str], first_title: usize, ctx: &Context<'_>) -> usize {
 }
 
 /// Trailing function words and country names go ("Putin China visit" names Putin), unless
-/// the country follows a connector ("Bank of China"). An organisation word that ends the run
+/// the country follows a connector ("Bank of China") or the word is a surname after a name
+/// ("Katie Baker"). An organisation word that ends the run
 /// stays, though the corpus writes it in lower case too ("Labour Party", "a party").
 /// Returns the end and whether it moved.
 fn tail_end(texts: &[&str], core_start: usize, ctx: &Context<'_>) -> (usize, bool) {
@@ -378,9 +444,11 @@ fn tail_end(texts: &[&str], core_start: usize, ctx: &Context<'_>) -> (usize, boo
         return (j, false);
     }
     while j > core_start + 1 {
-        let last = texts[j - 1];
-        let country_tail = ctx.gazetteer.contains_key(last) && !CONNECTORS.contains(texts[j - 2]);
-        if ctx.common(last) || CONNECTORS.contains(last) || country_tail {
+        let (before, last) = (texts[j - 2], texts[j - 1]);
+        let country_tail = ctx.gazetteer.contains_key(last) && !CONNECTORS.contains(before);
+        // After a name word, a surname stays though it is a common word too.
+        let surname = !ctx.common(before) && ctx.surname(last);
+        if (ctx.common(last) && !surname) || CONNECTORS.contains(last) || country_tail {
             j -= 1;
         } else {
             break;
@@ -402,18 +470,30 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
         || (single && (cut_tail || ctx.common_token(&run[i]) || in_list(&TITLES, &core[0])))
         || core.iter().any(|w| in_list(&PLACE_WORDS, w))
         || joined.chars().filter(|c| c.is_alphabetic()).count() < 2
-        || ctx.gazetteer.contains_key(joined.as_str())
+        || ctx.gazetteer_lower.contains(&joined.to_lowercase())
     {
         return None;
     }
     Some(RunInfo {
-        titled_form: lead.form_start.map(|f| texts[f..j].join(" ")),
+        titled_form: lead.form_start.map(|f| written(&run[f..j])),
         country_title: match (lead.country, lead.title) {
             (Some(c), Some(t)) => Some((c, t.to_lowercase())),
             _ => None,
         },
         core,
     })
+}
+
+/// Tokens as the text writes them, shortened titles with their dot ("Texas Gov. Greg Abbott").
+fn written(run: &[Token<'_>]) -> String {
+    let words: Vec<String> = run
+        .iter()
+        .map(|t| match t.title_abbreviation {
+            true => format!("{}.", t.text),
+            false => t.text.to_string(),
+        })
+        .collect();
+    words.join(" ")
 }
 
 #[derive(Default)]
@@ -480,9 +560,19 @@ fn vowel_variant(a: &str, b: &str) -> bool {
     diffs.len() == 1 && vowel(a[diffs[0]]) && vowel(b[diffs[0]])
 }
 
+/// The party a lone word names: the party word, its plural or its adjective ("Democrats",
+/// "Democratic" both name the Democrats).
+fn party_form(key: &str) -> Option<&'static str> {
+    PARTIES.iter().find(|p| {
+        key.strip_prefix(p)
+            .is_some_and(|rest| matches!(rest, "" | "s" | "ic" | "ics"))
+    })
+}
+
 /// Merges the spellings and inflections of one name: the same key (case, hyphens, articles),
-/// a plural ("Nazis" with "Nazi"), or one vowel apart ("Qaeda", "Qaida"). The most used
-/// spelling is kept; returns each merged spelling with the one kept.
+/// a plural ("Nazis" with "Nazi"), one vowel apart from a more used spelling ("Qaida" into
+/// "Qaeda"), or forms of one party word ("Democrats", "Democratic"). The most used spelling
+/// is kept; returns each merged spelling with the one kept.
 fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<String, String> {
     let names: Vec<String> = candidates.keys().cloned().collect();
     let keys: Vec<String> = names.iter().map(|n| variant_key(n)).collect();
@@ -502,17 +592,28 @@ fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<Stri
     for (i, k) in keys.iter().enumerate() {
         by_len.entry(k.chars().count()).or_default().push(i);
     }
+    let mut by_party: HashMap<&str, usize> = HashMap::new();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for (i, k) in keys.iter().enumerate() {
         pairs.push((i, by_key[k.as_str()]));
+        if let Some(party) = party_form(k) {
+            pairs.push((i, *by_party.entry(party).or_insert(i)));
+        }
         let stem = k.strip_suffix('s').filter(|s| s.chars().count() >= 3);
         if let Some(&j) = stem.and_then(|s| by_key.get(s)) {
             pairs.push((i, j));
         }
-        for &j in by_len.get(&k.chars().count()).into_iter().flatten() {
-            if j > i && vowel_variant(k, &keys[j]) {
-                pairs.push((i, j));
-            }
+        // A spelling joins its most used variant, and only one used more than itself: a rare
+        // spelling between two names ("Davos" between "Davis" and "DeVos") bridges neither.
+        let runs = |x: usize| candidates[&names[x]].runs;
+        let commoner = by_len
+            .get(&k.chars().count())
+            .into_iter()
+            .flatten()
+            .filter(|&&j| runs(j) > runs(i) && vowel_variant(k, &keys[j]))
+            .max_by(|&&a, &&b| runs(a).cmp(&runs(b)).then(b.cmp(&a)));
+        if let Some(&j) = commoner {
+            pairs.push((i, j));
         }
     }
     for (a, b) in pairs {
@@ -560,14 +661,23 @@ impl<'a> Context<'a> {
                 gaz_map.entry(p).or_insert(i);
             }
         }
-        let lowercase_words: HashSet<String> = all_tokens
-            .iter()
-            .flatten()
-            .filter(|t| {
-                t.text.chars().next().is_some_and(char::is_lowercase) && !capitalised(t.text)
-            })
-            .map(|t| t.text.to_lowercase())
-            .collect();
+        let mut lowercase_words: HashMap<String, usize> = HashMap::new();
+        for t in all_tokens.iter().flatten().filter(|t| {
+            t.text.chars().next().is_some_and(char::is_lowercase) && !capitalised(t.text)
+        }) {
+            *lowercase_words.entry(t.text.to_lowercase()).or_default() += 1;
+        }
+        let mut name_ends: HashMap<&str, usize> = HashMap::new();
+        for toks in all_tokens {
+            for (k, t) in toks.iter().enumerate() {
+                let next_capitalised = toks
+                    .get(k + 1)
+                    .is_some_and(|n| n.joined && capitalised(n.text));
+                if !t.initial && capitalised(t.text) && !next_capitalised {
+                    *name_ends.entry(t.text).or_default() += 1;
+                }
+            }
+        }
         let mid_caps: HashSet<&str> = all_tokens
             .iter()
             .flatten()
@@ -576,7 +686,9 @@ impl<'a> Context<'a> {
             .collect();
         Context {
             lowercase_words,
+            name_ends,
             mid_caps,
+            gazetteer_lower: gaz_map.keys().map(|k| k.to_lowercase()).collect(),
             gazetteer: gaz_map,
         }
     }
@@ -781,7 +893,7 @@ fn classify(
                     && w.chars().all(char::is_alphabetic)
                     && !in_list(&NOT_PERSON_WORDS, w)
                     && !ctx.gazetteer.contains_key(w)
-                    && !ctx.common(w)
+                    && (!ctx.common(w) || ctx.surname(w))
             });
         let kind = if is_org(&name) {
             ActorKind::Organisation
