@@ -199,6 +199,25 @@ pub fn spread_weight(documents: u32, all_documents: u32) -> f32 {
     }
 }
 
+/// A theme of at least this many documents is broad: its phrases are weighed by how many of
+/// them use each ([`theme_spread`]).
+pub const BROAD_THEME_DOCUMENTS: u32 = 20;
+/// Share of a broad theme's documents a phrase must occur in to count fully.
+pub const THEME_SPREAD_SHARE: f32 = 0.05;
+
+/// How far a phrase recurs across its theme's documents, in `(0, 1]`: 1 in a theme of fewer
+/// than [`BROAD_THEME_DOCUMENTS`] documents or once [`THEME_SPREAD_SHARE`] of them use it,
+/// falling as the square root below that. A phrase two articles of a broad theme use
+/// ("animal spirits" in a theme of news on Bitcoin) yields to one that several use ("Wall
+/// Street"); in a theme of one article, its one "reverse Nixon" still counts fully.
+pub fn theme_spread(documents: u32, theme_documents: u32) -> f32 {
+    if theme_documents < BROAD_THEME_DOCUMENTS {
+        return 1.0;
+    }
+    let needed = THEME_SPREAD_SHARE * theme_documents as f32;
+    (documents as f32 / needed).clamp(0.0, 1.0).sqrt()
+}
+
 /// A phrase is dropped for a longer candidate that contains it when, in the theme, the longer
 /// one has at least this share of the shorter one's occurrences.
 const ABSORB_SHARE: f32 = 0.5;
@@ -745,6 +764,7 @@ fn explain_counted(
                 } else {
                     0.0
                 };
+                let documents = counted.spread.in_theme[c].get(&id).copied().unwrap_or(0);
                 let row = row_of[&id];
                 let cosine = cos_all[[row, c]];
                 let semantic = semantic_of(row, c);
@@ -779,8 +799,9 @@ fn explain_counted(
                             * spread_weight(
                                 counted.spread.in_corpus[i],
                                 counted.spread.corpus_docs,
-                            ),
-                        documents: counted.spread.in_theme[c].get(&id).copied().unwrap_or(0),
+                            )
+                            * theme_spread(documents, counted.spread.theme_docs[c]),
+                        documents,
                         can_name,
                         is_name: !quoted
                             && naming::is_bare_name(&counted.surface[i], &opts.stop_words),
@@ -1581,6 +1602,17 @@ mod tests {
         assert_eq!(support(20, 2000), 1.0);
         assert!((support(1, 2000) - (0.05f32).sqrt()).abs() < 1e-6);
         assert!(support(5, 2000) > support(1, 2000));
+    }
+
+    #[test]
+    fn a_broad_themes_phrases_count_by_the_documents_that_use_them() {
+        // A theme of few documents: one article's phrase counts fully.
+        assert_eq!(theme_spread(1, 5), 1.0);
+        assert_eq!(theme_spread(1, BROAD_THEME_DOCUMENTS - 1), 1.0);
+        // 200 documents: 10 (5%) count fully, 2 count as sqrt(0.2).
+        assert_eq!(theme_spread(10, 200), 1.0);
+        assert!((theme_spread(2, 200) - 0.2f32.sqrt()).abs() < 1e-6);
+        assert!(theme_spread(33, 200) > theme_spread(9, 200));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! around it). Not a
 //! speaker's one-off quote ("weal and woe"), one article's wording in a theme that dozens of
 //! articles share, the title of a book or article ("War and Peace"),
-//! a form of address ("Ladies and Gentlemen"), a piece of a sentence ("agreed to buy": see
+//! a form of address ("Ladies and Gentlemen"), the title of an office ("Prime Minister"), a piece of a sentence ("agreed to buy": see
 //! [`clause`]), a phrase that most documents of a large corpus
 //! repeat, or an actor's bare name when a phrase about the theme does nearly as well (for a
 //! group of the theme tree: when any other phrase may name it). Such phrases stay in the
@@ -17,6 +17,9 @@ use crate::wordlist::WordList;
 /// Forms of address and courtesies (`words/address.txt`).
 static ADDRESS: WordList = WordList::new(include_str!("words/address.txt"));
 
+/// Words of the titles of offices (`words/offices.txt`).
+static OFFICES: WordList = WordList::new(include_str!("words/offices.txt"));
+
 /// Last words of the names of events, agreements and policies (`words/named_things.txt`).
 static NAMED_THINGS: WordList = WordList::new(include_str!("words/named_things.txt"));
 
@@ -24,10 +27,9 @@ static NAMED_THINGS: WordList = WordList::new(include_str!("words/named_things.t
 const WIDESPREAD_MIN_DOCUMENTS: u32 = 10;
 /// ...a phrase in this share of them is everyone's, not a theme's.
 const WIDESPREAD_SHARE: f32 = 0.5;
-/// A theme of at least this many documents...
-const BROAD_THEME_DOCUMENTS: u32 = 20;
-/// ...is named only by a phrase that at least this share of them use (and at least 2): one
-/// article's wording does not name what dozens of articles discuss.
+/// A theme of at least [`super::BROAD_THEME_DOCUMENTS`] documents is named only by a phrase
+/// that at least this share of them use (and at least 2): one article's wording does not name
+/// what dozens of articles discuss.
 const BROAD_THEME_SHARE: f32 = super::SUPPORT_SHARE;
 /// A name yields the label to a phrase that is not a name and scores at least this share of
 /// the best relevance among the phrases that may name the theme.
@@ -61,6 +63,7 @@ pub struct Evidence<'a> {
 /// Whether the phrase may be the theme's label.
 pub fn can_name(e: &Evidence<'_>, stop: &StopWords) -> bool {
     if is_address(e.key)
+        || is_office(e.key)
         || is_widespread(e)
         || is_one_voice_of_many(e)
         || clause::reads_as_clause(e.surface)
@@ -75,19 +78,29 @@ pub fn can_name(e: &Evidence<'_>, stop: &StopWords) -> bool {
     recurs || (e.quoted && words >= 2 && !is_title_case(e.surface, stop) && e.words_recur)
 }
 
-/// Used by too few of a broad theme's documents to speak for it (see [`BROAD_THEME_DOCUMENTS`]).
+/// Used by too few of a broad theme's documents to speak for it (see [`BROAD_THEME_SHARE`]).
 /// On AG News at k = 50, themes of 100–225 items were named by a phrase that one of them used
 /// once ("perfect storm" for job cuts at General Motors, "white knight" for the Nobel prizes).
 fn is_one_voice_of_many(e: &Evidence<'_>) -> bool {
     let needed = (BROAD_THEME_SHARE * e.theme_documents as f32)
         .ceil()
         .max(2.0) as u32;
-    e.theme_documents >= BROAD_THEME_DOCUMENTS && e.documents < needed
+    e.theme_documents >= super::BROAD_THEME_DOCUMENTS && e.documents < needed
 }
 
 fn is_widespread(e: &Evidence<'_>) -> bool {
     e.all_documents >= WIDESPREAD_MIN_DOCUMENTS
         && e.corpus_documents as f32 >= WIDESPREAD_SHARE * e.all_documents as f32
+}
+
+/// The title of a public office and nothing else, of two words or more ("prime minister",
+/// "secretary of state"): news on any subject names such offices.
+pub fn is_office(key: &str) -> bool {
+    let words: Vec<&str> = key
+        .split(' ')
+        .filter(|w| !matches!(*w, "of" | "the"))
+        .collect();
+    words.len() >= 2 && words.iter().all(|w| OFFICES.contains(w))
 }
 
 /// A form of address, or a phrase holding one ("excellencies ladies and gentlemen").
@@ -236,5 +249,20 @@ mod tests {
             assert!(is_bare_name(name, &stop), "{name}");
         }
         assert!(!is_bare_name("trade war", &stop));
+    }
+
+    #[test]
+    fn public_offices_alone_are_offices() {
+        for office in ["prime minister", "secretary of state", "vice president"] {
+            assert!(is_office(office), "{office}");
+        }
+        for phrase in [
+            "president",
+            "prime minister theresa may",
+            "chief executive",
+            "state aid",
+        ] {
+            assert!(!is_office(phrase), "{phrase}");
+        }
     }
 }
