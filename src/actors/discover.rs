@@ -897,6 +897,9 @@ fn classify(
             });
         let kind = if is_org(&name) {
             ActorKind::Organisation
+        } else if words.iter().any(|w| in_list(&NOT_PERSON_WORDS, w)) {
+            // "Vancouver Olympics", though "Olympics" alone merged into it.
+            ActorKind::Group
         } else if cand.titled || merged_into.values().any(|p| *p == name) || name_like {
             ActorKind::Person
         } else {
@@ -1024,6 +1027,31 @@ mod tests {
                 .map(|(i, t)| Document::from_text(format!("d{i}"), *t, &ReadOptions::default()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn an_event_is_no_person() {
+        let c = corpus(&[
+            "The Vancouver Olympics opened on Friday. Skaters at the Vancouver Olympics won.",
+            "The Olympics ended. Tessa Virtue skated at the Vancouver Olympics with Scott Moir.",
+        ]);
+        let opts = DiscoverOptions {
+            min_mentions: 1,
+            ..DiscoverOptions::default()
+        };
+        let found = discover(&c, &opts).actors;
+        assert!(
+            found
+                .iter()
+                .all(|(a, _)| !(a.name.contains("Olympics") && a.kind == ActorKind::Person)),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(a, _)| a.name == "Tessa Virtue" && a.kind == ActorKind::Person),
+            "{found:?}"
+        );
     }
 
     #[test]
