@@ -1029,17 +1029,22 @@ mod tests {
         )
     }
 
-    #[test]
-    fn an_event_is_no_person() {
-        let c = corpus(&[
-            "The Vancouver Olympics opened on Friday. Skaters at the Vancouver Olympics won.",
-            "The Olympics ended. Tessa Virtue skated at the Vancouver Olympics with Scott Moir.",
-        ]);
+    /// Discovery on one document per text, keeping every actor mentioned at least once.
+    fn discover_each(texts: &[&str]) -> Discovered {
         let opts = DiscoverOptions {
             min_mentions: 1,
             ..DiscoverOptions::default()
         };
-        let found = discover(&c, &opts).actors;
+        discover(&corpus(texts), &opts)
+    }
+
+    #[test]
+    fn an_event_is_no_person() {
+        let found = discover_each(&[
+            "The Vancouver Olympics opened on Friday. Skaters at the Vancouver Olympics won.",
+            "The Olympics ended. Tessa Virtue skated at the Vancouver Olympics with Scott Moir.",
+        ])
+        .actors;
         assert!(
             found
                 .iter()
@@ -1056,19 +1061,14 @@ mod tests {
 
     #[test]
     fn headlines_in_title_case_propose_no_actors() {
-        let c = corpus(&[
+        let names: Vec<String> = discover_each(&[
             "Nobel Laureate Decries Stem Cell Limits. Research on stem cell lines faces limits.",
             "Vladimir Putin met Xi Jinping in Beijing. The talks on stem cell limits went on.",
-        ]);
-        let opts = DiscoverOptions {
-            min_mentions: 1,
-            ..DiscoverOptions::default()
-        };
-        let names: Vec<String> = discover(&c, &opts)
-            .actors
-            .iter()
-            .map(|a| a.0.name.clone())
-            .collect();
+        ])
+        .actors
+        .iter()
+        .map(|a| a.0.name.clone())
+        .collect();
         assert!(
             !names
                 .iter()
@@ -1084,16 +1084,11 @@ mod tests {
 
     #[test]
     fn datelines_and_sentence_openers_stay_out_of_names() {
-        let c = corpus(&[
+        let d = discover_each(&[
             "LONDON President Vladimir Putin said on Monday that talks would go on.",
             "If former President Barack Obama had spoken, Putin would have answered. Obama did not.",
             "WASHINGTON Obama met Putin. I'm Dave Davies, and Putin is our subject today.",
         ]);
-        let opts = DiscoverOptions {
-            min_mentions: 1,
-            ..DiscoverOptions::default()
-        };
-        let d = discover(&c, &opts);
         let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
         assert!(
             names
@@ -1123,17 +1118,12 @@ mod tests {
 
     #[test]
     fn given_names_after_titles_stay_and_alone_name_no_one() {
-        let c = corpus(&[
+        let d = discover_each(&[
             "President Bill Clinton spoke. Hillary Clinton answered. Clinton left. Clinton won.",
             "Paul Manafort was charged. Manafort denied it. Manafort appealed. Then Paul said nothing.",
             "Paul Ryan spoke. Ryan left. Ryan returned. Hillary said nothing, and Hillary left.",
             "Secretary of Education Betsy DeVos spoke. DeVos left. Xi Jinping came, and then Xi spoke.",
         ]);
-        let opts = DiscoverOptions {
-            min_mentions: 1,
-            ..DiscoverOptions::default()
-        };
-        let d = discover(&c, &opts);
         let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
         let bill = actor(&d, "Bill Clinton").expect("Bill Clinton found");
         assert!(
