@@ -150,10 +150,15 @@ fn tokens(sentence: &str) -> Vec<Token<'_>> {
             && before.chars().all(char::is_whitespace)
             && !comma_trace(before)
             && !breaks_next;
-        // "Gov." and "Sen." before a name end no clause.
+        // "Gov." and "Sen." before a name end no clause, nor "St." inside one ("Mount St.
+        // Helens").
         let title_abbreviation = raw.ends_with('.') && t.len() <= 4 && in_list(&TITLES, t);
-        let ends_clause =
-            !inner_dots && !possessive && !title_abbreviation && raw.ends_with(['.', '\'', '’']);
+        let inside_name = raw.ends_with('.') && matches!(t, "St" | "Mt" | "Ft");
+        let ends_clause = !inner_dots
+            && !possessive
+            && !title_abbreviation
+            && !inside_name
+            && raw.ends_with(['.', '\'', '’']);
         if !t.is_empty() && t.chars().next().is_some_and(char::is_alphanumeric) {
             out.push(Token {
                 text: t,
@@ -465,8 +470,12 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
     let core: Vec<String> = texts[i..j].iter().map(|s| s.to_string()).collect();
     let joined = core.join(" ");
     let single = core.len() == 1;
-    // A lone word left from a phrase ("Cold" of "Cold War") names nothing.
+    // A lone word left from a phrase ("Cold" of "Cold War") names nothing, nor a dateline
+    // in capitals of a name the corpus writes in mixed case ("CHICAGO" of "Chicago").
+    let dateline =
+        single && all_caps(&core[0]) && ctx.mid_caps.contains(title_cased(&core[0]).as_str());
     if core.is_empty()
+        || dateline
         || (single && (cut_tail || ctx.common_token(&run[i]) || in_list(&TITLES, &core[0])))
         || core.iter().any(|w| in_list(&PLACE_WORDS, w))
         || joined.chars().filter(|c| c.is_alphabetic()).count() < 2
@@ -482,6 +491,15 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
         },
         core,
     })
+}
+
+/// "CHICAGO" as "Chicago".
+fn title_cased(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(chars).collect())
 }
 
 /// Tokens as the text writes them, shortened titles with their dot ("Texas Gov. Greg Abbott").
@@ -535,12 +553,14 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
     count_and_rank(corpus, found, places.into_iter().collect(), opts)
 }
 
-/// Where spellings of one name meet: lower case, ’ as ', without a leading article, hyphens
-/// and spaces ("al-Qaeda", "Al Qaeda" and "Qaeda" all give "qaeda").
+/// Where spellings of one name meet: lower case, ’ as ', without a leading article, hyphens,
+/// spaces and the dots that end words ("al-Qaeda", "Al Qaeda" and "Qaeda" all give "qaeda";
+/// "Microsoft Corp." and "Microsoft Corp" are one).
 fn variant_key(name: &str) -> String {
     let lower = name.to_lowercase().replace('’', "'");
     let mut words: Vec<&str> = lower
         .split(|c: char| c == ' ' || is_hyphen(c))
+        .map(|w| w.trim_end_matches('.'))
         .filter(|w| !w.is_empty())
         .collect();
     if words.len() > 1 && ARTICLES.contains(words[0]) {
@@ -793,11 +813,38 @@ fn of_continues(word: &str) -> bool {
 
 /// A run that ends in an organisation word ("Labour Party") names an organisation.
 fn ends_in_org_word(texts: &[&str]) -> bool {
-    texts.last().is_some_and(|w| in_list(&ORG_WORDS, w))
+    texts.last().is_some_and(|w| org_word(w))
 }
 
 fn is_org(name: &str) -> bool {
-    name.split(' ').any(|w| in_list(&ORG_WORDS, w))
+    name.split(' ').any(org_word)
+}
+
+/// A company's name: words and their legal form ("Microsoft Corp", "Apple Computer Inc.").
+fn is_company(name: &str) -> bool {
+    const LEGAL_FORMS: [&str; 8] = [
+        "corp",
+        "inc",
+        "co",
+        "ltd",
+        "plc",
+        "llc",
+        "corporation",
+        "holdings",
+    ];
+    let words: Vec<String> = name
+        .split(' ')
+        .map(|w| w.trim_end_matches('.').to_lowercase())
+        .collect();
+    words.len() >= 2
+        && words
+            .last()
+            .is_some_and(|w| LEGAL_FORMS.contains(&w.as_str()))
+}
+
+/// "Corp", "Inc.", "Party": a word that makes a name an organisation's.
+fn org_word(w: &str) -> bool {
+    in_list(&ORG_WORDS, w.trim_end_matches('.'))
 }
 
 /// Merges lone names into the longer names they begin or end ("Xi" into "Xi Jinping"); returns
@@ -810,7 +857,7 @@ fn merge_lone_names(
         .iter()
         .filter(|(n, _)| {
             n.contains(' ')
-                && !is_org(n)
+                && (!is_org(n) || is_company(n))
                 && !n
                     .split(' ')
                     .any(|w| in_list(&NOT_PERSON_WORDS, w) || ctx.gazetteer.contains_key(w))
@@ -834,8 +881,9 @@ fn merge_lone_names(
         let parent = multi
             .iter()
             .filter(|m| {
+                // A company takes the word that begins it ("Microsoft" into "Microsoft Corp").
                 let words: Vec<&str> = m.split(' ').collect();
-                words.first() == Some(name) || words.last() == Some(name)
+                words.first() == Some(name) || (words.last() == Some(name) && !is_org(m))
             })
             .max_by(|a, b| {
                 candidates[*a]
@@ -1036,6 +1084,28 @@ mod tests {
             ..DiscoverOptions::default()
         };
         discover(&corpus(texts), &opts)
+    }
+
+    #[test]
+    fn a_company_takes_its_lone_name_and_a_dateline_is_no_actor() {
+        let d = discover_each(&[
+            "CHICAGO (Reuters) - Microsoft Corp. said on Monday that sales rose. Chicago cheered.",
+            "Microsoft Corp and Boeing Co. agreed. Microsoft said more. Mount St. Helens erupted.",
+            "CHICAGO (AP) - Microsoft bought a Chicago start-up. Mount St. Helens was quiet.",
+        ]);
+        let microsoft = actor(&d, "Microsoft Corp").expect("Microsoft Corp found");
+        assert_eq!(microsoft.kind, ActorKind::Organisation, "{microsoft:?}");
+        assert!(
+            microsoft.aliases.iter().any(|a| a == "Microsoft"),
+            "{microsoft:?}"
+        );
+        let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| *n != "CHICAGO" && *n != "Microsoft Corp." && *n != "Mount St"),
+            "{names:?}"
+        );
     }
 
     #[test]
