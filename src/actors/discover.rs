@@ -74,6 +74,9 @@ static PLACE_PREFIX: WordList = WordList::new(include_str!("words/place_prefix.t
 /// Arabic articles that begin names ("al-Qaeda", "Al Qaeda").
 static ARTICLES: WordList = WordList::new(include_str!("words/articles.txt"));
 
+/// Legal forms that end a company's name ("Corp", "Inc.").
+static LEGAL_FORMS: WordList = WordList::new(include_str!("words/legal_forms.txt"));
+
 /// Titles of an office, which the words before them describe ("Houston Mayor").
 static OFFICES: WordList = WordList::new(include_str!("words/offices.txt"));
 
@@ -334,12 +337,17 @@ fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
     let mut i = 0;
     while i + 1 < texts.len() {
         let t = texts[i];
-        let country_ahead = ctx.gazetteer.contains_key(t)
-            || ctx
-                .gazetteer
-                .contains_key(format!("{t} {}", texts[i + 1]).as_str());
-        let describes = !in_list(&TITLES, t) && !ctx.common(t) && !country_ahead;
-        if describes && marked_title_ahead(&run[i + 1..]) {
+        let country_ahead = || {
+            ctx.gazetteer.contains_key(t)
+                || ctx
+                    .gazetteer
+                    .contains_key(format!("{t} {}", texts[i + 1]).as_str())
+        };
+        if marked_title_ahead(&run[i + 1..])
+            && !in_list(&TITLES, t)
+            && !ctx.common(t)
+            && !country_ahead()
+        {
             // "Democratic Caucus spokesperson Katie Baker", "Texas Gov. Greg Abbott", "Houston
             // Mayor Sylvester Turner": the words before a title in lower case, shortened or of
             // an office say whose title it is, and belong to the titled form.
@@ -612,6 +620,7 @@ fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<Stri
     for (i, k) in keys.iter().enumerate() {
         by_len.entry(k.chars().count()).or_default().push(i);
     }
+    let runs = |x: usize| candidates[&names[x]].runs;
     let mut by_party: HashMap<&str, usize> = HashMap::new();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for (i, k) in keys.iter().enumerate() {
@@ -625,7 +634,6 @@ fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<Stri
         }
         // A spelling joins its most used variant, and only one used more than itself: a rare
         // spelling between two names ("Davos" between "Davis" and "DeVos") bridges neither.
-        let runs = |x: usize| candidates[&names[x]].runs;
         let commoner = by_len
             .get(&k.chars().count())
             .into_iter()
@@ -822,29 +830,14 @@ fn is_org(name: &str) -> bool {
 
 /// A company's name: words and their legal form ("Microsoft Corp", "Apple Computer Inc.").
 fn is_company(name: &str) -> bool {
-    const LEGAL_FORMS: [&str; 8] = [
-        "corp",
-        "inc",
-        "co",
-        "ltd",
-        "plc",
-        "llc",
-        "corporation",
-        "holdings",
-    ];
-    let words: Vec<String> = name
-        .split(' ')
-        .map(|w| w.trim_end_matches('.').to_lowercase())
-        .collect();
-    words.len() >= 2
-        && words
-            .last()
-            .is_some_and(|w| LEGAL_FORMS.contains(&w.as_str()))
+    name.rsplit_once(' ')
+        .is_some_and(|(_, last)| in_list(&LEGAL_FORMS, last.trim_end_matches('.')))
 }
 
 /// "Corp", "Inc.", "Party": a word that makes a name an organisation's.
 fn org_word(w: &str) -> bool {
-    in_list(&ORG_WORDS, w.trim_end_matches('.'))
+    let w = w.trim_end_matches('.');
+    in_list(&ORG_WORDS, w) || in_list(&LEGAL_FORMS, w)
 }
 
 /// Merges lone names into the longer names they begin or end ("Xi" into "Xi Jinping"); returns
