@@ -145,3 +145,45 @@ fn party_forms_merge_surnames_and_described_titles_stay_and_lists_split() {
     }
     assert!(names.iter().all(|n| !n.contains("Lopez Tom")), "{names:?}");
 }
+
+#[test]
+fn initials_stay_in_names_headlines_and_honorifics_name_no_one_else() {
+    let d = discovered();
+    let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+    // A middle initial ends no clause: "Walter J. Harmon" is Walter Harmon, and a father and
+    // son whose initials differ stay two persons.
+    let (harmon, n) = owner(&d, "Walter J. Harmon").expect("Walter J. Harmon found");
+    assert!(
+        harmon.patterns().any(|p| p == "Walter Harmon"),
+        "{harmon:?}"
+    );
+    assert!(*n >= 5, "{harmon:?} {n}");
+    for vance in ["Edward T. Vance", "Edward R. Vance"] {
+        let (a, _) = owner(&d, vance).unwrap_or_else(|| panic!("{vance}: {names:?}"));
+        assert_eq!(a.kind, ActorKind::Person, "{a:?}");
+        assert_eq!(a.name, vance, "the two Vances stay apart: {a:?}");
+    }
+    // Headlines in title case propose no names ("Harmon Was Warned", "Ellis Grant Reportedly
+    // Picked").
+    for word in ["Was", "Warned", "Reportedly", "Picked", "Friend", "Say"] {
+        assert!(
+            names.iter().all(|n| !n.split(' ').any(|w| w == word)),
+            "{word}: {names:?}"
+        );
+    }
+    // "Mr. Grant" is a surname: Ellis Grant's, not the given name of Grant Nolan.
+    let (grant, _) = owner(&d, "Mr. Grant").expect("Mr. Grant found");
+    assert_eq!(grant.name, "Ellis Grant", "{grant:?}");
+    let (nolan, _) = owner(&d, "Grant Nolan").expect("Grant Nolan found");
+    assert!(!nolan.patterns().any(|p| p == "Grant"), "{nolan:?}");
+    // "a Halden White House aide" names the White House, whose president is Tom Halden; a town
+    // of springs and a state after "Former" are no persons.
+    assert!(
+        names.iter().all(|n| !n.contains("White House")),
+        "{names:?}"
+    );
+    assert!(names.contains(&"Tom Halden"), "{names:?}");
+    assert!(names.iter().all(|n| !n.contains("Springs")), "{names:?}");
+    let (nevada, _) = owner(&d, "Nevada").expect("Nevada found");
+    assert_ne!(nevada.kind, ActorKind::Person, "{nevada:?}");
+}

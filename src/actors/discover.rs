@@ -80,6 +80,12 @@ static LEGAL_FORMS: WordList = WordList::new(include_str!("words/legal_forms.txt
 /// Titles of an office, which the words before them describe ("Houston Mayor").
 static OFFICES: WordList = WordList::new(include_str!("words/offices.txt"));
 
+/// Title words that only modify a title ("former", "vice"): alone they title no one.
+static TITLE_MODIFIERS: WordList = WordList::new(include_str!("words/title_modifiers.txt"));
+
+/// Titles before a surname ("Mr. Paul" is no Paul Ryan).
+static HONORIFICS: WordList = WordList::new(include_str!("words/honorifics.txt"));
+
 /// Party words that stand before a person's name ("Democrat Ralph Northam"), not part of it.
 static PARTIES: WordList = WordList::new(include_str!("words/parties.txt"));
 
@@ -156,7 +162,13 @@ fn tokens(sentence: &str) -> Vec<Token<'_>> {
         // "Gov." and "Sen." before a name end no clause, nor "St." inside one ("Mount St.
         // Helens").
         let title_abbreviation = raw.ends_with('.') && t.len() <= 4 && in_list(&TITLES, t);
-        let inside_name = raw.ends_with('.') && matches!(t, "St" | "Mt" | "Ft");
+        let initial = raw.ends_with('.') && name_initial(sentence, &words, k, t);
+        if initial {
+            // "Donald J. Trump": the initial keeps its dot, as the name is written.
+            let start = t.as_ptr() as usize - raw.as_ptr() as usize;
+            t = &raw[start..start + t.len() + 1];
+        }
+        let inside_name = initial || (raw.ends_with('.') && matches!(t, "St" | "Mt" | "Ft"));
         let ends_clause = !inner_dots
             && !possessive
             && !title_abbreviation
@@ -175,6 +187,21 @@ fn tokens(sentence: &str) -> Vec<Token<'_>> {
         breaks_next = possessive || ends_clause;
     }
     out
+}
+
+/// A capital letter with a dot between two capitalised words ("Donald J. Trump", "George H. W.
+/// Bush"): a middle initial, which ends no clause.
+fn name_initial(sentence: &str, words: &[(usize, usize, String)], k: usize, t: &str) -> bool {
+    let capital_word = |w: Option<&(usize, usize, String)>| {
+        w.is_some_and(|(s, _, _)| sentence[*s..].starts_with(char::is_uppercase))
+    };
+    let mut letters = t.chars();
+    letters.next().is_some_and(char::is_uppercase)
+        && letters.next().is_none()
+        && k > 0
+        && capital_word(words.get(k - 1))
+        && capital_word(words.get(k + 1))
+        && words[k + 1].2.chars().all(char::is_whitespace)
 }
 
 /// Two or more spaces inside a line: where a corpus's text lost its commas (PerSenT's news
@@ -233,6 +260,8 @@ struct RunInfo {
     titled_form: Option<String>,
     /// The gazetteer alias and title in front of the name ("Chinese", "President").
     country_title: Option<(String, String)>,
+    /// "Mr. Paul": the name is a surname.
+    honorific: bool,
 }
 
 struct Context<'a> {
@@ -274,7 +303,29 @@ impl Context<'_> {
                 capitalised(t.text) && self.lowercase_words.contains_key(&t.text.to_lowercase())
             })
             .count();
-        words.len() >= 3 && 2 * common_capitals >= words.len()
+        if words.len() >= 3 && 2 * common_capitals >= words.len() {
+            return true;
+        }
+        // Title case capitalises the common words of a headline but its short function words
+        // ("Flynn Was Compromised With Respect to the Russians", "Friend of Putin Rex
+        // Tillerson Reportedly Picked by Trump"), where prose writes them in lower case: most
+        // of the common words, titles and the words of names aside, are capitalised. Words in
+        // capitals ("FRESH AIR", a show's name) are neither.
+        let plain: Vec<&&Token<'_>> = words
+            .iter()
+            .filter(|t| self.common(t.text) && !self.name_word(t.text) && !all_caps(t.text))
+            .collect();
+        let capitals = plain.iter().filter(|t| capitalised(t.text)).count();
+        capitals >= 3 && 2 * capitals >= plain.len()
+    }
+
+    /// A word that belongs in names though the corpus writes it in lower case too: a title, an
+    /// office, an organisation's, a place's or a party's word, a country's name.
+    fn name_word(&self, t: &str) -> bool {
+        [&TITLES, &OFFICES, &ORG_WORDS, &PLACE_WORDS, &PARTIES]
+            .iter()
+            .any(|list| in_list(list, t))
+            || self.gazetteer.contains_key(t)
     }
 
     /// Capitals end a run, or start one, where the writing changes between all capitals and
@@ -323,6 +374,10 @@ struct Lead {
     form_start: Option<usize>,
     country: Option<String>,
     title: Option<String>,
+    /// A title that heads one ("President", not only "Former" or "Vice") was seen.
+    head_title: bool,
+    /// "Mr.", "Mrs.", "Ms.": the name after it is a surname.
+    honorific: bool,
 }
 
 /// Skips the titles, the country and the function words in front of a name.
@@ -363,6 +418,8 @@ fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
         let two = (i + 2 < texts.len()).then(|| format!("{} {}", t, texts[i + 1]));
         let step = if in_list(&TITLES, t) {
             lead.title = Some(t.to_string());
+            lead.head_title |= !in_list(&TITLE_MODIFIERS, t);
+            lead.honorific |= in_list(&HONORIFICS, t);
             title_continues = false;
             1
         } else if ctx.gazetteer.contains_key(t) && in_list(&TITLES, texts[i + 1]) {
@@ -414,6 +471,10 @@ fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
         i += step;
     }
     lead.core_start = i;
+    if !lead.head_title {
+        // "Former Florida governor": "Former" alone titles no one.
+        lead.title = None;
+    }
     if lead.title.is_none() {
         lead.form_start = None;
     }
@@ -457,6 +518,16 @@ fn tail_end(texts: &[&str], core_start: usize, ctx: &Context<'_>) -> (usize, boo
         return (j, false);
     }
     while j > core_start + 1 {
+        // "a Reagan White House aide": a name of the gazetteer's ends the run, and the words
+        // before it only say whose.
+        if let Some(n) = (2..=3.min(j - core_start - 1)).find(|&n| {
+            ctx.gazetteer
+                .contains_key(texts[j - n..j].join(" ").as_str())
+                && !CONNECTORS.contains(texts[j - n - 1])
+        }) {
+            j -= n;
+            continue;
+        }
         let (before, last) = (texts[j - 2], texts[j - 1]);
         let country_tail = ctx.gazetteer.contains_key(last) && !CONNECTORS.contains(before);
         // After a name word, a surname stays though it is a common word too.
@@ -493,6 +564,7 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
     }
     Some(RunInfo {
         titled_form: lead.form_start.map(|f| written(&run[f..j])),
+        honorific: lead.honorific,
         country_title: match (lead.country, lead.title) {
             (Some(c), Some(t)) => Some((c, t.to_lowercase())),
             _ => None,
@@ -525,6 +597,8 @@ fn written(run: &[Token<'_>]) -> String {
 #[derive(Default)]
 struct Candidate {
     runs: usize,
+    /// Runs in which an honorific stood before the name ("Mr. Paul").
+    honorific_runs: usize,
     titled: bool,
     forms: BTreeSet<String>,
     roles: BTreeSet<(String, String)>,
@@ -577,6 +651,23 @@ fn variant_key(name: &str) -> String {
     words.concat()
 }
 
+/// "J.", "H.W.": initials, each a capital letter with its dot.
+fn is_initials(word: &str) -> bool {
+    word.ends_with('.')
+        && word.split_terminator('.').all(|part| {
+            let mut letters = part.chars();
+            letters.next().is_some_and(char::is_uppercase) && letters.next().is_none()
+        })
+}
+
+/// The variant key of a name of three words or more without its initials ("Donald J. Trump"
+/// → that of "Donald Trump"), when it has any.
+fn key_without_initials(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split(' ').collect();
+    let rest: Vec<&str> = words.iter().copied().filter(|w| !is_initials(w)).collect();
+    (rest.len() >= 2 && rest.len() < words.len()).then(|| variant_key(&rest.join(" ")))
+}
+
 /// Two spellings that differ in one vowel ("qaeda", "qaida"), five letters or more.
 fn vowel_variant(a: &str, b: &str) -> bool {
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
@@ -620,11 +711,28 @@ fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<Stri
     for (i, k) in keys.iter().enumerate() {
         by_len.entry(k.chars().count()).or_default().push(i);
     }
+    // "Donald J. Trump" is "Donald Trump", unless other initials share that name ("George W.
+    // Bush" and "George H. W. Bush" stay apart, and apart from "George Bush").
+    let mut initialled: HashMap<String, BTreeSet<&str>> = HashMap::new();
+    let plain: Vec<Option<String>> = names.iter().map(|n| key_without_initials(n)).collect();
+    for (i, p) in plain.iter().enumerate() {
+        if let Some(p) = p {
+            initialled
+                .entry(p.clone())
+                .or_default()
+                .insert(keys[i].as_str());
+        }
+    }
     let runs = |x: usize| candidates[&names[x]].runs;
     let mut by_party: HashMap<&str, usize> = HashMap::new();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for (i, k) in keys.iter().enumerate() {
         pairs.push((i, by_key[k.as_str()]));
+        if let Some(p) = &plain[i] {
+            if let (1, Some(&j)) = (initialled[p].len(), by_key.get(p.as_str())) {
+                pairs.push((i, j));
+            }
+        }
         if let Some(party) = party_form(k) {
             pairs.push((i, *by_party.entry(party).or_insert(i)));
         }
@@ -671,6 +779,7 @@ fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<Stri
             if let Some(c) = candidates.remove(&names[m]) {
                 let k = candidates.get_mut(&names[kept]).expect("kept");
                 k.runs += c.runs;
+                k.honorific_runs += c.honorific_runs;
                 k.titled |= c.titled;
                 k.forms.extend(c.forms);
                 k.roles.extend(c.roles);
@@ -767,6 +876,7 @@ fn candidates(
             if let Some(info) = info {
                 let c = candidates.entry(info.core.join(" ")).or_default();
                 c.runs += 1;
+                c.honorific_runs += usize::from(info.honorific);
                 if let Some(form) = info.titled_form {
                     c.titled = true;
                     c.forms.insert(form);
@@ -871,12 +981,17 @@ fn merge_lone_names(
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
     let mut shared_given_names: Vec<String> = Vec::new();
     for name in &lone {
+        // "Mr. Paul" is a surname, though "Paul Ryan" begins with it.
+        let lone_runs = &candidates[*name];
+        let surname_only =
+            lone_runs.honorific_runs > 0 && 2 * lone_runs.honorific_runs >= lone_runs.runs;
         let parent = multi
             .iter()
             .filter(|m| {
                 // A company takes the word that begins it ("Microsoft" into "Microsoft Corp").
                 let words: Vec<&str> = m.split(' ').collect();
-                words.first() == Some(name) || (words.last() == Some(name) && !is_org(m))
+                (words.first() == Some(name) && !surname_only)
+                    || (words.last() == Some(name) && !is_org(m))
             })
             .max_by(|a, b| {
                 candidates[*a]
@@ -930,11 +1045,12 @@ fn classify(
         let words: Vec<&str> = name.split(' ').collect();
         let name_like = (2..=4).contains(&words.len())
             && words.iter().all(|w| {
-                capitalised(w)
-                    && w.chars().all(char::is_alphabetic)
-                    && !in_list(&NOT_PERSON_WORDS, w)
-                    && !ctx.gazetteer.contains_key(w)
-                    && (!ctx.common(w) || ctx.surname(w))
+                is_initials(w)
+                    || (capitalised(w)
+                        && w.chars().all(char::is_alphabetic)
+                        && !in_list(&NOT_PERSON_WORDS, w)
+                        && !ctx.gazetteer.contains_key(w)
+                        && (!ctx.common(w) || ctx.surname(w)))
             });
         let kind = if is_org(&name) {
             ActorKind::Organisation
