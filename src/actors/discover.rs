@@ -485,8 +485,9 @@ fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
 /// run, with a name after it.
 fn marked_title_ahead(rest: &[Token<'_>]) -> bool {
     let before_name = &rest[..rest.len().saturating_sub(1)];
+    // No words describe an honorific ("SPECIAL COVERAGE: Immigration Reform Mr. Obama").
     before_name.iter().any(|w| {
-        w.title_abbreviation
+        (w.title_abbreviation && !in_list(&HONORIFICS, w.text))
             || in_list(&OFFICES, w.text)
             || (w.text.starts_with(char::is_lowercase) && in_list(&TITLES, w.text))
     })
@@ -542,10 +543,16 @@ fn tail_end(texts: &[&str], core_start: usize, ctx: &Context<'_>) -> (usize, boo
 }
 
 fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
+    // "while Ohio Gov." where a sentence was cut after the title: the title is no one's name.
+    let (run, title_cut) = match run.split_last() {
+        Some((last, rest)) if last.title_abbreviation && !rest.is_empty() => (rest, true),
+        _ => (run, false),
+    };
     let texts: Vec<&str> = run.iter().map(|t| t.text).collect();
     let lead = lead(run, ctx);
     let i = lead.core_start;
     let (j, cut_tail) = tail_end(&texts, i, ctx);
+    let cut_tail = cut_tail || title_cut;
     let core: Vec<String> = texts[i..j].iter().map(|s| s.to_string()).collect();
     let joined = core.join(" ");
     let single = core.len() == 1;
@@ -1214,6 +1221,25 @@ mod tests {
                 .iter()
                 .all(|n| *n != "CHICAGO" && *n != "Microsoft Corp." && *n != "Mount St"),
             "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_title_cut_from_its_name_and_words_before_an_honorific_name_no_one() {
+        let found = discover_each(&[
+            "The poll shows Harmon ahead in Nevada, while Ohio Gov.",
+            "SPECIAL COVERAGE: Flood Relief Mr. Harmon spoke. Walter Harmon left.",
+        ])
+        .actors;
+        let names: Vec<&str> = found.iter().map(|(a, _)| a.name.as_str()).collect();
+        assert!(names.iter().all(|n| !n.contains("Gov")), "{names:?}");
+        let harmon = found
+            .iter()
+            .find(|(a, _)| a.name == "Walter Harmon")
+            .expect("Walter Harmon found");
+        assert!(
+            harmon.0.aliases.iter().all(|a| !a.contains("Relief")),
+            "{harmon:?}"
         );
     }
 
