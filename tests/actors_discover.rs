@@ -147,7 +147,7 @@ fn party_forms_merge_surnames_and_described_titles_stay_and_lists_split() {
 }
 
 #[test]
-fn initials_stay_in_names_headlines_and_honorifics_name_no_one_else() {
+fn initials_stay_in_names_headlines_and_honorifics_name_no_one_else_and_teams_are_groups() {
     let d = discovered();
     let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
     // A middle initial ends no clause: "Walter J. Harmon" is Walter Harmon, and a father and
@@ -186,4 +186,7 @@ fn initials_stay_in_names_headlines_and_honorifics_name_no_one_else() {
     assert!(names.iter().all(|n| !n.contains("Springs")), "{names:?}");
     let (nevada, _) = owner(&d, "Nevada").expect("Nevada found");
     assert_ne!(nevada.kind, ActorKind::Person, "{nevada:?}");
+    // A name the text writes after "the" is a team's, not a person's.
+    let (gulls, _) = owner(&d, "Harbor Point Gulls").expect("Harbor Point Gulls found");
+    assert_eq!(gulls.kind, ActorKind::Group, "{gulls:?}");
 }

@@ -262,6 +262,8 @@ struct RunInfo {
     country_title: Option<(String, String)>,
     /// "Mr. Paul": the name is a surname.
     honorific: bool,
+    /// Where the core name starts in the run.
+    core_start: usize,
 }
 
 struct Context<'a> {
@@ -572,6 +574,7 @@ fn trim_run(run: &[Token<'_>], ctx: &Context<'_>) -> Option<RunInfo> {
     Some(RunInfo {
         titled_form: lead.form_start.map(|f| written(&run[f..j])),
         honorific: lead.honorific,
+        core_start: i,
         country_title: match (lead.country, lead.title) {
             (Some(c), Some(t)) => Some((c, t.to_lowercase())),
             _ => None,
@@ -606,6 +609,8 @@ struct Candidate {
     runs: usize,
     /// Runs in which an honorific stood before the name ("Mr. Paul").
     honorific_runs: usize,
+    /// Runs of a name of several words right after "the" ("the Boston Red Sox").
+    article_runs: usize,
     titled: bool,
     forms: BTreeSet<String>,
     roles: BTreeSet<(String, String)>,
@@ -787,6 +792,7 @@ fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<Stri
                 let k = candidates.get_mut(&names[kept]).expect("kept");
                 k.runs += c.runs;
                 k.honorific_runs += c.honorific_runs;
+                k.article_runs += c.article_runs;
                 k.titled |= c.titled;
                 k.forms.extend(c.forms);
                 k.roles.extend(c.roles);
@@ -884,6 +890,12 @@ fn candidates(
                 let c = candidates.entry(info.core.join(" ")).or_default();
                 c.runs += 1;
                 c.honorific_runs += usize::from(info.honorific);
+                let before = match info.core_start {
+                    0 => k.checked_sub(1).map(|b| &toks[b]).filter(|_| run[0].joined),
+                    start => Some(&run[start - 1]),
+                };
+                let after_the = before.is_some_and(|t| t.text.eq_ignore_ascii_case("the"));
+                c.article_runs += usize::from(after_the && info.core.len() > 1);
                 if let Some(form) = info.titled_form {
                     c.titled = true;
                     c.forms.insert(form);
@@ -1041,6 +1053,14 @@ fn merge_lone_names(
     merged_into
 }
 
+/// A name the corpus writes after "the" in at least a sixth of its runs, twice or more, is no
+/// person's: on three news corpora, sports teams and institutions take it in 19–100% of their
+/// runs ("the Boston Red Sox" 88%, "the New York Times" 69%), persons in 0–4% ("the George W.
+/// Bush administration"), and once in a while ("the James Comey leaks").
+fn takes_article(cand: &Candidate) -> bool {
+    cand.article_runs >= 2 && 6 * cand.article_runs >= cand.runs
+}
+
 /// Each candidate as an actor of its kind, merged names as aliases of their parents.
 fn classify(
     candidates: BTreeMap<String, Candidate>,
@@ -1063,6 +1083,9 @@ fn classify(
             ActorKind::Organisation
         } else if words.iter().any(|w| in_list(&NOT_PERSON_WORDS, w)) {
             // "Vancouver Olympics", though "Olympics" alone merged into it.
+            ActorKind::Group
+        } else if takes_article(&cand) {
+            // "the Boston Red Sox", "the Indianapolis Colts": a team or an institution.
             ActorKind::Group
         } else if cand.titled || merged_into.values().any(|p| *p == name) || name_like {
             ActorKind::Person
