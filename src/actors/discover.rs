@@ -86,6 +86,9 @@ static TITLE_MODIFIERS: WordList = WordList::new(include_str!("words/title_modif
 /// Titles before a surname ("Mr. Paul" is no Paul Ryan).
 static HONORIFICS: WordList = WordList::new(include_str!("words/honorifics.txt"));
 
+/// Prepositions that no name holds capitalised ("Trump Over Franken").
+static PREPOSITIONS: WordList = WordList::new(include_str!("words/prepositions.txt"));
+
 /// Party words that stand before a person's name ("Democrat Ralph Northam"), not part of it.
 static PARTIES: WordList = WordList::new(include_str!("words/parties.txt"));
 
@@ -869,7 +872,10 @@ fn candidates(
                     && toks
                         .get(m + 1)
                         .is_some_and(|n| n.joined && capitalised(n.text));
-                if (capitalised(t) || inner) && !ctx.case_break(toks[m - 1].text, t) {
+                // A capitalised preposition ends the run: a headline inside a sentence.
+                let preposition = capitalised(t) && in_list(&PREPOSITIONS, t);
+                if (capitalised(t) || inner) && !preposition && !ctx.case_break(toks[m - 1].text, t)
+                {
                     m += 1;
                 } else {
                     break;
