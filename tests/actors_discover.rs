@@ -26,6 +26,17 @@ fn owner<'a>(d: &'a Discovered, pattern: &str) -> Option<&'a (Actor, usize)> {
         .find(|(a, _)| a.patterns().any(|p| p == pattern))
 }
 
+/// The owner of `pattern`, which must also be named `alias`, and its mention count.
+fn owner_also_named<'a>(d: &'a Discovered, pattern: &str, alias: &str) -> (&'a Actor, usize) {
+    let (actor, n) = owner(d, pattern).unwrap_or_else(|| panic!("{pattern} not found"));
+    assert!(actor.patterns().any(|p| p == alias), "{alias}: {actor:?}");
+    (actor, *n)
+}
+
+fn names(d: &Discovered) -> Vec<&str> {
+    d.actors.iter().map(|(a, _)| a.name.as_str()).collect()
+}
+
 #[test]
 fn spellings_plurals_and_articles_of_one_name_merge() {
     let d = discovered();
@@ -55,7 +66,7 @@ fn spellings_plurals_and_articles_of_one_name_merge() {
 #[test]
 fn no_fragment_of_a_longer_name_becomes_an_actor() {
     let d = discovered();
-    let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+    let names = names(&d);
     // "New York" stays whole; "York" alone is never written.
     assert!(names.contains(&"New York"), "{names:?}");
     assert!(!names.contains(&"York"), "{names:?}");
@@ -86,7 +97,7 @@ fn no_fragment_of_a_longer_name_becomes_an_actor() {
 #[test]
 fn a_party_word_opens_an_organisation_but_not_a_person() {
     let d = discovered();
-    let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+    let names = names(&d);
     // "Democrat Ralph Northam" names Ralph Northam; the party word is no part of him.
     for person in ["Ralph Northam", "Ed Gillespie"] {
         assert!(names.contains(&person), "{person}: {names:?}");
@@ -113,14 +124,10 @@ fn a_party_word_opens_an_organisation_but_not_a_person() {
 #[test]
 fn party_forms_merge_surnames_and_described_titles_stay_and_lists_split() {
     let d = discovered();
-    let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+    let names = names(&d);
     // "Democrats" and the lone adjective "Democratic" are one group.
-    let (democrats, n) = owner(&d, "Democrats").expect("Democrats found");
-    assert!(
-        democrats.patterns().any(|p| p == "Democratic"),
-        "{democrats:?}"
-    );
-    assert!(*n >= 5, "three Democrats and two Democratic: {democrats:?}");
+    let (democrats, n) = owner_also_named(&d, "Democrats", "Democratic");
+    assert!(n >= 5, "three Democrats and two Democratic: {democrats:?}");
     // "baker" is also a common word here, but the corpus ends names with "Baker" more often.
     let (baker, _) = owner(&d, "Katie Baker").expect("Katie Baker found");
     assert_eq!(baker.kind, ActorKind::Person, "{baker:?}");
@@ -149,15 +156,11 @@ fn party_forms_merge_surnames_and_described_titles_stay_and_lists_split() {
 #[test]
 fn initials_stay_in_names_headlines_and_honorifics_name_no_one_else_and_teams_are_groups() {
     let d = discovered();
-    let names: Vec<&str> = d.actors.iter().map(|(a, _)| a.name.as_str()).collect();
+    let names = names(&d);
     // A middle initial ends no clause: "Walter J. Harmon" is Walter Harmon, and a father and
     // son whose initials differ stay two persons.
-    let (harmon, n) = owner(&d, "Walter J. Harmon").expect("Walter J. Harmon found");
-    assert!(
-        harmon.patterns().any(|p| p == "Walter Harmon"),
-        "{harmon:?}"
-    );
-    assert!(*n >= 5, "{harmon:?} {n}");
+    let (harmon, n) = owner_also_named(&d, "Walter J. Harmon", "Walter Harmon");
+    assert!(n >= 5, "{harmon:?} {n}");
     for vance in ["Edward T. Vance", "Edward R. Vance"] {
         let (a, _) = owner(&d, vance).unwrap_or_else(|| panic!("{vance}: {names:?}"));
         assert_eq!(a.kind, ActorKind::Person, "{a:?}");
