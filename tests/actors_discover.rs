@@ -199,6 +199,15 @@ fn initials_stay_in_names_headlines_and_honorifics_name_no_one_else_and_teams_ar
     assert!(names.iter().all(|n| !n.contains("Springs")), "{names:?}");
     let (nevada, _) = owner(&d, "Nevada").expect("Nevada found");
     assert_ne!(nevada.kind, ActorKind::Person, "{nevada:?}");
+    // "Al" before a name is a given name where the text never joins it as an article
+    // ("al-Qaeda"), and "As" opens no name.
+    let (benton, _) = owner_also_named(&d, "Benton", "Al Benton");
+    assert_eq!(benton.name, "Al Benton", "{benton:?}");
+    assert_eq!(benton.kind, ActorKind::Person, "{benton:?}");
+    assert!(
+        benton.patterns().all(|p| !p.starts_with("As ")),
+        "{benton:?}"
+    );
     // A name the text writes after "the" is a team's, not a person's.
     let (gulls, _) = owner(&d, "Harbor Point Gulls").expect("Harbor Point Gulls found");
     assert_eq!(gulls.kind, ActorKind::Group, "{gulls:?}");

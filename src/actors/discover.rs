@@ -416,7 +416,9 @@ fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
             continue;
         }
         // "New York", "Al Qaeda": the first word belongs to the name.
-        if (in_list(&PLACE_PREFIX, t) || in_list(&ARTICLES, t)) && capitalised(texts[i + 1]) {
+        if (in_list(&PLACE_PREFIX, t) || (in_list(&ARTICLES, t) && !in_list(&STOP, t)))
+            && capitalised(texts[i + 1])
+        {
             break;
         }
         let titled = lead.form_start.is_some();
@@ -655,15 +657,53 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
 /// "Microsoft Corp." and "Microsoft Corp" are one).
 fn variant_key(name: &str) -> String {
     let lower = name.to_lowercase().replace('’', "'");
-    let mut words: Vec<&str> = lower
-        .split(|c: char| c == ' ' || is_hyphen(c))
-        .map(|w| w.trim_end_matches('.'))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let mut words = key_words(&lower);
     if words.len() > 1 && ARTICLES.contains(words[0]) {
         words.remove(0);
     }
     words.concat()
+}
+
+/// [`variant_key`] keeping a leading article.
+fn variant_key_with_article(name: &str) -> String {
+    key_words(&name.to_lowercase().replace('’', "'")).concat()
+}
+
+fn key_words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| c == ' ' || is_hyphen(c))
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// An article joined to the word after it ("al-Qaeda") or in lower case ("al Qaeda").
+fn joined_article(name: &str) -> bool {
+    let first = name.split([' ']).next().unwrap_or(name);
+    let article = first.split(is_hyphen).next().unwrap_or(first);
+    ARTICLES.contains_lowercase(article)
+        && (first.len() > article.len() || article.starts_with(char::is_lowercase))
+}
+
+/// Each name's variant key, its leading article dropped where the corpus writes the article
+/// joined ("al-Qaeda"), and from "Al Qaeda" where it writes that name so: "Al Franken",
+/// never "al-Franken", is no spelling of "Franken".
+fn article_keys(names: &[String]) -> Vec<String> {
+    let joined: HashSet<String> = names
+        .iter()
+        .filter(|n| joined_article(n))
+        .map(|n| variant_key(n))
+        .collect();
+    names
+        .iter()
+        .map(|n| {
+            let key = variant_key(n);
+            match joined.contains(&key) {
+                true => key,
+                false => variant_key_with_article(n),
+            }
+        })
+        .collect()
 }
 
 /// "J.", "H.W.": initials, each a capital letter with its dot.
@@ -709,7 +749,7 @@ fn party_form(key: &str) -> Option<&'static str> {
 /// is kept; returns each merged spelling with the one kept.
 fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<String, String> {
     let names: Vec<String> = candidates.keys().cloned().collect();
-    let keys: Vec<String> = names.iter().map(|n| variant_key(n)).collect();
+    let keys = article_keys(&names);
     let mut parent: Vec<usize> = (0..names.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
