@@ -86,6 +86,9 @@ static TITLE_MODIFIERS: WordList = WordList::new(include_str!("words/title_modif
 /// Titles before a surname ("Mr. Paul" is no Paul Ryan).
 static HONORIFICS: WordList = WordList::new(include_str!("words/honorifics.txt"));
 
+/// Words that head a storm's name ("Hurricane Ivan").
+static STORMS: WordList = WordList::new(include_str!("words/storms.txt"));
+
 /// Prepositions that no name holds capitalised ("Trump Over Franken").
 static PREPOSITIONS: WordList = WordList::new(include_str!("words/prepositions.txt"));
 
@@ -416,7 +419,10 @@ fn lead(run: &[Token<'_>], ctx: &Context<'_>) -> Lead {
             continue;
         }
         // "New York", "Al Qaeda": the first word belongs to the name.
-        if (in_list(&PLACE_PREFIX, t) || (in_list(&ARTICLES, t) && !in_list(&STOP, t)))
+        // "Hurricane Ivan": a storm's word opens its name.
+        if (in_list(&PLACE_PREFIX, t)
+            || in_list(&STORMS, t)
+            || (in_list(&ARTICLES, t) && !in_list(&STOP, t)))
             && capitalised(texts[i + 1])
         {
             break;
@@ -1003,6 +1009,12 @@ fn is_org(name: &str) -> bool {
     name.split(' ').any(org_word)
 }
 
+/// "Hurricane Ivan": a storm, which takes its lone name ("Ivan") as a person takes a surname.
+fn is_storm(name: &str) -> bool {
+    name.split_once(' ')
+        .is_some_and(|(first, _)| in_list(&STORMS, first))
+}
+
 /// A company's name: words and their legal form ("Microsoft Corp", "Apple Computer Inc.").
 fn is_company(name: &str) -> bool {
     name.rsplit_once(' ')
@@ -1029,6 +1041,7 @@ fn merge_lone_names(
                 && !n
                     .split(' ')
                     .any(|w| in_list(&NOT_PERSON_WORDS, w) || ctx.gazetteer.contains_key(w))
+                || is_storm(n)
         })
         .map(|(n, _)| n.clone())
         .collect();
@@ -1127,7 +1140,7 @@ fn classify(
             });
         let kind = if is_org(&name) {
             ActorKind::Organisation
-        } else if words.iter().any(|w| in_list(&NOT_PERSON_WORDS, w)) {
+        } else if words.iter().any(|w| in_list(&NOT_PERSON_WORDS, w)) || is_storm(&name) {
             // "Vancouver Olympics", though "Olympics" alone merged into it.
             ActorKind::Group
         } else if takes_article(&cand) {
@@ -1310,6 +1323,21 @@ mod tests {
             harmon.0.aliases.iter().all(|a| !a.contains("Relief")),
             "{harmon:?}"
         );
+    }
+
+    #[test]
+    fn a_storm_takes_its_name() {
+        let found = discover_each(&[
+            "Hurricane Ivan hit the coast on Monday. Ivan moved north, and Ivan weakened.",
+            "Ivan Petrov lost his barn. After Hurricane Ivan, the town rebuilt.",
+        ])
+        .actors;
+        let storm = found
+            .iter()
+            .find(|(a, _)| a.name == "Hurricane Ivan")
+            .expect("Hurricane Ivan found");
+        assert_eq!(storm.0.kind, ActorKind::Group, "{storm:?}");
+        assert!(storm.0.aliases.iter().any(|a| a == "Ivan"), "{storm:?}");
     }
 
     #[test]
