@@ -86,6 +86,9 @@ static TITLE_MODIFIERS: WordList = WordList::new(include_str!("words/title_modif
 /// Titles before a surname ("Mr. Paul" is no Paul Ryan).
 static HONORIFICS: WordList = WordList::new(include_str!("words/honorifics.txt"));
 
+/// Titles of sovereigns and popes, which stand before a given name alone ("Prince Harry").
+static SOVEREIGNS: WordList = WordList::new(include_str!("words/sovereigns.txt"));
+
 /// Words that head a storm's name ("Hurricane Ivan").
 static STORMS: WordList = WordList::new(include_str!("words/storms.txt"));
 
@@ -1078,6 +1081,15 @@ fn merge_lone_names(
                     .then_with(|| b.cmp(a))
             });
         let Some(p) = parent else { continue };
+        // "Prince Harry", "Pope Francis": a name a sovereign's title stands before is no given
+        // name of a commoner ("Harry Reid").
+        let royal = lone_runs
+            .forms
+            .iter()
+            .any(|f| f.split(' ').next().is_some_and(|t| in_list(&SOVEREIGNS, t)));
+        if royal && p.starts_with(&format!("{name} ")) {
+            continue;
+        }
         // "Paul" of "Paul Manafort", where "Manafort" stands alone more often, is a given name;
         // when it begins other names too ("Paul Ryan"), it names no one: no alias, no actor.
         // ("Xi" of "Xi Jinping" is the family name; "Microsoft" of "Microsoft Corp" is used
@@ -1322,6 +1334,23 @@ mod tests {
         assert!(
             harmon.0.aliases.iter().all(|a| !a.contains("Relief")),
             "{harmon:?}"
+        );
+    }
+
+    #[test]
+    fn a_prince_is_no_commoner_of_his_given_name() {
+        let found = discover_each(&[
+            "Prince Harry visited the hospital. Harry smiled at the nurses.",
+            "Harry Reid spoke in the Senate. Reid left early, and Harry Reid voted no.",
+        ])
+        .actors;
+        let reid = found
+            .iter()
+            .find(|(a, _)| a.name == "Harry Reid")
+            .expect("Harry Reid found");
+        assert!(
+            reid.0.aliases.iter().all(|a| !a.contains("Prince")),
+            "{reid:?}"
         );
     }
 
