@@ -698,19 +698,19 @@ fn joined_article(name: &str) -> bool {
 /// joined ("al-Qaeda"), and from "Al Qaeda" where it writes that name so: "Al Franken",
 /// never "al-Franken", is no spelling of "Franken".
 fn article_keys(names: &[String]) -> Vec<String> {
+    let keys: Vec<String> = names.iter().map(|n| variant_key(n)).collect();
     let joined: HashSet<String> = names
         .iter()
-        .filter(|n| joined_article(n))
-        .map(|n| variant_key(n))
+        .zip(&keys)
+        .filter(|(n, _)| joined_article(n))
+        .map(|(_, k)| k.clone())
         .collect();
     names
         .iter()
-        .map(|n| {
-            let key = variant_key(n);
-            match joined.contains(&key) {
-                true => key,
-                false => variant_key_with_article(n),
-            }
+        .zip(keys)
+        .map(|(n, key)| match joined.contains(&key) {
+            true => key,
+            false => variant_key_with_article(n),
         })
         .collect()
 }
@@ -1062,16 +1062,23 @@ fn merge_lone_names(
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
     let mut shared_given_names: Vec<String> = Vec::new();
     for name in &lone {
-        // "Mr. Paul" is a surname, though "Paul Ryan" begins with it.
+        // "Mr. Paul" is a surname, though "Paul Ryan" begins with it; "Prince Harry", "Pope
+        // Francis": a name a sovereign's title stands before is no commoner's given name
+        // ("Harry Reid").
         let lone_runs = &candidates[*name];
         let surname_only =
             lone_runs.honorific_runs > 0 && 2 * lone_runs.honorific_runs >= lone_runs.runs;
+        let royal = lone_runs
+            .forms
+            .iter()
+            .any(|f| f.split(' ').next().is_some_and(|t| in_list(&SOVEREIGNS, t)));
+        let given_name = !surname_only && !royal;
         let parent = multi
             .iter()
             .filter(|m| {
                 // A company takes the word that begins it ("Microsoft" into "Microsoft Corp").
                 let words: Vec<&str> = m.split(' ').collect();
-                (words.first() == Some(name) && !surname_only)
+                (words.first() == Some(name) && given_name)
                     || (words.last() == Some(name) && !is_org(m))
             })
             .max_by(|a, b| {
@@ -1081,15 +1088,6 @@ fn merge_lone_names(
                     .then_with(|| b.cmp(a))
             });
         let Some(p) = parent else { continue };
-        // "Prince Harry", "Pope Francis": a name a sovereign's title stands before is no given
-        // name of a commoner ("Harry Reid").
-        let royal = lone_runs
-            .forms
-            .iter()
-            .any(|f| f.split(' ').next().is_some_and(|t| in_list(&SOVEREIGNS, t)));
-        if royal && p.starts_with(&format!("{name} ")) {
-            continue;
-        }
         // "Paul" of "Paul Manafort", where "Manafort" stands alone more often, is a given name;
         // when it begins other names too ("Paul Ryan"), it names no one: no alias, no actor.
         // ("Xi" of "Xi Jinping" is the family name; "Microsoft" of "Microsoft Corp" is used
@@ -1323,16 +1321,12 @@ mod tests {
         let found = discover_each(&[
             "The poll shows Harmon ahead in Nevada, while Ohio Gov.",
             "SPECIAL COVERAGE: Flood Relief Mr. Harmon spoke. Walter Harmon left.",
-        ])
-        .actors;
-        let names: Vec<&str> = found.iter().map(|(a, _)| a.name.as_str()).collect();
+        ]);
+        let names: Vec<&str> = found.actors.iter().map(|(a, _)| a.name.as_str()).collect();
         assert!(names.iter().all(|n| !n.contains("Gov")), "{names:?}");
-        let harmon = found
-            .iter()
-            .find(|(a, _)| a.name == "Walter Harmon")
-            .expect("Walter Harmon found");
+        let harmon = actor(&found, "Walter Harmon").expect("Walter Harmon found");
         assert!(
-            harmon.0.aliases.iter().all(|a| !a.contains("Relief")),
+            harmon.aliases.iter().all(|a| !a.contains("Relief")),
             "{harmon:?}"
         );
     }
@@ -1342,14 +1336,10 @@ mod tests {
         let found = discover_each(&[
             "Prince Harry visited the hospital. Harry smiled at the nurses.",
             "Harry Reid spoke in the Senate. Reid left early, and Harry Reid voted no.",
-        ])
-        .actors;
-        let reid = found
-            .iter()
-            .find(|(a, _)| a.name == "Harry Reid")
-            .expect("Harry Reid found");
+        ]);
+        let reid = actor(&found, "Harry Reid").expect("Harry Reid found");
         assert!(
-            reid.0.aliases.iter().all(|a| !a.contains("Prince")),
+            reid.aliases.iter().all(|a| !a.contains("Prince")),
             "{reid:?}"
         );
     }
@@ -1359,14 +1349,10 @@ mod tests {
         let found = discover_each(&[
             "Hurricane Ivan hit the coast on Monday. Ivan moved north, and Ivan weakened.",
             "Ivan Petrov lost his barn. After Hurricane Ivan, the town rebuilt.",
-        ])
-        .actors;
-        let storm = found
-            .iter()
-            .find(|(a, _)| a.name == "Hurricane Ivan")
-            .expect("Hurricane Ivan found");
-        assert_eq!(storm.0.kind, ActorKind::Group, "{storm:?}");
-        assert!(storm.0.aliases.iter().any(|a| a == "Ivan"), "{storm:?}");
+        ]);
+        let storm = actor(&found, "Hurricane Ivan").expect("Hurricane Ivan found");
+        assert_eq!(storm.kind, ActorKind::Group, "{storm:?}");
+        assert!(storm.aliases.iter().any(|a| a == "Ivan"), "{storm:?}");
     }
 
     #[test]
