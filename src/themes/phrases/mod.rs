@@ -755,7 +755,11 @@ fn explain_counted(
                 let can_name = naming::can_name(&counted.evidence(id, c, quoted), &opts.stop_words);
                 // Quotation marks make a term only of a phrase that may name the theme: a
                 // one-off quote or a title is scored like any other phrase.
-                let term = quoted && can_name;
+                let documents = counted.spread.in_theme[c].get(&id).copied().unwrap_or(0);
+                let spread = theme_spread(documents, counted.spread.theme_docs[c]);
+                // In a broad theme a quote two of its documents share is someone's words, not
+                // the theme's term ("extremely careless" in 123 articles on the email inquiry).
+                let term = quoted && can_name && spread >= 1.0;
                 let s = scores[c][&id];
                 let informativeness = if term {
                     1.0
@@ -764,7 +768,6 @@ fn explain_counted(
                 } else {
                     0.0
                 };
-                let documents = counted.spread.in_theme[c].get(&id).copied().unwrap_or(0);
                 let row = row_of[&id];
                 let cosine = cos_all[[row, c]];
                 let semantic = semantic_of(row, c);
@@ -800,7 +803,7 @@ fn explain_counted(
                                 counted.spread.in_corpus[i],
                                 counted.spread.corpus_docs,
                             )
-                            * theme_spread(documents, counted.spread.theme_docs[c]),
+                            * spread,
                         documents,
                         can_name,
                         is_name: !quoted
@@ -1591,6 +1594,33 @@ mod tests {
         // Unquoted one-off phrases are not candidates.
         assert!(!pool_of(t).contains(&"analysts fear".to_string()));
         assert!(pool_of(t).contains(&"trade talks".to_string()));
+    }
+
+    #[test]
+    fn a_quote_few_of_a_broad_themes_documents_share_is_no_term() {
+        // `quoted` of the documents put "nuclear option" in quotation marks; all the others
+        // use both of its words apart, so the quote is one that may name the theme.
+        let nuclear = |documents: usize, quoted: usize| {
+            let texts: Vec<String> = (0..documents)
+                .map(|d| match d < quoted {
+                    true => {
+                        format!("Senators in session {d} feared the ‘nuclear option,’ aides said.")
+                    }
+                    false => format!("Budget talks of week {d} stalled; one option was nuclear."),
+                })
+                .collect();
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let t = &explain(&texts, &vec![Some(0); documents], 1)[0];
+            let c = t.candidates.iter().find(|c| c.phrase == "nuclear option");
+            let c = c.expect("the quote is a candidate").clone();
+            assert!(c.quoted && c.can_name, "{c:?}");
+            c.informativeness == 1.0 && c.phraseness == 1.0
+        };
+        // A theme of few documents: two of them quoting it make it a term.
+        assert!(nuclear(BROAD_THEME_DOCUMENTS as usize - 1, 2));
+        // 80 documents: two are someone's words; four (5%) name what the theme discusses.
+        assert!(!nuclear(80, 2));
+        assert!(nuclear(80, 4));
     }
 
     #[test]
