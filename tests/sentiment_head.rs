@@ -610,6 +610,62 @@ fn bad_td_heads_and_empty_data_are_one_line_errors() {
     assert!(!out_path.exists());
 }
 
+#[test]
+fn heads_of_two_seeds_make_a_soup_scored_as_eval_scores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_attitudes(dir.path());
+    train_small_td(dir.path(), "seven.safetensors", 7);
+    train_small_td(dir.path(), "eight.safetensors", 8);
+    let soup = |heads: &[&str], out: &str| {
+        themescope(dir.path())
+            .env("THEMESCOPE_MODELS", models_dir())
+            .args(["head", "soup", "--quiet", "--json", "--dev"])
+            .arg(&data)
+            .args(heads.iter().map(|h| dir.path().join(h)))
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap()
+    };
+    let out = soup(
+        &["seven.safetensors", "eight.safetensors"],
+        "soup.safetensors",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bytes = std::fs::read(dir.path().join("soup.safetensors")).unwrap();
+    let head = themescope::sentiment::tdmodel::TdHead::from_bytes("soup", &bytes).unwrap();
+    // The heads' own rank by default: the file keeps their size.
+    assert_eq!(head.meta.shape.rank, 4);
+    assert_eq!(head.meta.extra["soup_seeds"], "7,8");
+    // The scores stored are those `head eval` gives the file.
+    let eval = eval_json(
+        dir.path(),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--head",
+            dir.path().join("soup.safetensors").to_str().unwrap(),
+        ],
+    );
+    let stored: serde_json::Value = serde_json::from_str(&head.meta.extra["dev_scores"]).unwrap();
+    let f1m = eval["f1m"].as_f64().unwrap();
+    assert_eq!(stored["attitudes.jsonl"]["f1m"], format!("{f1m:.4}"));
+    assert_eq!(printed["dev"]["attitudes.jsonl"]["f1m"], eval["f1m"]);
+
+    // Heads of another shape make no soup, and nothing is written.
+    train_small_td_with(dir.path(), "wide.safetensors", 9, &["--context-rank", "8"]);
+    let out = soup(
+        &["seven.safetensors", "wide.safetensors"],
+        "never.safetensors",
+    );
+    assert_one_line_error(
+        &out,
+        &["wide.safetensors", "of another shape", "seven.safetensors"],
+    );
+    assert!(!dir.path().join("never.safetensors").exists());
+}
+
 /// The committed default head, the target-dependent model, on both NewsMTSC dev sets: above
 /// the logistic head's 0.749 / 0.711, and at the 0.80 / 0.77 (measured 0.825 / 0.774 on
 /// AVX-512; dev-mt's floor sits a target or two lower, for another CPU's rounding).

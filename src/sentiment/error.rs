@@ -58,6 +58,10 @@ pub enum SentimentError {
     #[error("{0}")]
     Options(String),
 
+    /// Heads that cannot be averaged (`head soup`).
+    #[error("cannot average these heads: {0}")]
+    Soup(String),
+
     /// The encoder failed while computing features.
     #[error(transparent)]
     Embed(#[from] crate::embed::EmbedError),

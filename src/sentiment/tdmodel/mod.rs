@@ -12,10 +12,12 @@
 //! | `train.rs` | the training loop, AdamW, checkpoints, dev scores |
 //! | `file.rs` | the head file (adapters + head + metadata) |
 //! | `scorer.rs` | scoring targets, one encoder pass per sentence |
+//! | `soup.rs` | heads of one recipe and several seeds averaged into one |
 
 pub mod file;
 pub mod network;
 pub mod scorer;
+pub mod soup;
 pub mod states;
 pub mod train;
 

@@ -280,6 +280,20 @@ pub fn train(
     })
 }
 
+/// Dev scores as a head file's metadata holds them: `{"dev-rw.jsonl": {"f1m": "0.8254", ...}}`.
+pub fn dev_scores_json(dev: &[(String, Evaluation)]) -> String {
+    let scores: serde_json::Map<String, serde_json::Value> = dev
+        .iter()
+        .map(|(name, e)| {
+            (
+                name.clone(),
+                serde_json::json!({"f1m": format!("{:.4}", e.f1m), "accuracy": format!("{:.4}", e.accuracy), "n": e.n}),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(scores).to_string()
+}
+
 /// The training graph's class probabilities for `targets` with the weights of `head`, one row
 /// per target in the order given (to check that scoring computes the same).
 pub fn graph_probabilities(
@@ -780,15 +794,6 @@ fn make_head(
     for (n, p) in params {
         tensors.insert(n.clone(), tensor_entry(p.as_tensor()).map_err(fail)?);
     }
-    let dev_json: serde_json::Map<String, serde_json::Value> = dev
-        .iter()
-        .map(|(name, e)| {
-            (
-                name.clone(),
-                serde_json::json!({"f1m": format!("{:.4}", e.f1m), "accuracy": format!("{:.4}", e.accuracy), "n": e.n}),
-            )
-        })
-        .collect();
     let epochs: Vec<String> = log
         .iter()
         .map(|(e, loss, f)| {
@@ -798,7 +803,7 @@ fn make_head(
         .collect();
     let extra = BTreeMap::from([
         ("themescope_version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
-        ("dev_scores".to_string(), serde_json::Value::Object(dev_json).to_string()),
+        ("dev_scores".to_string(), dev_scores_json(dev)),
         (
             "optimiser".to_string(),
             format!(
