@@ -54,7 +54,7 @@ pub fn soup(heads: &[TdHead], rank: Option<usize>) -> Result<TdHead, SentimentEr
     // The scale alpha / rank of every adapter stays what each head had.
     meta.shape.alpha = first.meta.shape.scale() * new_rank as f64;
     meta.shape.rank = new_rank;
-    meta.extra = soup_provenance(heads, new_rank);
+    meta.extra = soup_provenance(heads, new_rank < stacked_rank);
     Ok(TdHead {
         source: "soup".into(),
         meta,
@@ -162,8 +162,9 @@ fn mean(heads: &[TdHead], name: &str) -> (Vec<usize>, Vec<f32>) {
     )
 }
 
-/// The provenance of a soup: each head's seed and dev scores (its own are scored afresh).
-fn soup_provenance(heads: &[TdHead], rank: usize) -> BTreeMap<String, String> {
+/// The provenance of a soup: each head's seed and dev scores (its own are scored afresh), and
+/// whether its stacked adapters were `cut` back by the SVD.
+fn soup_provenance(heads: &[TdHead], cut: bool) -> BTreeMap<String, String> {
     let mut extra = heads[0].meta.extra.clone();
     extra.remove("dev_scores");
     extra.remove("epoch_log");
@@ -177,10 +178,14 @@ fn soup_provenance(heads: &[TdHead], rank: usize) -> BTreeMap<String, String> {
         .collect();
     extra.insert("soup_seeds".into(), seeds.join(","));
     extra.insert("soup_members".into(), members.join("; "));
+    let adapters = match cut {
+        true => "stacked along their rank and cut back by the truncated SVD of the mean delta",
+        false => "stacked along their rank (the exact mean delta)",
+    };
     extra.insert(
         "soup".into(),
         format!(
-            "the mean of {} heads of this recipe trained with seeds {}, adapters stacked along their rank and cut back to rank {rank} (truncated SVD of the mean delta)",
+            "the mean of {} heads of this recipe trained with seeds {}, adapters {adapters}",
             heads.len(),
             seeds.join(", ")
         ),
