@@ -4,8 +4,10 @@
 
 use std::path::Path;
 
-use themescope::actors::{discover, Actor, ActorKind, DiscoverOptions, Discovered, MentionMatcher};
-use themescope::corpus::{Corpus, ReadOptions};
+use themescope::actors::{
+    discover, Actor, ActorKind, ActorSet, DiscoverOptions, Discovered, MentionMatcher,
+};
+use themescope::corpus::{Corpus, Document, ReadOptions};
 
 fn discovered() -> Discovered {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/actor-variants");
@@ -211,4 +213,106 @@ fn initials_stay_in_names_headlines_and_honorifics_name_no_one_else_and_teams_ar
     // A name the text writes after "the" is a team's, not a person's.
     let (gulls, _) = owner(&d, "Harbor Point Gulls").expect("Harbor Point Gulls found");
     assert_eq!(gulls.kind, ActorKind::Group, "{gulls:?}");
+}
+
+/// Articles on two Clintons, two Kellys and two Bushes, each article naming its own.
+fn namesakes() -> Corpus {
+    let texts = [
+        "Former President Bill Clinton spoke in Little Rock on Monday.\n\nClinton said the \
+         economy of the 1990s had lifted every town. President Clinton thanked the crowd.",
+        "Hillary Clinton campaigned in Ohio on Tuesday.\n\nClinton told voters that jobs came \
+         first. Supporters cheered Clinton at every stop.",
+        "Hillary Clinton raised money in Denver.\n\nClinton met donors, and Clinton spoke late.",
+        "Megyn Kelly interviewed Newt Gingrich on Wednesday.\n\nKelly asked him about the \
+         campaign. Gingrich told Kelly she was fascinated with scandal.",
+        "Kelly Evans of CNBC asked the senator to calm down.\n\nMr. Kelly said the border had \
+         to be secured, and Mr. Kelly left for Texas.",
+        "President George W. Bush addressed the troops.\n\nPresident Bush praised their courage.",
+        "Jeb Bush campaigned in Iowa.\n\nBush spoke about schools. Voters asked Bush about his \
+         brother, and Bush smiled.",
+    ];
+    let docs = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Document::from_text(format!("d{i}"), *t, &ReadOptions::default()))
+        .collect();
+    Corpus::from_documents(docs)
+}
+
+#[test]
+fn a_surname_two_actors_share_names_whom_each_article_names() {
+    let corpus = namesakes();
+    let d = discover(
+        &corpus,
+        &DiscoverOptions {
+            min_mentions: 1,
+            ..DiscoverOptions::default()
+        },
+    );
+    let lists = |name: &str, alias: &str| {
+        d.actors
+            .iter()
+            .any(|(a, _)| a.name == name && a.aliases.iter().any(|x| x == alias))
+    };
+    // The lone surname is shared; a titled form goes only where the title is written.
+    assert!(lists("Hillary Clinton", "Clinton"), "{d:?}");
+    assert!(lists("Bill Clinton", "Clinton"), "{d:?}");
+    assert!(lists("George W. Bush", "President Bush"), "{d:?}");
+    assert!(!lists("Jeb Bush", "President Bush"), "{d:?}");
+    // "Mr. Kelly" is a surname: not Kelly Evans's given name.
+    assert!(!lists("Kelly Evans", "Mr. Kelly"), "{d:?}");
+    assert!(!lists("Kelly Evans", "Kelly"), "{d:?}");
+
+    let set = d.actor_set();
+    let matcher = MentionMatcher::new(&set);
+    let named_in = |doc: usize, alias: &str| -> Vec<String> {
+        let doc = &corpus.documents[doc];
+        let texts: Vec<&str> = doc
+            .paragraphs
+            .iter()
+            .map(|p| doc.paragraph_text(p))
+            .collect();
+        matcher
+            .find_in_document(&texts)
+            .into_iter()
+            .flatten()
+            .filter(|m| m.alias == alias)
+            .map(|m| set.actors[m.actor].name.clone())
+            .collect()
+    };
+    assert_eq!(named_in(0, "Clinton"), ["Bill Clinton"]);
+    assert_eq!(named_in(1, "Clinton"), ["Hillary Clinton"; 2]);
+    assert_eq!(named_in(3, "Kelly"), ["Megyn Kelly"; 2]);
+    assert_eq!(named_in(6, "Bush"), ["Jeb Bush"; 3]);
+    assert_eq!(named_in(5, "President Bush"), ["George W. Bush"]);
+    // Counts follow the articles: Bill is named three times, Hillary six.
+    let count = |name: &str| d.actors.iter().find(|(a, _)| a.name == name).map(|x| x.1);
+    assert_eq!(count("Bill Clinton"), Some(3), "{d:?}");
+    assert_eq!(count("Hillary Clinton"), Some(6), "{d:?}");
+
+    // Kept at three mentions or more, the Bushes and Kellys named once or twice are namesakes:
+    // in their own articles the shared alias is theirs, and no one's mention.
+    let d = discover(&corpus, &DiscoverOptions::default());
+    let set = d.actor_set();
+    let namesakes: Vec<&str> = d.namesakes.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(namesakes, ["George W. Bush"], "{d:?}");
+    assert_eq!(count_in(&corpus, &set, 5, "George W. Bush"), 0);
+    assert_eq!(count_in(&corpus, &set, 5, "Jeb Bush"), 0);
+    assert_eq!(count_in(&corpus, &set, 6, "Jeb Bush"), 4);
+}
+
+/// How many mentions of `name` the set's matcher finds in one document.
+fn count_in(corpus: &Corpus, set: &ActorSet, doc: usize, name: &str) -> usize {
+    let doc = &corpus.documents[doc];
+    let texts: Vec<&str> = doc
+        .paragraphs
+        .iter()
+        .map(|p| doc.paragraph_text(p))
+        .collect();
+    MentionMatcher::new(set)
+        .find_in_document(&texts)
+        .iter()
+        .flatten()
+        .filter(|m| set.actors[m.actor].name == name)
+        .count()
 }

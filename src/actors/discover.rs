@@ -35,6 +35,9 @@ pub struct Discovered {
     pub actors: Vec<(Actor, usize)>,
     /// Place names that hold a country's name ("New Mexico"): not mentions of it.
     pub not_actors: Vec<String>,
+    /// Actors left out for too few mentions that share an alias with one kept ("Brian Kelly"
+    /// beside Megyn Kelly): matched, so that the alias reads right, and never reported.
+    pub namesakes: Vec<Actor>,
 }
 
 impl Discovered {
@@ -43,6 +46,7 @@ impl Discovered {
         let mut set =
             ActorSet::with_gazetteer(self.actors.iter().map(|(a, _)| a.clone()).collect(), true);
         set.not_actors = self.not_actors.clone();
+        set.namesakes = self.namesakes.clone();
         set
     }
 }
@@ -657,7 +661,14 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
         }
     }
     add_role_aliases(&mut actors, &sentences);
-    let found: Vec<Actor> = actors.into_values().map(|(a, _)| a).collect();
+    // The most used first: a string two actors share names the first by default.
+    let mut found: Vec<(Actor, Candidate)> = actors.into_values().collect();
+    found.sort_by(|a, b| {
+        b.1.runs
+            .cmp(&a.1.runs)
+            .then_with(|| a.0.name.cmp(&b.0.name))
+    });
+    let found: Vec<Actor> = found.into_iter().map(|(a, _)| a).collect();
     count_and_rank(corpus, found, places.into_iter().collect(), opts)
 }
 
@@ -1031,23 +1042,14 @@ fn org_word(w: &str) -> bool {
 }
 
 /// Merges lone names into the longer names they begin or end ("Xi" into "Xi Jinping"); returns
-/// each merged name's parent.
+/// each merged name's parent. A lone name that ends several names ("Clinton" of "Bill
+/// Clinton" and "Hillary Clinton") merges into the most used and is shared with the others,
+/// with its titled forms: the matcher reads it per document.
 fn merge_lone_names(
     candidates: &mut BTreeMap<String, Candidate>,
     ctx: &Context<'_>,
 ) -> BTreeMap<String, String> {
-    let multi: Vec<String> = candidates
-        .iter()
-        .filter(|(n, _)| {
-            n.contains(' ')
-                && (!is_org(n) || is_company(n))
-                && !n
-                    .split(' ')
-                    .any(|w| in_list(&NOT_PERSON_WORDS, w) || ctx.gazetteer.contains_key(w))
-                || is_storm(n)
-        })
-        .map(|(n, _)| n.clone())
-        .collect();
+    let multi = person_like_names(candidates, ctx);
     // A party word alone ("Republicans", "Democratic") names the party's people, not the
     // person whose name it once stood before.
     let party = |n: &str| {
@@ -1060,31 +1062,36 @@ fn merge_lone_names(
         .map(String::as_str)
         .collect();
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
+    let mut shared_with: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Lone names that name no one: removed.
     let mut shared_given_names: Vec<String> = Vec::new();
+    let runs = |n: &str| candidates.get(n).map_or(0, |c| c.runs);
     for name in &lone {
-        // "Mr. Paul" is a surname, though "Paul Ryan" begins with it; "Prince Harry", "Pope
-        // Francis": a name a sovereign's title stands before is no commoner's given name
-        // ("Harry Reid").
-        let lone_runs = &candidates[*name];
-        let surname_only =
-            lone_runs.honorific_runs > 0 && 2 * lone_runs.honorific_runs >= lone_runs.runs;
-        let royal = lone_runs
-            .forms
-            .iter()
-            .any(|f| f.split(' ').next().is_some_and(|t| in_list(&SOVEREIGNS, t)));
-        let given_name = !surname_only && !royal;
+        // "St" of "St Louis" names nothing alone.
+        if in_list(&PLACE_PREFIX, name) {
+            shared_given_names.push(name.to_string());
+            continue;
+        }
+        let given_name = may_be_given_name(&candidates[*name]);
+        // "England" is no surname of "New England", nor "York" of "New York".
+        let ends = |m: &str| {
+            m.rsplit(' ').next() == Some(*name)
+                && !is_org(m)
+                && !(m.split(' ').count() == 2
+                    && m.split(' ')
+                        .next()
+                        .is_some_and(|w| in_list(&PLACE_PREFIX, w)))
+        };
+        let begins = |m: &str| m.split(' ').next() == Some(*name) && given_name;
+        // A company takes the word that begins it ("Microsoft" into "Microsoft Corp"). Between
+        // names used as often, a surname before a given name ("Kelly" of "Megyn Kelly", not of
+        // "Kelly Evans").
         let parent = multi
             .iter()
-            .filter(|m| {
-                // A company takes the word that begins it ("Microsoft" into "Microsoft Corp").
-                let words: Vec<&str> = m.split(' ').collect();
-                (words.first() == Some(name) && given_name)
-                    || (words.last() == Some(name) && !is_org(m))
-            })
+            .filter(|m| ends(m) || begins(m))
             .max_by(|a, b| {
-                candidates[*a]
-                    .runs
-                    .cmp(&candidates[*b].runs)
+                (runs(a), ends(a))
+                    .cmp(&(runs(b), ends(b)))
                     .then_with(|| b.cmp(a))
             });
         let Some(p) = parent else { continue };
@@ -1093,7 +1100,6 @@ fn merge_lone_names(
         // ("Xi" of "Xi Jinping" is the family name; "Microsoft" of "Microsoft Corp" is used
         // alone more than "Corp"; "Hillary" begins no other name.)
         let surname = p.rsplit(' ').next().unwrap_or(p);
-        let runs = |n: &str| candidates.get(n).map_or(0, |c| c.runs);
         let first_of = format!("{name} ");
         let names_begun = multi.iter().filter(|m| m.starts_with(&first_of)).count();
         if names_begun > 1
@@ -1102,24 +1108,111 @@ fn merge_lone_names(
             && runs(surname) > runs(name)
         {
             shared_given_names.push(name.to_string());
-        } else {
-            merged_into.insert(name.to_string(), p.clone());
+            continue;
+        }
+        merged_into.insert(name.to_string(), p.clone());
+        let others: Vec<String> = multi
+            .iter()
+            .filter(|m| *m != p && ends(m))
+            .cloned()
+            .collect();
+        if !others.is_empty() {
+            shared_with.insert(name.to_string(), others);
         }
     }
     for name in &shared_given_names {
         candidates.remove(name);
     }
-    // A merged name's titled forms and roles ("President Xi") go to the longer name.
+    // A merged name's titled forms and roles ("President Xi") go to the longer name; a shared
+    // name and its titled forms go to the others too.
     for (single, parent) in &merged_into {
-        if let Some(c) = candidates.remove(single) {
-            if let Some(p) = candidates.get_mut(parent) {
-                p.titled |= c.titled;
-                p.forms.extend(c.forms);
-                p.roles.extend(c.roles);
+        let Some(c) = candidates.remove(single) else {
+            continue;
+        };
+        let others = shared_with.get(single).map_or(&[][..], Vec::as_slice);
+        let owners: Vec<&String> = std::iter::once(parent).chain(others).collect();
+        let takers: Vec<(String, Vec<&String>)> = c
+            .forms
+            .iter()
+            .map(|form| (form.clone(), form_takers(form, &owners, candidates)))
+            .collect();
+        for other in others {
+            if let Some(o) = candidates.get_mut(other) {
+                o.forms.insert(single.clone());
             }
+        }
+        for (form, owners) in takers {
+            for owner in owners {
+                if let Some(o) = candidates.get_mut(owner) {
+                    o.forms.insert(form.clone());
+                }
+            }
+        }
+        if let Some(p) = candidates.get_mut(parent) {
+            p.titled |= c.titled;
+            p.roles.extend(c.roles);
         }
     }
     merged_into
+}
+
+/// Which of the names a lone name merges into take its titled form: those written with the
+/// same title ("President Bush" goes to "George W. Bush", written "President George W. Bush",
+/// not to "Jeb Bush"); when none is, all of them, but an honorific, which may tell a man from
+/// a woman, only the most used ("Mr Mugabe" is Robert's, not Grace's).
+fn form_takers<'a>(
+    form: &str,
+    owners: &[&'a String],
+    candidates: &BTreeMap<String, Candidate>,
+) -> Vec<&'a String> {
+    let mut words: Vec<&str> = form.split(' ').collect();
+    words.pop();
+    let Some(title) = words.last() else {
+        return owners.to_vec();
+    };
+    let bears = |owner: &String| {
+        candidates.get(owner).is_some_and(|c| {
+            c.forms
+                .iter()
+                .any(|f| f != owner && f.split(' ').any(|w| w == *title))
+        })
+    };
+    let agreeing: Vec<&String> = owners.iter().copied().filter(|o| bears(o)).collect();
+    match (
+        agreeing.is_empty(),
+        in_list(&HONORIFICS, title.trim_end_matches('.')),
+    ) {
+        (false, _) => agreeing,
+        (true, false) => owners.to_vec(),
+        (true, true) => owners[..1].to_vec(),
+    }
+}
+
+/// Names of several words that may be a person's (or a storm's), which lone names merge into.
+fn person_like_names(candidates: &BTreeMap<String, Candidate>, ctx: &Context<'_>) -> Vec<String> {
+    candidates
+        .keys()
+        .filter(|n| {
+            n.contains(' ')
+                && (!is_org(n) || is_company(n))
+                && !n
+                    .split(' ')
+                    .any(|w| in_list(&NOT_PERSON_WORDS, w) || ctx.gazetteer.contains_key(w))
+                || is_storm(n)
+        })
+        .cloned()
+        .collect()
+}
+
+/// Whether a lone name may be a given name. "Mr. Paul" is a surname, though "Paul Ryan" begins
+/// with it, and so is "Mr. Kelly" beside "Kelly Evans"; "Prince Harry", "Pope Francis": a name
+/// a sovereign's title stands before is no commoner's given name ("Harry Reid").
+fn may_be_given_name(lone: &Candidate) -> bool {
+    let royal = lone
+        .forms
+        .iter()
+        .any(|f| f.split(' ').next().is_some_and(|t| in_list(&SOVEREIGNS, t)));
+    lone.honorific_runs == 0 && !royal
 }
 
 /// A name the corpus writes after "the" in at least a sixth of its runs, twice or more, is no
@@ -1239,16 +1332,19 @@ fn count_and_rank(
     let matcher = MentionMatcher::new(&set);
     let mut counts = vec![0usize; set.len()];
     for d in &corpus.documents {
-        for p in &d.paragraphs {
-            for m in matcher.find(d.paragraph_text(p)) {
-                counts[m.actor] += 1;
-            }
+        let texts: Vec<&str> = d.paragraphs.iter().map(|p| d.paragraph_text(p)).collect();
+        for m in matcher.find_in_document(&texts).iter().flatten() {
+            counts[m.actor] += 1;
         }
     }
     let mut discovered: Vec<(Actor, usize)> = Vec::new();
     let mut gazetteer_found: Vec<(Actor, usize)> = Vec::new();
+    let mut left_out: Vec<Actor> = Vec::new();
     for (i, (actor, n)) in set.actors.into_iter().zip(counts).enumerate() {
         if n < opts.min_mentions.max(1) {
+            if i < n_found {
+                left_out.push(actor);
+            }
             continue;
         }
         if i < n_found {
@@ -1261,13 +1357,28 @@ fn count_and_rank(
         b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name))
     };
     discovered.sort_by(order);
-    discovered.truncate(opts.max_actors);
+    let over = discovered.split_off(opts.max_actors.min(discovered.len()));
+    left_out.extend(over.into_iter().map(|(a, _)| a));
+    let namesakes = namesakes(&discovered, left_out);
     discovered.extend(gazetteer_found);
     discovered.sort_by(order);
     Discovered {
         actors: discovered,
         not_actors,
+        namesakes,
     }
+}
+
+/// The actors left out that share an alias with one kept.
+fn namesakes(kept: &[(Actor, usize)], left_out: Vec<Actor>) -> Vec<Actor> {
+    let kept_aliases: HashSet<&str> = kept
+        .iter()
+        .flat_map(|(a, _)| a.aliases.iter().map(String::as_str))
+        .collect();
+    left_out
+        .into_iter()
+        .filter(|a| a.aliases.iter().any(|x| kept_aliases.contains(x.as_str())))
+        .collect()
 }
 
 #[cfg(test)]

@@ -74,7 +74,12 @@ pub fn parse_actor_file(path: &Path, text: &str) -> Result<ActorFile, ActorError
         line,
         message,
     };
-    let mut owner: HashMap<&str, &str> = HashMap::new();
+    // An alias two actors share is read per document ("Clinton"); a name is one actor's alone.
+    let named: HashMap<&str, &str> = file
+        .actors
+        .iter()
+        .map(|a| (a.name.as_str(), a.name.as_str()))
+        .collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for actor in &file.actors {
         if actor.name.trim().is_empty() {
@@ -95,16 +100,15 @@ pub fn parse_actor_file(path: &Path, text: &str) -> Result<ActorFile, ActorError
                     ),
                 ));
             }
-            if let Some(first) = owner.insert(p, &actor.name) {
-                if first != actor.name {
-                    return Err(invalid(
-                        line_of(text, p, *count - 1),
-                        format!(
-                            "`{p}` is listed for both {first} and {}: keep it under one actor",
-                            actor.name
-                        ),
-                    ));
-                }
+            if let Some(&first) = named.get(p).filter(|n| **n != actor.name) {
+                return Err(invalid(
+                    line_of(text, p, *count - 1),
+                    format!(
+                        "`{p}` names {first} and is listed for {} too: keep it under one actor \
+                         (only aliases may be shared)",
+                        actor.name
+                    ),
+                ));
             }
         }
     }
@@ -136,7 +140,8 @@ pub fn to_toml(header: &str, gazetteer: bool, actors: &[(Actor, String)]) -> Str
          # Each [[actor]] has a name, a kind (person, country, organisation or group) and aliases.\n\
          # Aliases match on word boundaries, longest first. Words in capitals (US, NATO) match only\n\
          # in capitals, capitalised words only capitalised (China, not china), lower-case words in\n\
-         # any case (the Russian leader, The Russian leader).\n\n",
+         # any case (the Russian leader, The Russian leader). An alias listed for several actors\n\
+         # (Clinton) names, in each document, the one that document names in full nearest before.\n\n",
     );
     out.push_str(
         "# Also match the built-in countries (with demonyms and capitals) not listed below.\n",
@@ -219,15 +224,19 @@ kind = "organization"
     }
 
     #[test]
-    fn an_alias_belongs_to_one_actor() {
-        let twice = "[[actor]]\nname = \"A\"\nkind = \"person\"\naliases = [\"X\"]\n\n[[actor]]\nname = \"B\"\nkind = \"person\"\naliases = [\"X\"]\n";
+    fn a_name_belongs_to_one_actor_and_an_alias_may_be_shared() {
+        let twice = "[[actor]]\nname = \"A\"\nkind = \"person\"\naliases = [\"X\"]\n\n[[actor]]\nname = \"B\"\nkind = \"person\"\naliases = [\"A\"]\n";
         let err = parse_actor_file(Path::new("a.toml"), twice)
             .unwrap_err()
             .to_string();
         assert_eq!(
             err,
-            "a.toml line 9: `X` is listed for both A and B: keep it under one actor"
+            "a.toml line 9: `A` names A and is listed for B too: keep it under one actor (only \
+             aliases may be shared)"
         );
+        let shared = twice.replace("[\"A\"]", "[\"X\"]");
+        let file = parse_actor_file(Path::new("a.toml"), &shared).unwrap();
+        assert_eq!(file.actors[1].aliases, ["X"]);
     }
 
     #[test]

@@ -59,6 +59,7 @@ Dominica | | Dominican | Roseau
 Dominican Republic | | | Santo Domingo
 Ecuador | | Ecuadorian; Ecuadorians | Quito
 Egypt | | Egyptian; Egyptians | Cairo
+England | | Englishman; Englishmen |
 El Salvador | | Salvadoran; Salvadorans | San Salvador
 Equatorial Guinea | | Equatoguinean; Equatoguineans | Malabo
 Eritrea | | Eritrean; Eritreans | Asmara
@@ -137,6 +138,7 @@ Niger | | Nigerien; Nigeriens | Niamey
 Nigeria | | Nigerian; Nigerians | Abuja
 North Korea | DPRK; Democratic People's Republic of Korea | North Korean; North Koreans | Pyongyang
 North Macedonia | Macedonia | Macedonian; Macedonians | Skopje
+Northern Ireland | | | Belfast; Stormont
 Norway | | Norwegian; Norwegians | Oslo
 Oman | | Omani; Omanis | Muscat
 Pakistan | | Pakistani; Pakistanis | Islamabad
@@ -160,6 +162,7 @@ Samoa | | Samoan; Samoans | Apia
 San Marino | | Sammarinese |
 Sao Tome and Principe | São Tomé and Príncipe | Santomean |
 Saudi Arabia | | Saudi; Saudis | Riyadh
+Scotland | | Scottish; Scots | Edinburgh; Holyrood
 Senegal | | Senegalese | Dakar
 Serbia | | Serbian; Serbians; Serb; Serbs | Belgrade
 Seychelles | the Seychelles | Seychellois |
@@ -203,6 +206,7 @@ Vanuatu | | Ni-Vanuatu | Port Vila
 Vatican City | the Vatican; Holy See | | Vatican
 Venezuela | | Venezuelan; Venezuelans | Caracas
 Vietnam | Viet Nam | Vietnamese | Hanoi
+Wales | | Welsh | Cardiff
 Yemen | | Yemeni; Yemenis | Sanaa; Sana'a
 Zambia | | Zambian; Zambians | Lusaka
 Zimbabwe | | Zimbabwean; Zimbabweans | Harare";

@@ -6,6 +6,10 @@
 //! letter and takes the rest in any case (CHINA in a headline, not china); a lower-case word
 //! (the, leader) matches in any case. Whitespace in an alias matches any run of whitespace, and
 //! ' matches ’.
+//!
+//! An alias listed for several actors ("Clinton" for Bill and Hillary Clinton) is shared: in a
+//! document it names the one of them that the document last named by an alias of its own
+//! ("Hillary Clinton … Clinton said"), else the one it names next, else the first listed.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -48,7 +52,9 @@ const NOT_AN_ACTOR: usize = usize::MAX;
 
 #[derive(Debug, Clone)]
 struct Pattern {
-    actor: usize,
+    /// The actors the alias names: one, or several for a shared alias (the first is the
+    /// default).
+    actors: Vec<usize>,
     text: String,
     units: Vec<Unit>,
     ends_in_word_char: bool,
@@ -88,7 +94,7 @@ fn compile(actor: usize, text: &str) -> Option<Pattern> {
     }
     let last = text.trim_end().chars().last()?;
     Some(Pattern {
-        actor,
+        actors: vec![actor],
         text: text.to_string(),
         units,
         ends_in_word_char: last.is_alphanumeric(),
@@ -101,18 +107,23 @@ pub struct MentionMatcher {
     patterns: Vec<Pattern>,
     /// Patterns by the lower-cased first character.
     by_first: HashMap<char, Vec<usize>>,
+    /// How many actors are reported: ids from here on are namesakes.
+    actors: usize,
 }
 
 impl MentionMatcher {
     /// Compiles every actor's name and aliases, and the names that are no actor. A string
-    /// listed for two actors belongs to the first; aliases that do not start with a letter or
-    /// digit are skipped.
+    /// listed for several actors is shared among them (the first listed is its default); a
+    /// name that is no actor never takes a string an actor lists. Aliases that do not start
+    /// with a letter or digit are skipped.
     pub fn new(actors: &ActorSet) -> MentionMatcher {
-        let mut patterns = Vec::new();
-        let mut taken = std::collections::HashSet::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut taken: HashMap<String, usize> = HashMap::new();
+        // Namesakes take the ids after the actors': the matcher reads them and reports nothing.
         let named = actors
             .actors
             .iter()
+            .chain(&actors.namesakes)
             .enumerate()
             .flat_map(|(i, a)| a.patterns().map(move |p| (i, p)));
         let not_named = actors.not_actors.iter().map(|p| (NOT_AN_ACTOR, p.as_str()));
@@ -121,10 +132,15 @@ impl MentionMatcher {
             if !p.chars().next().is_some_and(char::is_alphanumeric) {
                 continue;
             }
-            if !taken.insert(p.to_string()) {
+            if let Some(&k) = taken.get(p) {
+                let shared = &mut patterns[k].actors;
+                if i != NOT_AN_ACTOR && !shared.contains(&i) {
+                    shared.push(i);
+                }
                 continue;
             }
             if let Some(pattern) = compile(i, p) {
+                taken.insert(p.to_string(), patterns.len());
                 patterns.push(pattern);
             }
         }
@@ -134,7 +150,11 @@ impl MentionMatcher {
                 by_first.entry(lower(*c)).or_default().push(k);
             }
         }
-        MentionMatcher { patterns, by_first }
+        MentionMatcher {
+            patterns,
+            by_first,
+            actors: actors.len(),
+        }
     }
 
     /// Where `p` matches at char position `at`: the end position.
@@ -172,8 +192,79 @@ impl MentionMatcher {
     }
 
     /// Every mention in `text`, left to right, never overlapping: at each word start the longest
-    /// matching alias wins (a tie goes to the earlier actor).
+    /// matching alias wins (a tie goes to the earlier actor). A shared alias names its default
+    /// actor: [`MentionMatcher::find_in_document`] reads it in its document.
     pub fn find(&self, text: &str) -> Vec<Mention> {
+        self.matches(text)
+            .into_iter()
+            .filter_map(|m| self.mention(&m, self.patterns[m.pattern].actors[0]))
+            .collect()
+    }
+
+    /// Every mention in each paragraph of one document, shared aliases read in the document:
+    /// each names the one of its actors that an unshared alias named last before it, else next
+    /// after it, else its default.
+    pub fn find_in_document(&self, paragraphs: &[&str]) -> Vec<Vec<Mention>> {
+        let found: Vec<Vec<Match>> = paragraphs.iter().map(|t| self.matches(t)).collect();
+        let flat: Vec<&Match> = found.iter().flatten().collect();
+        let mut named = self.resolve_shared(&flat).into_iter();
+        // Zip asks `matches` first, so each paragraph takes exactly its own matches' actors.
+        found
+            .iter()
+            .map(|matches| {
+                matches
+                    .iter()
+                    .zip(named.by_ref())
+                    .filter_map(|(m, actor)| self.mention(m, actor))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The actor each match (in document order) names: an unshared alias its one actor; a
+    /// shared one the candidate named nearest before it by an unshared alias, else nearest
+    /// after, else the default.
+    fn resolve_shared(&self, matches: &[&Match]) -> Vec<usize> {
+        let actors_of = |m: &Match| &self.patterns[m.pattern].actors;
+        let nearest = |order: &mut dyn Iterator<Item = usize>| {
+            let mut last_seen: HashMap<usize, usize> = HashMap::new();
+            let mut picked: Vec<Option<usize>> = vec![None; matches.len()];
+            for (step, i) in order.enumerate() {
+                let actors = actors_of(matches[i]);
+                if let [only] = actors.as_slice() {
+                    last_seen.insert(*only, step);
+                } else {
+                    picked[i] = actors
+                        .iter()
+                        .filter_map(|a| last_seen.get(a).map(|&at| (at, *a)))
+                        .max()
+                        .map(|(_, a)| a);
+                }
+            }
+            picked
+        };
+        let before = nearest(&mut (0..matches.len()));
+        let after = nearest(&mut (0..matches.len()).rev());
+        matches
+            .iter()
+            .enumerate()
+            .map(|(i, m)| before[i].or(after[i]).unwrap_or(actors_of(m)[0]))
+            .collect()
+    }
+
+    /// The mention of `actor`; none for a namesake.
+    fn mention(&self, m: &Match, actor: usize) -> Option<Mention> {
+        (actor < self.actors).then(|| Mention {
+            actor,
+            alias: self.patterns[m.pattern].text.clone(),
+            span: m.span.clone(),
+            chars: m.chars.clone(),
+        })
+    }
+
+    /// Every alias occurrence in `text`, left to right, never overlapping: at each word start
+    /// the longest matching alias wins; names that are no actor are read and left out.
+    fn matches(&self, text: &str) -> Vec<Match> {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let byte_at = |i: usize| chars.get(i).map_or(text.len(), |&(b, _)| b);
         let mut out = Vec::new();
@@ -188,25 +279,20 @@ impl MentionMatcher {
             let mut best: Option<(usize, usize)> = None;
             for &k in self.by_first.get(&lower(c)).map_or(&[][..], Vec::as_slice) {
                 if let Some(end) = self.match_at(&self.patterns[k], &chars, i) {
-                    let better = match best {
-                        None => true,
-                        Some((_, e)) => end > e,
-                    };
-                    if better {
+                    if best.is_none_or(|(_, e)| end > e) {
                         best = Some((k, end));
                     }
                 }
             }
             match best {
-                Some((k, end)) if self.patterns[k].actor == NOT_AN_ACTOR => i = end,
                 Some((k, end)) => {
-                    let p = &self.patterns[k];
-                    out.push(Mention {
-                        actor: p.actor,
-                        alias: p.text.clone(),
-                        span: byte_at(i)..byte_at(end),
-                        chars: i..end,
-                    });
+                    if self.patterns[k].actors[0] != NOT_AN_ACTOR {
+                        out.push(Match {
+                            pattern: k,
+                            span: byte_at(i)..byte_at(end),
+                            chars: i..end,
+                        });
+                    }
                     i = end;
                 }
                 None => i += 1,
@@ -214,6 +300,13 @@ impl MentionMatcher {
         }
         out
     }
+}
+
+/// An alias occurrence before its actor is chosen.
+struct Match {
+    pattern: usize,
+    span: Range<usize>,
+    chars: Range<usize>,
 }
 
 #[cfg(test)]
@@ -247,6 +340,7 @@ mod tests {
                 a("China", ActorKind::Country, &["Chinese", "Beijing"]),
             ],
             not_actors: vec!["South China Sea".into()],
+            namesakes: vec![],
         }
     }
 
@@ -305,5 +399,59 @@ mod tests {
         s.actors[1].aliases.push("Putin".into());
         let m = MentionMatcher::new(&s).find("Putin");
         assert_eq!(m[0].actor, 0);
+    }
+
+    #[test]
+    fn a_shared_alias_names_whom_its_document_named_last() {
+        let person = |name: &str| Actor {
+            name: name.into(),
+            kind: ActorKind::Person,
+            aliases: vec!["Clinton".into(), "Mr. Clinton".into()],
+        };
+        let s = ActorSet {
+            actors: vec![person("Hillary Clinton"), person("Bill Clinton")],
+            not_actors: vec![],
+            namesakes: vec![person("Roger Clinton")],
+        };
+        let matcher = MentionMatcher::new(&s);
+        let actors = |paragraphs: &[&str]| -> Vec<Vec<(usize, String)>> {
+            matcher
+                .find_in_document(paragraphs)
+                .iter()
+                .zip(paragraphs)
+                .map(|(ms, t)| {
+                    ms.iter()
+                        .map(|m| (m.actor, t[m.span.clone()].into()))
+                        .collect()
+                })
+                .collect()
+        };
+        let hb = |a: usize, t: &str| (a, t.to_string());
+        // Before its first full name, a shared alias names the one named next; after, the
+        // one named last; alone, the default (the first listed).
+        assert_eq!(
+            actors(&[
+                "Clinton spoke first.",
+                "Bill Clinton said Mr. Clinton agreed. Later Hillary Clinton came.",
+                "Clinton won.",
+            ]),
+            [
+                vec![hb(1, "Clinton")],
+                vec![
+                    hb(1, "Bill Clinton"),
+                    hb(1, "Mr. Clinton"),
+                    hb(0, "Hillary Clinton")
+                ],
+                vec![hb(0, "Clinton")],
+            ]
+        );
+        assert_eq!(actors(&["Clinton won."]), [vec![hb(0, "Clinton")]]);
+        // A namesake too rarely named to report takes the alias in its document, silently.
+        assert_eq!(
+            actors(&["Roger Clinton sang. Clinton won.", "Mr. Clinton left."]),
+            [vec![], vec![]]
+        );
+        // Out of a document, the default.
+        assert_eq!(matcher.find("Bill Clinton and Clinton")[1].actor, 0);
     }
 }

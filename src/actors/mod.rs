@@ -69,6 +69,10 @@ pub struct ActorSet {
     /// Names that hold an actor's alias but name something else ("New Mexico", "South China
     /// Sea"): the matcher reads them as one word and reports nothing.
     pub not_actors: Vec<String>,
+    /// Actors named too rarely to report that share an alias with one reported ("Brian Kelly"
+    /// beside Megyn Kelly): the matcher reads the shared alias to them in their documents and
+    /// reports nothing, rather than giving it to the namesake.
+    pub namesakes: Vec<Actor>,
 }
 
 impl ActorSet {
@@ -77,6 +81,7 @@ impl ActorSet {
         ActorSet {
             actors: gazetteer::actors(),
             not_actors: Vec::new(),
+            namesakes: Vec::new(),
         }
     }
 
@@ -104,6 +109,7 @@ impl ActorSet {
         ActorSet {
             actors: all,
             not_actors: Vec::new(),
+            namesakes: Vec::new(),
         }
     }
 

@@ -281,7 +281,7 @@ mod tests {
         };
         ActorSet {
             actors: vec![a("A"), a("B"), a("C")],
-            not_actors: Vec::new(),
+            ..ActorSet::default()
         }
     }
 

@@ -97,10 +97,15 @@ pub fn find_mentions(
     let mut out = Vec::new();
     let mut row = 0;
     for (d, doc) in corpus.documents.iter().enumerate() {
-        for p in &doc.paragraphs {
-            let text = doc.paragraph_text(p);
+        let texts: Vec<&str> = doc
+            .paragraphs
+            .iter()
+            .map(|p| doc.paragraph_text(p))
+            .collect();
+        let found = matcher.find_in_document(&texts);
+        for ((p, text), mentions) in doc.paragraphs.iter().zip(texts).zip(found) {
             let base = p.span.start;
-            for m in matcher.find(text) {
+            for m in mentions {
                 // The sentence (paragraph-relative) that holds the mention, else the paragraph.
                 let sentence = p
                     .sentences

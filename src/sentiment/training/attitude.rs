@@ -45,6 +45,7 @@ pub fn locate_mentions(paragraphs: &[PersentParagraph]) -> Vec<LocatedMention> {
         let set = ActorSet {
             actors: vec![eval::persent_actor(&p.target)],
             not_actors: Vec::new(),
+            namesakes: Vec::new(),
         };
         let doc = Document::from_text("p", p.text.clone(), &opts);
         let sentences: Vec<Range<usize>> = doc.sentence_spans().cloned().collect();

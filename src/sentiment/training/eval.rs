@@ -144,6 +144,7 @@ pub fn eval_persent(
         let set = ActorSet {
             actors: vec![persent_actor(&p.target)],
             not_actors: Vec::new(),
+            namesakes: Vec::new(),
         };
         let matcher = MentionMatcher::new(&set);
         let doc = Document::from_text("p", p.text.clone(), &opts);
