@@ -230,6 +230,9 @@ fn namesakes() -> Corpus {
         "President George W. Bush addressed the troops.\n\nPresident Bush praised their courage.",
         "Jeb Bush campaigned in Iowa.\n\nBush spoke about schools. Voters asked Bush about his \
          brother, and Bush smiled.",
+        "Special counsel Robert Mueller filed charges.\n\nMueller named two aides, and Mueller \
+         asked for a trial date. Mueller declined to comment.",
+        "Derek Moeller, a teacher, won the award.\n\nMoeller thanked his students.",
     ];
     let docs = texts
         .iter()
@@ -289,6 +292,10 @@ fn a_surname_two_actors_share_names_whom_each_article_names() {
     let count = |name: &str| d.actors.iter().find(|(a, _)| a.name == name).map(|x| x.1);
     assert_eq!(count("Bill Clinton"), Some(3), "{d:?}");
     assert_eq!(count("Hillary Clinton"), Some(6), "{d:?}");
+
+    // One vowel apart, "Moeller" is no misspelt "Mueller": each ends another person's name.
+    assert!(!lists("Robert Mueller", "Moeller"), "{d:?}");
+    assert!(lists("Derek Moeller", "Moeller"), "{d:?}");
 
     // Kept at three mentions or more, the Bushes and Kellys named once or twice are namesakes:
     // in their own articles the shared alias is theirs, and no one's mention.

@@ -754,6 +754,27 @@ fn vowel_variant(a: &str, b: &str) -> bool {
     diffs.len() == 1 && vowel(a[diffs[0]]) && vowel(b[diffs[0]])
 }
 
+/// The first words of the names of several words, by the variant key of their last word.
+fn given_names_by_surname(names: &[String]) -> HashMap<String, BTreeSet<&str>> {
+    let mut given: HashMap<String, BTreeSet<&str>> = HashMap::new();
+    for name in names {
+        let words: Vec<&str> = name.split(' ').collect();
+        if let [first, .., last] = words.as_slice() {
+            given.entry(variant_key(last)).or_default().insert(first);
+        }
+    }
+    given
+}
+
+/// Two lone spellings one vowel apart that end names of different people ("Derek Moeller",
+/// "Robert Mueller") are two surnames, not one misspelt.
+fn surnames_of_others(a: &str, b: &str, given: &HashMap<String, BTreeSet<&str>>) -> bool {
+    match (given.get(a), given.get(b)) {
+        (Some(x), Some(y)) => x.is_disjoint(y),
+        _ => false,
+    }
+}
+
 /// The party a lone word names: the party word, its plural or its adjective ("Democrats",
 /// "Democratic" both name the Democrats).
 fn party_form(key: &str) -> Option<&'static str> {
@@ -799,6 +820,7 @@ fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<Stri
         }
     }
     let runs = |x: usize| candidates[&names[x]].runs;
+    let given_names = given_names_by_surname(&names);
     let mut by_party: HashMap<&str, usize> = HashMap::new();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for (i, k) in keys.iter().enumerate() {
@@ -821,7 +843,11 @@ fn merge_variants(candidates: &mut BTreeMap<String, Candidate>) -> BTreeMap<Stri
             .get(&k.chars().count())
             .into_iter()
             .flatten()
-            .filter(|&&j| runs(j) > runs(i) && vowel_variant(k, &keys[j]))
+            .filter(|&&j| {
+                runs(j) > runs(i)
+                    && vowel_variant(k, &keys[j])
+                    && !surnames_of_others(k, &keys[j], &given_names)
+            })
             .max_by(|&&a, &&b| runs(a).cmp(&runs(b)).then(b.cmp(&a)));
         if let Some(&j) = commoner {
             pairs.push((i, j));

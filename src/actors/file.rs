@@ -141,7 +141,7 @@ pub fn to_toml(header: &str, gazetteer: bool, actors: &[(Actor, String)]) -> Str
          # Aliases match on word boundaries, longest first. Words in capitals (US, NATO) match only\n\
          # in capitals, capitalised words only capitalised (China, not china), lower-case words in\n\
          # any case (the Russian leader, The Russian leader). An alias listed for several actors\n\
-         # (Clinton) names, in each document, the one that document names in full nearest before.\n\n",
+         # (Clinton) names, in each document, the one of them that document names in full first.\n\n",
     );
     out.push_str(
         "# Also match the built-in countries (with demonyms and capitals) not listed below.\n",

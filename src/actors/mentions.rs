@@ -8,8 +8,8 @@
 //! ' matches ’.
 //!
 //! An alias listed for several actors ("Clinton" for Bill and Hillary Clinton) is shared: in a
-//! document it names the one of them that the document last named by an alias of its own
-//! ("Hillary Clinton … Clinton said"), else the one it names next, else the first listed.
+//! document it names the one of them that the document names first by an alias of its own
+//! ("Hillary Clinton … Clinton said"), else the first listed.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -202,8 +202,8 @@ impl MentionMatcher {
     }
 
     /// Every mention in each paragraph of one document, shared aliases read in the document:
-    /// each names the one of its actors that an unshared alias named last before it, else next
-    /// after it, else its default.
+    /// each names the one of its actors that the document names first by an alias of its own,
+    /// else its default.
     pub fn find_in_document(&self, paragraphs: &[&str]) -> Vec<Vec<Mention>> {
         let found: Vec<Vec<Match>> = paragraphs.iter().map(|t| self.matches(t)).collect();
         let flat: Vec<&Match> = found.iter().flatten().collect();
@@ -222,34 +222,27 @@ impl MentionMatcher {
     }
 
     /// The actor each match (in document order) names: an unshared alias its one actor; a
-    /// shared one the candidate named nearest before it by an unshared alias, else nearest
-    /// after, else the default.
+    /// shared one the candidate the document names first by an unshared alias, else the
+    /// default. News names its subject in full first and then by surname alone, and a
+    /// relative in full each time ("Joe Biden … his son Beau Biden … Biden said"): on PerSenT's
+    /// 533 articles this reads a lone surname right more often than the nearest full name.
     fn resolve_shared(&self, matches: &[&Match]) -> Vec<usize> {
         let actors_of = |m: &Match| &self.patterns[m.pattern].actors;
-        let nearest = |order: &mut dyn Iterator<Item = usize>| {
-            let mut last_seen: HashMap<usize, usize> = HashMap::new();
-            let mut picked: Vec<Option<usize>> = vec![None; matches.len()];
-            for (step, i) in order.enumerate() {
-                let actors = actors_of(matches[i]);
-                if let [only] = actors.as_slice() {
-                    last_seen.insert(*only, step);
-                } else {
-                    picked[i] = actors
-                        .iter()
-                        .filter_map(|a| last_seen.get(a).map(|&at| (at, *a)))
-                        .max()
-                        .map(|(_, a)| a);
-                }
+        // Where each actor named by an unshared alias is named first.
+        let mut first_named: HashMap<usize, usize> = HashMap::new();
+        for (at, m) in matches.iter().enumerate() {
+            if let [only] = actors_of(m).as_slice() {
+                first_named.entry(*only).or_insert(at);
             }
-            picked
+        }
+        let pick = |actors: &[usize]| {
+            actors
+                .iter()
+                .filter_map(|a| first_named.get(a).map(|&at| (at, *a)))
+                .min()
+                .map_or(actors[0], |(_, a)| a)
         };
-        let before = nearest(&mut (0..matches.len()));
-        let after = nearest(&mut (0..matches.len()).rev());
-        matches
-            .iter()
-            .enumerate()
-            .map(|(i, m)| before[i].or(after[i]).unwrap_or(actors_of(m)[0]))
-            .collect()
+        matches.iter().map(|m| pick(actors_of(m))).collect()
     }
 
     /// The mention of `actor`; none for a namesake.
@@ -427,8 +420,8 @@ mod tests {
                 .collect()
         };
         let hb = |a: usize, t: &str| (a, t.to_string());
-        // Before its first full name, a shared alias names the one named next; after, the
-        // one named last; alone, the default (the first listed).
+        // A shared alias names the one its document names first in full, before and after;
+        // the subject's relatives named later keep their full names.
         assert_eq!(
             actors(&[
                 "Clinton spoke first.",
@@ -442,7 +435,7 @@ mod tests {
                     hb(1, "Mr. Clinton"),
                     hb(0, "Hillary Clinton")
                 ],
-                vec![hb(0, "Clinton")],
+                vec![hb(1, "Clinton")],
             ]
         );
         assert_eq!(actors(&["Clinton won."]), [vec![hb(0, "Clinton")]]);
