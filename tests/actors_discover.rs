@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use themescope::actors::{
-    discover, Actor, ActorKind, ActorSet, DiscoverOptions, Discovered, MentionMatcher,
+    discover, parse_actor_file, to_toml, Actor, ActorFile, ActorKind, ActorSet, DiscoverOptions,
+    Discovered, MentionMatcher,
 };
 use themescope::corpus::{Corpus, Document, ReadOptions};
 
@@ -322,4 +323,41 @@ fn count_in(corpus: &Corpus, set: &ActorSet, doc: usize, name: &str) -> usize {
         .flatten()
         .filter(|m| set.actors[m.actor].name == name)
         .count()
+}
+
+#[test]
+fn an_actor_file_written_from_discovery_finds_the_same_mentions() {
+    let corpus = namesakes();
+    let d = discover(&corpus, &DiscoverOptions::default());
+    assert!(!d.namesakes.is_empty(), "{d:?}");
+    let file = ActorFile {
+        gazetteer: true,
+        actors: d.actors.iter().map(|(a, _)| a.clone()).collect(),
+        namesakes: d.namesakes.clone(),
+        not_actors: d.not_actors.clone(),
+    };
+    let text = to_toml("test", &file, &[]);
+    let back = parse_actor_file(Path::new("actors.toml"), &text).expect("reads back");
+    let mentions = |set: &ActorSet| -> Vec<(usize, String, usize)> {
+        let matcher = MentionMatcher::new(set);
+        corpus
+            .documents
+            .iter()
+            .enumerate()
+            .flat_map(|(k, doc)| {
+                let texts: Vec<&str> = doc
+                    .paragraphs
+                    .iter()
+                    .map(|p| doc.paragraph_text(p))
+                    .collect();
+                let found = matcher.find_in_document(&texts);
+                found
+                    .into_iter()
+                    .flatten()
+                    .map(|m| (k, set.actors[m.actor].name.clone(), m.span.start))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    assert_eq!(mentions(&back.actor_set()), mentions(&d.actor_set()));
 }

@@ -17,6 +17,14 @@ pub struct ActorFile {
     pub gazetteer: bool,
     #[serde(default, rename = "actor")]
     pub actors: Vec<Actor>,
+    /// `[[namesake]]` tables: actors too rarely named to report that share an alias with one
+    /// listed (see [`ActorSet::namesakes`]).
+    #[serde(default, rename = "namesake")]
+    pub namesakes: Vec<Actor>,
+    /// Names that hold an alias but name something else ("New Mexico"): read whole, reported
+    /// as nothing.
+    #[serde(default)]
+    pub not_actors: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -26,7 +34,10 @@ fn yes() -> bool {
 impl ActorFile {
     /// The actors to match: the file's, then the gazetteer's unless switched off.
     pub fn actor_set(&self) -> ActorSet {
-        ActorSet::with_gazetteer(self.actors.clone(), self.gazetteer)
+        let mut set = ActorSet::with_gazetteer(self.actors.clone(), self.gazetteer);
+        set.namesakes = self.namesakes.clone();
+        set.not_actors = self.not_actors.clone();
+        set
     }
 }
 
@@ -75,13 +86,12 @@ pub fn parse_actor_file(path: &Path, text: &str) -> Result<ActorFile, ActorError
         message,
     };
     // An alias two actors share is read per document ("Clinton"); a name is one actor's alone.
-    let named: HashMap<&str, &str> = file
-        .actors
-        .iter()
+    let everyone = || file.actors.iter().chain(&file.namesakes);
+    let named: HashMap<&str, &str> = everyone()
         .map(|a| (a.name.as_str(), a.name.as_str()))
         .collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for actor in &file.actors {
+    for actor in everyone() {
         if actor.name.trim().is_empty() {
             return Err(invalid(
                 line_of(text, &actor.name, 0),
@@ -128,9 +138,9 @@ fn quote(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// An actor file for `actors`, each with an optional note written as a comment after its
+/// The text of `file`, each actor with its note (if any) written as a comment after its
 /// `[[actor]]` line (e.g. its mention count).
-pub fn to_toml(header: &str, gazetteer: bool, actors: &[(Actor, String)]) -> String {
+pub fn to_toml(header: &str, file: &ActorFile, notes: &[String]) -> String {
     let mut out = String::new();
     for line in header.lines() {
         out.push_str(&format!("# {line}\n").replace("# \n", "#\n"));
@@ -146,19 +156,40 @@ pub fn to_toml(header: &str, gazetteer: bool, actors: &[(Actor, String)]) -> Str
     out.push_str(
         "# Also match the built-in countries (with demonyms and capitals) not listed below.\n",
     );
-    out.push_str(&format!("gazetteer = {gazetteer}\n"));
-    for (actor, note) in actors {
-        out.push_str("\n[[actor]]");
-        if !note.is_empty() {
-            out.push_str(&format!("  # {note}"));
-        }
-        out.push('\n');
-        out.push_str(&format!("name = {}\n", quote(&actor.name)));
-        out.push_str(&format!("kind = {}\n", quote(actor.kind.as_str())));
-        let aliases: Vec<String> = actor.aliases.iter().map(|a| quote(a)).collect();
-        out.push_str(&format!("aliases = [{}]\n", aliases.join(", ")));
+    out.push_str(&format!("gazetteer = {}\n", file.gazetteer));
+    if !file.not_actors.is_empty() {
+        let names: Vec<String> = file.not_actors.iter().map(|n| quote(n)).collect();
+        out.push_str(
+            "# Names that hold an alias but name something else: read whole, counted for no one.\n",
+        );
+        out.push_str(&format!("not_actors = [{}]\n", names.join(", ")));
+    }
+    for (k, actor) in file.actors.iter().enumerate() {
+        let note = notes.get(k).map_or("", String::as_str);
+        push_table(&mut out, "actor", actor, note);
+    }
+    if !file.namesakes.is_empty() {
+        out.push_str(
+            "\n# Named too rarely to list, and sharing an alias with an actor above: in their own\n\
+             # documents that alias is theirs, and no one's mention.\n",
+        );
+    }
+    for actor in &file.namesakes {
+        push_table(&mut out, "namesake", actor, "");
     }
     out
+}
+
+fn push_table(out: &mut String, table: &str, actor: &Actor, note: &str) {
+    out.push_str(&format!("\n[[{table}]]"));
+    if !note.is_empty() {
+        out.push_str(&format!("  # {note}"));
+    }
+    out.push('\n');
+    out.push_str(&format!("name = {}\n", quote(&actor.name)));
+    out.push_str(&format!("kind = {}\n", quote(actor.kind.as_str())));
+    let aliases: Vec<String> = actor.aliases.iter().map(|a| quote(a)).collect();
+    out.push_str(&format!("aliases = [{}]\n", aliases.join(", ")));
 }
 
 #[cfg(test)]
@@ -241,18 +272,25 @@ kind = "organization"
 
     #[test]
     fn written_files_read_back() {
-        let actors = vec![(
-            Actor {
+        let file = ActorFile {
+            gazetteer: true,
+            actors: vec![Actor {
                 name: "Xi Jinping".into(),
                 kind: ActorKind::Person,
                 aliases: vec!["Xi".into(), "President \"Xi\"".into()],
-            },
-            "12 mentions".to_string(),
-        )];
-        let text = to_toml("Found in seeds/", true, &actors);
+            }],
+            namesakes: vec![Actor {
+                name: "Xi Zhongxun".into(),
+                kind: ActorKind::Person,
+                aliases: vec!["Xi".into()],
+            }],
+            not_actors: vec!["Xi'an".into()],
+        };
+        let text = to_toml("Found in seeds/", &file, &["12 mentions".to_string()]);
         assert!(text.contains("[[actor]]  # 12 mentions"), "{text}");
         let back = parse_actor_file(Path::new("x.toml"), &text).unwrap();
-        assert!(back.gazetteer);
-        assert_eq!(back.actors, vec![actors[0].0.clone()]);
+        assert_eq!(back, file);
+        let set = back.actor_set();
+        assert_eq!((set.namesakes.len(), set.not_actors.len()), (1, 1));
     }
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{ArgMatches, Args};
-use themescope::actors::{discover, to_toml, DiscoverOptions};
+use themescope::actors::{discover, to_toml, ActorFile, DiscoverOptions};
 use themescope::corpus::Corpus;
 
 use super::args::{InputArgs, MinMentionsArg};
@@ -19,7 +19,10 @@ The actor file lists [[actor]] tables with a name, a kind (person, country, orga
 group) and aliases; `gazetteer = true` also matches the built-in countries (with demonyms and
 capitals), Europe, NATO and the UN that the file does not list. Aliases match on word
 boundaries, longest first; words in capitals (US, NATO) match only in capitals, capitalised
-words only capitalised (China, not china), lower-case words in any case.
+words only capitalised (China, not china), lower-case words in any case. An alias listed for
+several actors (\"Clinton\") names, in each document, the one that document names first in
+full. [[namesake]] tables list people named too rarely to report who share such an alias: in
+their own documents it is theirs, and no one's mention.
 
 Examples:
   themescope actors ../shared/seeds > actors.toml
@@ -82,12 +85,18 @@ pub fn run(global: &GlobalArgs, args: &ActorsArgs, matches: &ArgMatches) -> Resu
             inputs.join(", "),
             corpus.documents.len()
         );
-        let listed: Vec<_> = found
+        let file = ActorFile {
+            gazetteer: true,
+            actors: found.actors.iter().map(|(a, _)| a.clone()).collect(),
+            namesakes: found.namesakes.clone(),
+            not_actors: found.not_actors.clone(),
+        };
+        let notes: Vec<String> = found
             .actors
             .iter()
-            .map(|(a, n)| (a.clone(), format!("{n} mentions")))
+            .map(|(_, n)| format!("{n} mentions"))
             .collect();
-        write!(stdout, "{}", to_toml(&header, true, &listed))?;
+        write!(stdout, "{}", to_toml(&header, &file, &notes))?;
     }
     Ok(ExitCode::SUCCESS)
 }
