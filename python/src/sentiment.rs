@@ -52,7 +52,7 @@ fn in_text(corpus: &Corpus, m: &ScoredMention) -> Result<Value, String> {
 
 /// The `actors` argument: `None` (discover them in the texts), an actor file, a list of names
 /// and `{"name", "kind", "aliases"}` dicts (the built-in countries matched too, as in a file),
-/// or the dict `discover_actors` returns (`actors` and `not_actors`).
+/// or the dict `discover_actors` returns (`actors`, `not_actors` and `namesakes`).
 fn actor_set(py: Python<'_>, actors: Option<&Bound<'_, PyAny>>) -> PyResult<Option<ActorSet>> {
     let Some(actors) = actors.filter(|a| !a.is_none()) else {
         return Ok(None);
@@ -76,7 +76,8 @@ fn actor_set(py: Python<'_>, actors: Option<&Bound<'_, PyAny>>) -> PyResult<Opti
     )))
 }
 
-/// `{"actors": [...], "not_actors": [...]}`: the set discovery made, rebuilt as it was.
+/// `{"actors": [...], "not_actors": [...], "namesakes": [...]}`: the set discovery made,
+/// rebuilt as it was.
 fn discovered_set(py: Python<'_>, found: &Bound<'_, PyDict>) -> PyResult<ActorSet> {
     let list = found.get_item("actors")?.ok_or_else(|| {
         PyTypeError::new_err(
@@ -88,6 +89,9 @@ fn discovered_set(py: Python<'_>, found: &Bound<'_, PyDict>) -> PyResult<ActorSe
         set.not_actors = names
             .extract()
             .map_err(|_| PyTypeError::new_err("actors[\"not_actors\"] must be a list of str"))?;
+    }
+    if let Some(list) = found.get_item("namesakes")?.filter(|n| !n.is_none()) {
+        set.namesakes = actor_list(py, &list)?;
     }
     Ok(set)
 }
@@ -138,8 +142,9 @@ fn corpus_of(texts: Vec<String>) -> Corpus {
 }
 
 /// The actors that `Sentiment.score(texts)` would discover (named at least `min_mentions`
-/// times): `{"actors": [{"name", "kind", "aliases", "mentions"}...], "not_actors": [...]}`,
-/// most mentioned first. Pass it as `actors` to score other texts against the same actors
+/// times): `{"actors": [{"name", "kind", "aliases", "mentions"}...], "not_actors": [...],
+/// "namesakes": [{"name", "kind", "aliases"}...]}`, most mentioned first (namesakes: people
+/// named too rarely to list who share an alias with an actor; matched, never reported). Pass it as `actors` to score other texts against the same actors
 /// (the built-in countries are added again there).
 #[pyfunction]
 #[pyo3(signature = (texts, min_mentions=3))]
@@ -165,7 +170,11 @@ pub fn discover_actors<'py>(
         .collect();
     json::to_py(
         py,
-        &serde_json::json!({"actors": actors, "not_actors": found.not_actors}),
+        &serde_json::json!({
+            "actors": actors,
+            "not_actors": found.not_actors,
+            "namesakes": found.namesakes,
+        }),
     )
 }
 

@@ -63,3 +63,18 @@ def test_actors_in_a_dict_need_the_actors_list(head):
         head.score(TEXTS, actors={"not_actors": []})
     with pytest.raises(TypeError, match="not_actors"):
         head.score(TEXTS, actors={"actors": ["Angela Merkel"], "not_actors": "New Mexico"})
+
+
+def test_a_namesake_keeps_its_surname_in_its_own_text():
+    vader = themescope.Sentiment(method="vader")
+    texts = [
+        "Hillary Clinton spoke in Ohio. Clinton said jobs came first, and Clinton left early.",
+        "Hillary Clinton raised money in Denver.",
+        "Roger Clinton sang at the fair. Clinton bowed.",
+    ]
+    found = themescope.discover_actors(texts)
+    assert [a["name"] for a in found["namesakes"]] == ["Roger Clinton"]
+    whole = vader.score(texts)
+    # The surname in Roger Clinton's text is his: no one's mention, not Hillary's.
+    assert [m["text"] for m in whole if m["index"] == 2] == []
+    assert vader.score(texts, actors=found) == whole

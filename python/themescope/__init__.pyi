@@ -110,8 +110,9 @@ class Sentiment:
 
 def discover_actors(texts: Iterable[str], min_mentions: int = 3) -> Dict[str, Any]:
     """The actors ``Sentiment.score(texts)`` would discover (named at least ``min_mentions``
-    times): ``{"actors": [{"name", "kind", "aliases", "mentions"}, ...], "not_actors": [...]}``,
-    most mentioned first. Pass it as ``actors`` to score any texts against these actors (texts
+    times): ``{"actors": [{"name", "kind", "aliases", "mentions"}, ...], "not_actors": [...],
+    "namesakes": [{"name", "kind", "aliases"}, ...]}``, most mentioned first (namesakes: people
+    named too rarely to list who share an alias with an actor, matched and never reported). Pass it as ``actors`` to score any texts against these actors (texts
     in batches, on other machines) with the mentions that scoring all of them would find."""
 
 def split_paragraphs(text: str, keep_boilerplate: bool = False) -> List[str]:
