@@ -271,11 +271,7 @@ fn a_surname_two_actors_share_names_whom_each_article_names() {
     let matcher = MentionMatcher::new(&set);
     let named_in = |doc: usize, alias: &str| -> Vec<String> {
         let doc = &corpus.documents[doc];
-        let texts: Vec<&str> = doc
-            .paragraphs
-            .iter()
-            .map(|p| doc.paragraph_text(p))
-            .collect();
+        let texts = doc.paragraph_texts();
         matcher
             .find_in_document(&texts)
             .into_iter()
@@ -312,11 +308,7 @@ fn a_surname_two_actors_share_names_whom_each_article_names() {
 /// How many mentions of `name` the set's matcher finds in one document.
 fn count_in(corpus: &Corpus, set: &ActorSet, doc: usize, name: &str) -> usize {
     let doc = &corpus.documents[doc];
-    let texts: Vec<&str> = doc
-        .paragraphs
-        .iter()
-        .map(|p| doc.paragraph_text(p))
-        .collect();
+    let texts = doc.paragraph_texts();
     MentionMatcher::new(set)
         .find_in_document(&texts)
         .iter()
@@ -345,11 +337,7 @@ fn an_actor_file_written_from_discovery_finds_the_same_mentions() {
             .iter()
             .enumerate()
             .flat_map(|(k, doc)| {
-                let texts: Vec<&str> = doc
-                    .paragraphs
-                    .iter()
-                    .map(|p| doc.paragraph_text(p))
-                    .collect();
+                let texts = doc.paragraph_texts();
                 let found = matcher.find_in_document(&texts);
                 found
                     .into_iter()

@@ -1358,7 +1358,7 @@ fn count_and_rank(
     let matcher = MentionMatcher::new(&set);
     let mut counts = vec![0usize; set.len()];
     for d in &corpus.documents {
-        let texts: Vec<&str> = d.paragraphs.iter().map(|p| d.paragraph_text(p)).collect();
+        let texts = d.paragraph_texts();
         for m in matcher.find_in_document(&texts).iter().flatten() {
             counts[m.actor] += 1;
         }

@@ -188,6 +188,14 @@ impl Document {
         self.text.get(p.span.clone()).unwrap_or("")
     }
 
+    /// The texts of all its paragraphs, in order.
+    pub fn paragraph_texts(&self) -> Vec<&str> {
+        self.paragraphs
+            .iter()
+            .map(|p| self.paragraph_text(p))
+            .collect()
+    }
+
     /// Spans of all sentences, in order, across paragraphs.
     pub fn sentence_spans(&self) -> impl Iterator<Item = &Range<usize>> {
         self.paragraphs.iter().flat_map(|p| &p.sentences)

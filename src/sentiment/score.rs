@@ -97,11 +97,7 @@ pub fn find_mentions(
     let mut out = Vec::new();
     let mut row = 0;
     for (d, doc) in corpus.documents.iter().enumerate() {
-        let texts: Vec<&str> = doc
-            .paragraphs
-            .iter()
-            .map(|p| doc.paragraph_text(p))
-            .collect();
+        let texts = doc.paragraph_texts();
         let found = matcher.find_in_document(&texts);
         for ((p, text), mentions) in doc.paragraphs.iter().zip(texts).zip(found) {
             let base = p.span.start;
