@@ -673,20 +673,22 @@ pub fn discover(corpus: &Corpus, opts: &DiscoverOptions) -> Discovered {
 }
 
 /// Where spellings of one name meet: lower case, ’ as ', without a leading article, hyphens,
-/// spaces and the dots that end words ("al-Qaeda", "Al Qaeda" and "Qaeda" all give "qaeda";
-/// "Microsoft Corp." and "Microsoft Corp" are one).
+/// spaces and dots ("al-Qaeda", "Al Qaeda" and "Qaeda" all give "qaeda"; "Microsoft Corp."
+/// and "Microsoft Corp" are one, and so are "F.B.I." and "FBI").
 fn variant_key(name: &str) -> String {
     let lower = name.to_lowercase().replace('’', "'");
     let mut words = key_words(&lower);
     if words.len() > 1 && ARTICLES.contains(words[0]) {
         words.remove(0);
     }
-    words.concat()
+    words.concat().replace('.', "")
 }
 
 /// [`variant_key`] keeping a leading article.
 fn variant_key_with_article(name: &str) -> String {
-    key_words(&name.to_lowercase().replace('’', "'")).concat()
+    key_words(&name.to_lowercase().replace('’', "'"))
+        .concat()
+        .replace('.', "")
 }
 
 fn key_words(lower: &str) -> Vec<&str> {
@@ -1635,6 +1637,17 @@ mod tests {
             .map(|t| t.hyphenated)
             .collect();
         assert_eq!(h, [false, true, true, false]);
+    }
+
+    #[test]
+    fn an_initialism_with_dots_is_the_one_without() {
+        let d = discover_each(&[
+            "The F.B.I. opened an inquiry on Monday.",
+            "Agents of the FBI searched the office, and the FBI said little.",
+        ]);
+        let fbi = actor(&d, "FBI").expect("FBI found");
+        assert_eq!(fbi.aliases, ["F.B.I."]);
+        assert!(actor(&d, "F.B.I.").is_none(), "{d:?}");
     }
 
     #[test]
