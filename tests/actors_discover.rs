@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use themescope::actors::{
-    discover, parse_actor_file, to_toml, Actor, ActorFile, ActorKind, ActorSet, DiscoverOptions,
-    Discovered, MentionMatcher,
+    discover, parse_actor_file, to_toml, Actor, ActorKind, ActorSet, DiscoverOptions, Discovered,
+    MentionMatcher,
 };
 use themescope::corpus::{Corpus, Document, ReadOptions};
 
@@ -322,13 +322,7 @@ fn an_actor_file_written_from_discovery_finds_the_same_mentions() {
     let corpus = namesakes();
     let d = discover(&corpus, &DiscoverOptions::default());
     assert!(!d.namesakes.is_empty(), "{d:?}");
-    let file = ActorFile {
-        gazetteer: true,
-        actors: d.actors.iter().map(|(a, _)| a.clone()).collect(),
-        namesakes: d.namesakes.clone(),
-        not_actors: d.not_actors.clone(),
-    };
-    let text = to_toml("test", &file, &[]);
+    let text = to_toml("test", &d.actor_file(), &[]);
     let back = parse_actor_file(Path::new("actors.toml"), &text).expect("reads back");
     let mentions = |set: &ActorSet| -> Vec<(usize, String, usize)> {
         let matcher = MentionMatcher::new(set);

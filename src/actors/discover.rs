@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::{Actor, ActorKind, ActorSet, MentionMatcher};
+use super::{Actor, ActorFile, ActorKind, ActorSet, MentionMatcher};
 use crate::corpus::Corpus;
 use crate::wordlist::WordList;
 
@@ -43,11 +43,17 @@ pub struct Discovered {
 impl Discovered {
     /// The actors to match: the discovered ones, then the rest of the gazetteer.
     pub fn actor_set(&self) -> ActorSet {
-        let mut set =
-            ActorSet::with_gazetteer(self.actors.iter().map(|(a, _)| a.clone()).collect(), true);
-        set.not_actors = self.not_actors.clone();
-        set.namesakes = self.namesakes.clone();
-        set
+        self.actor_file().actor_set()
+    }
+
+    /// The actor file that finds the mentions discovery found.
+    pub fn actor_file(&self) -> ActorFile {
+        ActorFile {
+            gazetteer: true,
+            actors: self.actors.iter().map(|(a, _)| a.clone()).collect(),
+            namesakes: self.namesakes.clone(),
+            not_actors: self.not_actors.clone(),
+        }
     }
 }
 
@@ -681,14 +687,17 @@ fn variant_key(name: &str) -> String {
     if words.len() > 1 && ARTICLES.contains(words[0]) {
         words.remove(0);
     }
-    words.concat().replace('.', "")
+    joined_key(&words)
 }
 
 /// [`variant_key`] keeping a leading article.
 fn variant_key_with_article(name: &str) -> String {
-    key_words(&name.to_lowercase().replace('’', "'"))
-        .concat()
-        .replace('.', "")
+    joined_key(&key_words(&name.to_lowercase().replace('’', "'")))
+}
+
+/// The key's words joined, without dots ("f.b.i" is "fbi").
+fn joined_key(words: &[&str]) -> String {
+    words.concat().replace('.', "")
 }
 
 fn key_words(lower: &str) -> Vec<&str> {
@@ -1092,24 +1101,18 @@ fn merge_lone_names(
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
     let mut shared_with: BTreeMap<String, Vec<String>> = BTreeMap::new();
     // Lone names that name no one: removed.
-    let mut shared_given_names: Vec<String> = Vec::new();
+    let mut names_no_one: Vec<String> = Vec::new();
     let runs = |n: &str| candidates.get(n).map_or(0, |c| c.runs);
     for name in &lone {
         // "St" of "St Louis" names nothing alone.
         if in_list(&PLACE_PREFIX, name) {
-            shared_given_names.push(name.to_string());
+            names_no_one.push(name.to_string());
             continue;
         }
         let given_name = may_be_given_name(&candidates[*name]);
         // "England" is no surname of "New England", nor "York" of "New York".
-        let ends = |m: &str| {
-            m.rsplit(' ').next() == Some(*name)
-                && !is_org(m)
-                && !(m.split(' ').count() == 2
-                    && m.split(' ')
-                        .next()
-                        .is_some_and(|w| in_list(&PLACE_PREFIX, w)))
-        };
+        let ends =
+            |m: &str| m.rsplit(' ').next() == Some(*name) && !is_org(m) && !is_prefixed_place(m);
         let begins = |m: &str| m.split(' ').next() == Some(*name) && given_name;
         // A company takes the word that begins it ("Microsoft" into "Microsoft Corp"). Between
         // names used as often, a surname before a given name ("Kelly" of "Megyn Kelly", not of
@@ -1135,7 +1138,7 @@ fn merge_lone_names(
             && lone.contains(surname)
             && runs(surname) > runs(name)
         {
-            shared_given_names.push(name.to_string());
+            names_no_one.push(name.to_string());
             continue;
         }
         merged_into.insert(name.to_string(), p.clone());
@@ -1148,7 +1151,7 @@ fn merge_lone_names(
             shared_with.insert(name.to_string(), others);
         }
     }
-    for name in &shared_given_names {
+    for name in &names_no_one {
         candidates.remove(name);
     }
     // A merged name's titled forms and roles ("President Xi") go to the longer name; a shared
@@ -1214,6 +1217,12 @@ fn form_takers<'a>(
         (true, false) => owners.to_vec(),
         (true, true) => owners[..1].to_vec(),
     }
+}
+
+/// A place prefix and one word ("New England", "St Louis").
+fn is_prefixed_place(name: &str) -> bool {
+    name.split_once(' ')
+        .is_some_and(|(first, rest)| !rest.contains(' ') && in_list(&PLACE_PREFIX, first))
 }
 
 /// Names of several words that may be a person's (or a storm's), which lone names merge into.

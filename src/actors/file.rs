@@ -1,7 +1,7 @@
 //! The actor file: TOML with a list of `[[actor]]` tables (name, kind, aliases) and a switch for
 //! the built-in gazetteer. Errors name the line; [`to_toml`] writes the same layout.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -87,9 +87,7 @@ pub fn parse_actor_file(path: &Path, text: &str) -> Result<ActorFile, ActorError
     };
     // An alias two actors share is read per document ("Clinton"); a name is one actor's alone.
     let everyone = || file.actors.iter().chain(&file.namesakes);
-    let named: HashMap<&str, &str> = everyone()
-        .map(|a| (a.name.as_str(), a.name.as_str()))
-        .collect();
+    let names: HashSet<&str> = everyone().map(|a| a.name.as_str()).collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for actor in everyone() {
         if actor.name.trim().is_empty() {
@@ -110,11 +108,11 @@ pub fn parse_actor_file(path: &Path, text: &str) -> Result<ActorFile, ActorError
                     ),
                 ));
             }
-            if let Some(&first) = named.get(p).filter(|n| **n != actor.name) {
+            if names.contains(p) && p != actor.name {
                 return Err(invalid(
                     line_of(text, p, *count - 1),
                     format!(
-                        "`{p}` names {first} and is listed for {} too: keep it under one actor \
+                        "`{p}` names {p} and is listed for {} too: keep it under one actor \
                          (only aliases may be shared)",
                         actor.name
                     ),

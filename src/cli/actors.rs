@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{ArgMatches, Args};
-use themescope::actors::{discover, to_toml, ActorFile, DiscoverOptions};
+use themescope::actors::{discover, to_toml, DiscoverOptions};
 use themescope::corpus::Corpus;
 
 use super::args::{InputArgs, MinMentionsArg};
@@ -85,18 +85,12 @@ pub fn run(global: &GlobalArgs, args: &ActorsArgs, matches: &ArgMatches) -> Resu
             inputs.join(", "),
             corpus.documents.len()
         );
-        let file = ActorFile {
-            gazetteer: true,
-            actors: found.actors.iter().map(|(a, _)| a.clone()).collect(),
-            namesakes: found.namesakes.clone(),
-            not_actors: found.not_actors.clone(),
-        };
         let notes: Vec<String> = found
             .actors
             .iter()
             .map(|(_, n)| format!("{n} mentions"))
             .collect();
-        write!(stdout, "{}", to_toml(&header, &file, &notes))?;
+        write!(stdout, "{}", to_toml(&header, &found.actor_file(), &notes))?;
     }
     Ok(ExitCode::SUCCESS)
 }
