@@ -48,6 +48,33 @@ fn discovery_on_the_seeds_merges_name_variants() {
     for junk in ["Putin", "Xi", "Trump", "The", "But", "Putin China"] {
         assert!(file.actors.iter().all(|a| a.name != junk), "{junk} listed");
     }
+
+    // `--json` says what the file says: the same actors, namesakes and names of no one.
+    let out = themescope(dir.path())
+        .args(["actors", "--quiet", "--json"])
+        .arg(seeds())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = |key: &str| -> Vec<String> {
+        json[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("no {key} in {json}"))
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let file_names = |list: &[themescope::actors::Actor]| -> Vec<String> {
+        list.iter().map(|a| a.name.clone()).collect()
+    };
+    assert_eq!(names("actors"), file_names(&file.actors));
+    assert_eq!(names("namesakes"), file_names(&file.namesakes));
+    assert_eq!(json["not_actors"], serde_json::json!(file.not_actors));
+    assert!(
+        json["actors"][0]["mentions"].as_u64().unwrap() > 10,
+        "{json}"
+    );
 }
 
 #[test]

@@ -161,21 +161,7 @@ pub fn discover_actors<'py>(
         };
         discover(&corpus_of(texts), &opts)
     });
-    let actors: Vec<Value> = found
-        .actors
-        .iter()
-        .map(|(a, n)| {
-            serde_json::json!({"name": a.name, "kind": a.kind, "aliases": a.aliases, "mentions": n})
-        })
-        .collect();
-    json::to_py(
-        py,
-        &serde_json::json!({
-            "actors": actors,
-            "not_actors": found.not_actors,
-            "namesakes": found.namesakes,
-        }),
-    )
+    json::to_py(py, &found.to_json())
 }
 
 #[pymethods]

@@ -55,6 +55,24 @@ impl Discovered {
             not_actors: self.not_actors.clone(),
         }
     }
+
+    /// What `themescope actors --json` prints and Python's `discover_actors` returns:
+    /// `{"actors": [{"name", "kind", "aliases", "mentions"}...], "not_actors": [...],
+    /// "namesakes": [{"name", "kind", "aliases"}...]}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let actors: Vec<serde_json::Value> = self
+            .actors
+            .iter()
+            .map(|(a, n)| {
+                serde_json::json!({"name": a.name, "kind": a.kind, "aliases": a.aliases, "mentions": n})
+            })
+            .collect();
+        serde_json::json!({
+            "actors": actors,
+            "not_actors": self.not_actors,
+            "namesakes": self.namesakes,
+        })
+    }
 }
 
 /// Words that start a sentence or a run without naming anything.

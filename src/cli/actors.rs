@@ -65,14 +65,7 @@ pub fn run(global: &GlobalArgs, args: &ActorsArgs, matches: &ArgMatches) -> Resu
     ));
     let mut stdout = std::io::stdout().lock();
     if global.json {
-        let list: Vec<_> = found
-            .actors
-            .iter()
-            .map(|(a, n)| {
-                serde_json::json!({"name": a.name, "kind": a.kind, "aliases": a.aliases, "mentions": n})
-            })
-            .collect();
-        writeln!(stdout, "{}", serde_json::Value::Array(list))?;
+        writeln!(stdout, "{}", found.to_json())?;
     } else {
         let inputs: Vec<String> = args
             .inputs
