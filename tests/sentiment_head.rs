@@ -543,6 +543,45 @@ fn sentences_of_mixed_labels_can_weigh_more() {
 }
 
 #[test]
+fn joined_pairs_of_sentences_train_as_examples_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let read =
+        |bytes: &[u8]| themescope::sentiment::tdmodel::TdHead::from_bytes("t", bytes).unwrap();
+    let rows = [newsmtsc_rows(8, true), newsmtsc_rows(8, false)].concat();
+    let data = write_rows(dir.path(), "rows.jsonl", &rows);
+    let train = |name: &str, share: &str| {
+        read(&train_tiny_td(
+            dir.path(),
+            &data,
+            name,
+            &["--joined", share],
+        ))
+    };
+    let (plain, joined) = (
+        train("plain.safetensors", "0"),
+        train("joined.safetensors", "0.5"),
+    );
+    assert_ne!(plain.tensors, joined.tensors, "the pairs change the steps");
+    assert!(joined.meta.extra["optimiser"].contains("joined into one example (0.5"));
+    assert!(!plain.meta.extra["optimiser"].contains("joined"));
+    // The pairs are made again from the seed, and counted apart from the training targets.
+    assert_eq!(train("again.safetensors", "0.5").tensors, joined.tensors);
+    assert_eq!(joined.meta.n_train, plain.meta.n_train);
+
+    let never = dir.path().join("never.safetensors");
+    let out = themescope(dir.path())
+        .env("THEMESCOPE_MODELS", models_dir())
+        .args(["head", "train", "--kind", "td", "--joined", "1.5", "--data"])
+        .arg(&data)
+        .arg("--out")
+        .arg(&never)
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, &["joined", "[0, 1]"]);
+    assert!(!never.exists());
+}
+
+#[test]
 fn the_same_seed_gives_the_same_td_model_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let a = train_small_td(dir.path(), "a.safetensors", 7);

@@ -254,6 +254,17 @@ pub struct TrainArgs {
     #[arg(long, env = "THEMESCOPE_HEAD_MIXED_WEIGHT", default_value_t = 1.0)]
     pub mixed_weight: f64,
 
+    /// td: pairs of training sentences whose targets differ in label, joined into one example,
+    /// as a share of the training sentences (0: none). More cases where only each target's own
+    /// words decide its label, from one pass over the sentence.
+    #[arg(
+        long,
+        env = "THEMESCOPE_HEAD_JOINED",
+        default_value_t = 0.0,
+        value_name = "SHARE"
+    )]
+    pub joined: f64,
+
     /// td: sentences per step.
     #[arg(
         long = "train-batch",
@@ -488,6 +499,7 @@ fn train_td(global: &GlobalArgs, config: &RunConfig, args: &TrainArgs) -> Result
         lr: args.lr,
         head_lr_scale: args.head_lr_scale,
         mixed_weight: args.mixed_weight,
+        joined: args.joined,
         batch: args.train_batch,
         dropout: args.dropout,
         limit: args.limit,

@@ -8,6 +8,7 @@
 //! | file | job |
 //! |---|---|
 //! | `network.rs` | the trainable graph: top layers with adapters, the head, the context pooling |
+//! | `pairs.rs` | training sentences of different labels joined into one example |
 //! | `states.rs` | training examples: lower-layer token states, cached on disk |
 //! | `train.rs` | the training loop, AdamW, checkpoints, dev scores |
 //! | `file.rs` | the head file (adapters + head + metadata) |
@@ -16,6 +17,7 @@
 
 pub mod file;
 pub mod network;
+pub mod pairs;
 pub mod scorer;
 pub mod soup;
 pub mod states;

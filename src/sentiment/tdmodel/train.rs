@@ -11,6 +11,7 @@ use candle_nn::VarBuilder;
 
 use super::file::{stored_as, TdHead, TdMeta};
 use super::network::{self, ContextPlan, Params, Shape, TopLayers};
+use super::pairs;
 use super::states::{self, Example};
 use crate::embed::Embedder;
 use crate::fsutil::write_atomic;
@@ -32,6 +33,9 @@ pub struct TdTrainOptions {
     /// Loss weight of a target whose sentence holds a target of another label (the examples
     /// that teach telling a sentence's targets apart; 9% of NewsMTSC train's targets).
     pub mixed_weight: f64,
+    /// Pairs of training sentences of different labels joined into one example, as a share of
+    /// the training sentences (0: none; see `pairs.rs`).
+    pub joined: f64,
     pub weight_decay: f64,
     /// Sentences per step.
     pub batch: usize,
@@ -61,6 +65,7 @@ impl Default for TdTrainOptions {
             lr: 5e-4,
             head_lr_scale: 1.0,
             mixed_weight: 1.0,
+            joined: 0.0,
             weight_decay: 0.01,
             batch: 16,
             dropout: 0.1,
@@ -119,8 +124,9 @@ fn file_name(path: &Path) -> String {
 fn fingerprint(opts: &TdTrainOptions, train: &Dataset, n_train: usize) -> String {
     let scale = unless_one(opts.head_lr_scale).map_or(String::new(), |s| format!("|head lr x{s}"));
     let mixed = unless_one(opts.mixed_weight).map_or(String::new(), |w| format!("|mixed x{w}"));
+    let joined = joined_share(opts).map_or(String::new(), |s| format!("|joined {s}"));
     format!(
-        "{}|{}|{:?}|{}|{}|{}|{}|{}|{}{scale}{mixed}",
+        "{}|{}|{:?}|{}|{}|{}|{}|{}|{}{scale}{mixed}{joined}",
         train.sha256,
         n_train,
         opts.shape,
@@ -154,9 +160,11 @@ pub fn train(
         rows.sort_unstable();
     }
     let chosen: Vec<&LabelledTarget> = rows.iter().map(|&i| &train.targets[i]).collect();
+    let joined = pairs::joined(&chosen, opts.joined, opts.seed);
+    let with_joined: Vec<&LabelledTarget> = chosen.iter().copied().chain(&joined).collect();
     let name = file_name(&train.path);
     let cache = opts.cache_dir.as_deref();
-    let train_ex = states::examples(embedder, &chosen, lower, cache, &mut |done, total| {
+    let train_ex = states::examples(embedder, &with_joined, lower, cache, &mut |done, total| {
         progress(TdEvent::States {
             what: &name,
             done,
@@ -354,6 +362,9 @@ fn check_options(opts: &TdTrainOptions, layers: usize) -> Result<(), SentimentEr
     }
     if !(opts.mixed_weight > 0.0 && opts.mixed_weight.is_finite()) {
         return bad("option `mixed-weight` must be positive");
+    }
+    if !(0.0..=1.0).contains(&opts.joined) {
+        return bad("option `joined` must be in [0, 1]");
     }
     Ok(())
 }
@@ -615,6 +626,12 @@ fn unless_one(multiplier: f64) -> Option<f64> {
     Some(multiplier).filter(|&m| m != 1.0)
 }
 
+/// The share of joined pairs, when there are any (the recipe without them keeps its
+/// fingerprint and metadata).
+fn joined_share(opts: &TdTrainOptions) -> Option<f64> {
+    Some(opts.joined).filter(|&s| s > 0.0)
+}
+
 /// The head's and the context pooling's parameters (the rest are adapters).
 fn is_head_param(name: &str) -> bool {
     name.starts_with("head.") || name.starts_with("ctx.")
@@ -807,7 +824,7 @@ fn make_head(
         (
             "optimiser".to_string(),
             format!(
-                "AdamW lr {}{} (6% warm-up, linear decay) weight decay {} batch {} sentences, dropout {} on the pooled features, class-weighted cross-entropy (balanced){}",
+                "AdamW lr {}{} (6% warm-up, linear decay) weight decay {} batch {} sentences, dropout {} on the pooled features, class-weighted cross-entropy (balanced){}{}",
                 opts.lr,
                 unless_one(opts.head_lr_scale)
                     .map_or(String::new(), |s| format!(" (head and context pooling x{s})")),
@@ -816,6 +833,9 @@ fn make_head(
                 opts.dropout,
                 unless_one(opts.mixed_weight).map_or(String::new(), |w| format!(
                     ", targets in sentences of mixed labels weighted x{w}"
+                )),
+                joined_share(opts).map_or(String::new(), |s| format!(
+                    ", pairs of sentences of different labels joined into one example ({s} x the training sentences, seeded)"
                 )),
             ),
         ),
