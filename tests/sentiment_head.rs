@@ -467,16 +467,22 @@ fn the_heads_learning_rate_is_its_own() {
 
 /// `head train --kind td FLAG 0` is a one-line error naming the option, and writes nothing.
 fn refuses_td_option(dir: &Path, flag: &str, data: &Path) {
+    refuses_td_value(dir, [flag, "0"], data, "must be positive");
+}
+
+/// `head train --kind td FLAG VALUE` is a one-line error naming the option and saying `says`,
+/// and writes nothing.
+fn refuses_td_value(dir: &Path, [flag, value]: [&str; 2], data: &Path, says: &str) {
     let never = dir.join("never.safetensors");
     let out = themescope(dir)
         .env("THEMESCOPE_MODELS", models_dir())
-        .args(["head", "train", "--kind", "td", flag, "0", "--data"])
+        .args(["head", "train", "--kind", "td", flag, value, "--data"])
         .arg(data)
         .arg("--out")
         .arg(&never)
         .output()
         .unwrap();
-    assert_one_line_error(&out, &[flag.trim_start_matches('-'), "must be positive"]);
+    assert_one_line_error(&out, &[flag.trim_start_matches('-'), says]);
     assert!(!never.exists());
 }
 
@@ -568,17 +574,7 @@ fn joined_pairs_of_sentences_train_as_examples_of_their_own() {
     assert_eq!(train("again.safetensors", "0.5").tensors, joined.tensors);
     assert_eq!(joined.meta.n_train, plain.meta.n_train);
 
-    let never = dir.path().join("never.safetensors");
-    let out = themescope(dir.path())
-        .env("THEMESCOPE_MODELS", models_dir())
-        .args(["head", "train", "--kind", "td", "--joined", "1.5", "--data"])
-        .arg(&data)
-        .arg("--out")
-        .arg(&never)
-        .output()
-        .unwrap();
-    assert_one_line_error(&out, &["joined", "[0, 1]"]);
-    assert!(!never.exists());
+    refuses_td_value(dir.path(), ["--joined", "1.5"], &data, "must be in [0, 1]");
 }
 
 #[test]
