@@ -31,14 +31,13 @@ pub fn joined(targets: &[&LabelledTarget], share: f64, seed: u64) -> Vec<Labelle
         }
         let ids = &groups[g].1;
         let label = targets[ids[0]].label.index();
-        let partner = (0..3).find(|&l| {
-            l != label
-                && waiting[l]
-                    .is_some_and(|w| groups[w].0.len() + 1 + groups[g].0.len() <= MAX_JOINED_BYTES)
-        });
+        let fits = |w: usize| groups[w].0.len() + 1 + groups[g].0.len() <= MAX_JOINED_BYTES;
+        let partner = (0..3)
+            .filter(|&l| l != label)
+            .find_map(|l| waiting[l].filter(|&w| fits(w)).map(|w| (l, w)));
         match partner {
-            Some(l) => {
-                let first = waiting[l].take().unwrap_or(g);
+            Some((l, first)) => {
+                waiting[l] = None;
                 out.extend(join(targets, &groups[first].1, &groups[g].1));
                 made += 1;
             }
